@@ -1,0 +1,170 @@
+"""The registry: organisations, effective-dated relationships between them, and list sizes.
+
+Nothing is overwritten: a move or a closure ends one relationship row (valid_to) and starts
+another, so any past date can be asked about. valid_to is the last day the row holds
+(inclusive, as ODS end dates are); NULL means still open.
+"""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class OrgKind(models.TextChoices):
+    REGION = "region", "NHS England region"
+    ICS = "ics", "STP / ICS"
+    COMMISSIONER = "commissioner", "Commissioner"
+    PCN = "pcn", "Primary Care Network"
+    PRACTICE = "practice", "GP practice"
+
+
+# Top to bottom; a kind's parent kinds come before it.
+HIERARCHY = [OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER, OrgKind.PCN, OrgKind.PRACTICE]
+
+
+class Organisation(models.Model):
+    """Any organisation in the registry. The era label (CCG or sub-ICB location, STP or ICB)
+    is data on the row, not a different model: the same commissioner code spans both eras."""
+
+    code = models.CharField(max_length=12, unique=True, help_text="ODS code")
+    kind = models.CharField(max_length=16, choices=OrgKind.choices, db_index=True)
+    name = models.CharField(max_length=200)
+    era_label = models.CharField(
+        max_length=40, blank=True, help_text="e.g. CCG, sub-ICB location, STP, ICB"
+    )
+    ons_code = models.CharField(max_length=12, blank=True)
+    address = models.CharField(max_length=400, blank=True)
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    open_date = models.DateField(null=True, blank=True)
+    close_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, blank=True, help_text="ODS status, e.g. active")
+    prescribing_setting = models.CharField(max_length=8, blank=True)
+    contract_type = models.CharField(max_length=8, blank=True, help_text="GMS, PMS or APMS")
+    supplier = models.CharField(max_length=60, blank=True, help_text="clinical system supplier")
+    phone = models.CharField(max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def is_open_on(self, day) -> bool:
+        return (self.open_date is None or self.open_date <= day) and (
+            self.close_date is None or self.close_date >= day
+        )
+
+
+class RelType(models.TextChoices):
+    PRACTICE_PCN = "practice_pcn", "Practice in PCN"
+    PRACTICE_COMMISSIONER = "practice_commissioner", "Practice under commissioner"
+    PCN_COMMISSIONER = "pcn_commissioner", "PCN under commissioner"
+    COMMISSIONER_ICS = "commissioner_ics", "Commissioner in STP / ICS"
+    ICS_REGION = "ics_region", "STP / ICS in region"
+
+
+REL_KINDS = {
+    RelType.PRACTICE_PCN: (OrgKind.PRACTICE, OrgKind.PCN),
+    RelType.PRACTICE_COMMISSIONER: (OrgKind.PRACTICE, OrgKind.COMMISSIONER),
+    RelType.PCN_COMMISSIONER: (OrgKind.PCN, OrgKind.COMMISSIONER),
+    RelType.COMMISSIONER_ICS: (OrgKind.COMMISSIONER, OrgKind.ICS),
+    RelType.ICS_REGION: (OrgKind.ICS, OrgKind.REGION),
+}
+# The relationship that places each kind under its parent on the way up the hierarchy.
+PARENT_REL = {
+    OrgKind.PRACTICE: RelType.PRACTICE_PCN,
+    OrgKind.PCN: RelType.PCN_COMMISSIONER,
+    OrgKind.COMMISSIONER: RelType.COMMISSIONER_ICS,
+    OrgKind.ICS: RelType.ICS_REGION,
+}
+
+
+class Relationship(models.Model):
+    child = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="parent_links")
+    parent = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="child_links")
+    rel_type = models.CharField(max_length=32, choices=RelType.choices)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True, help_text="last day; empty while open")
+    import_run = models.ForeignKey(
+        "imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child_id", "rel_type", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "rel_type", "parent", "valid_from"], name="relationship_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="relationship_dates_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["parent", "rel_type", "valid_from"]),
+            models.Index(fields=["child", "rel_type", "valid_from"]),
+        ]
+
+    def __str__(self):
+        end = self.valid_to or "open"
+        return f"{self.child.code} → {self.parent.code} ({self.rel_type}) {self.valid_from}–{end}"
+
+
+class Measure(models.TextChoices):
+    REGISTERED = "registered", "Registered patients"
+    WEIGHTED = "weighted", "Weighted population"
+    ADJUSTED = "adjusted", "Adjusted population"
+    QOF = "qof", "QOF list size"
+
+
+class ListSize(models.Model):
+    """One figure of one snapshot: patients registered at an organisation on an extract date,
+    by sex (ALL/MALE/FEMALE) and age (ALL, a single year 0-94 and 95+, or a band like 5_9)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="list_sizes"
+    )
+    extract_date = models.DateField()
+    measure = models.CharField(max_length=16, choices=Measure.choices, default=Measure.REGISTERED)
+    sex = models.CharField(max_length=8, default="ALL")
+    age = models.CharField(max_length=8, default="ALL")
+    patients = models.PositiveIntegerField()
+    import_run = models.ForeignKey(
+        "imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "extract_date", "measure", "sex", "age"],
+                name="list_size_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "measure", "sex", "age", "extract_date"])]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.extract_date} {self.sex}/{self.age}: {self.patients}"
+
+
+class DiseaseRegister(models.Model):
+    """QOF prevalence: patients on a disease register at a practice in a QOF year."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    qof_year = models.CharField(max_length=7, help_text="financial year, e.g. 2019/20")
+    group_code = models.CharField(max_length=12)
+    register = models.PositiveIntegerField()
+    list_type = models.CharField(max_length=8)
+    list_size = models.PositiveIntegerField()
+    import_run = models.ForeignKey(
+        "imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "qof_year", "group_code"], name="disease_register_unique"
+            )
+        ]

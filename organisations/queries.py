@@ -1,0 +1,243 @@
+"""The as-at query layer: who was where, and how many patients, on a given date.
+
+List-size rule: an organisation's list size on date D is the latest snapshot with an extract
+date on or before D. For a PCN, commissioner, ICS or region it is the sum, over the practices
+that were its members on D, of each practice's latest snapshot on or before D; where no member
+has a snapshot, the organisation's own published snapshot (e.g. the single-year-of-age file's
+PCN rows) is used instead. For a DES year the reference date is 1 January before the year
+starts (DES 2019/20: registered list at 1 January 2019), see des_reference_date.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from organisations.models import (
+    HIERARCHY,
+    PARENT_REL,
+    ListSize,
+    Measure,
+    Organisation,
+    OrgKind,
+    Relationship,
+    RelType,
+)
+
+
+def valid_on(day: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}valid_from__lte": day}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+def des_reference_date(financial_year_start: int) -> date:
+    """DES list sizes are taken at 1 January before the financial year (facts.md 1.2)."""
+    return date(financial_year_start, 1, 1)
+
+
+# Which relationship links a parent kind straight to the practices below it, and through which
+# chain: a commissioner holds practices directly; an ICS through its commissioners; a region
+# through its ICSs and their commissioners.
+_PRACTICE_PATH = {
+    OrgKind.PCN: [RelType.PRACTICE_PCN],
+    OrgKind.COMMISSIONER: [RelType.PRACTICE_COMMISSIONER],
+    OrgKind.ICS: [RelType.COMMISSIONER_ICS, RelType.PRACTICE_COMMISSIONER],
+    OrgKind.REGION: [RelType.ICS_REGION, RelType.COMMISSIONER_ICS, RelType.PRACTICE_COMMISSIONER],
+}
+_CHILD_REL = {
+    OrgKind.REGION: RelType.ICS_REGION,
+    OrgKind.ICS: RelType.COMMISSIONER_ICS,
+    OrgKind.COMMISSIONER: RelType.PCN_COMMISSIONER,
+    OrgKind.PCN: RelType.PRACTICE_PCN,
+}
+
+
+def child_kind(kind: str) -> str | None:
+    index = HIERARCHY.index(kind)
+    return HIERARCHY[index + 1] if index + 1 < len(HIERARCHY) else None
+
+
+def members(org: Organisation, day: date) -> QuerySet[Organisation]:
+    """The organisations directly below org on day (a PCN's practices, an ICS's commissioners)."""
+    rel = _CHILD_REL.get(org.kind)
+    if rel is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        parent_links__in=Relationship.objects.filter(valid_on(day), parent=org, rel_type=rel)
+    ).distinct()
+
+
+def member_practice_ids(org: Organisation, day: date) -> set[int]:
+    """Practices under org on day, following the hierarchy down (one query per level)."""
+    if org.kind == OrgKind.PRACTICE:
+        return {org.pk}
+    ids = {org.pk}
+    for rel in _PRACTICE_PATH[org.kind]:
+        ids = set(
+            Relationship.objects.filter(valid_on(day), parent_id__in=ids, rel_type=rel).values_list(
+                "child_id", flat=True
+            )
+        )
+    return ids
+
+
+def parent(org: Organisation, day: date, rel_type: str | None = None) -> Organisation | None:
+    rel_type = rel_type or PARENT_REL.get(org.kind)
+    if rel_type is None:
+        return None
+    link = (
+        Relationship.objects.filter(valid_on(day), child=org, rel_type=rel_type)
+        .select_related("parent")
+        .order_by("-valid_from")
+        .first()
+    )
+    return link.parent if link else None
+
+
+def ancestors(org: Organisation, day: date) -> list[Organisation]:
+    """Breadcrumb trail from the region down to org's parent, as it stood on day.
+
+    A practice in no PCN climbs through its commissioner instead."""
+    trail = []
+    current = org
+    while current.kind in PARENT_REL:
+        above = parent(current, day)
+        if above is None and current.kind == OrgKind.PRACTICE:
+            above = parent(current, day, RelType.PRACTICE_COMMISSIONER)
+        if above is None:
+            break
+        trail.append(above)
+        current = above
+    return list(reversed(trail))
+
+
+@dataclass(frozen=True)
+class ListSizeFigure:
+    patients: int | None
+    practices_counted: int
+    practices_missing: int
+    extract_dates: tuple[date, ...]
+    basis: str  # "members", "own" or "none"
+
+
+def latest_practice_sizes(
+    practice_ids, day: date, measure: str = Measure.REGISTERED
+) -> dict[int, tuple[date, int]]:
+    """For each practice: (extract date, patients) of its latest ALL/ALL snapshot on or before day."""
+    latest: dict[int, tuple[date, int]] = {}
+    rows = (
+        ListSize.objects.filter(
+            organisation_id__in=practice_ids,
+            measure=measure,
+            sex="ALL",
+            age="ALL",
+            extract_date__lte=day,
+        )
+        .order_by("organisation_id", "extract_date")
+        .values_list("organisation_id", "extract_date", "patients")
+    )
+    for org_id, extract_date, patients in rows:
+        latest[org_id] = (extract_date, patients)
+    return latest
+
+
+def list_size(org: Organisation, day: date, measure: str = Measure.REGISTERED) -> ListSizeFigure:
+    practice_ids = member_practice_ids(org, day)
+    latest = latest_practice_sizes(practice_ids, day, measure) if practice_ids else {}
+    if latest:
+        return ListSizeFigure(
+            patients=sum(p for _, p in latest.values()),
+            practices_counted=len(latest),
+            practices_missing=len(practice_ids) - len(latest),
+            extract_dates=tuple(sorted({d for d, _ in latest.values()})),
+            basis="members",
+        )
+    own = (
+        ListSize.objects.filter(
+            organisation=org, measure=measure, sex="ALL", age="ALL", extract_date__lte=day
+        )
+        .order_by("-extract_date")
+        .first()
+    )
+    if own:
+        return ListSizeFigure(own.patients, 0, len(practice_ids), (own.extract_date,), "own")
+    return ListSizeFigure(None, 0, len(practice_ids), (), "none")
+
+
+def list_size_trend(org: Organisation, measure: str = Measure.REGISTERED) -> list[tuple[date, int]]:
+    """Total patients at each extract date: the org's own snapshots, or its current members'."""
+    if org.kind == OrgKind.PRACTICE:
+        ids = {org.pk}
+    else:
+        own = list(
+            ListSize.objects.filter(organisation=org, measure=measure, sex="ALL", age="ALL")
+            .order_by("extract_date")
+            .values_list("extract_date", "patients")
+        )
+        if own:
+            return own
+        ids = _all_practices_ever(org)
+    totals: dict[date, int] = {}
+    rows = ListSize.objects.filter(
+        organisation_id__in=ids, measure=measure, sex="ALL", age="ALL"
+    ).values_list("extract_date", "organisation_id", "patients")
+    members_on: dict[date, set[int]] = {}
+    for extract_date, org_id, patients in rows:
+        if org.kind != OrgKind.PRACTICE:
+            if extract_date not in members_on:
+                members_on[extract_date] = member_practice_ids(org, extract_date)
+            if org_id not in members_on[extract_date]:
+                continue
+        totals[extract_date] = totals.get(extract_date, 0) + patients
+    return sorted(totals.items())
+
+
+def _all_practices_ever(org: Organisation) -> set[int]:
+    ids = {org.pk}
+    for rel in _PRACTICE_PATH[org.kind]:
+        ids = set(
+            Relationship.objects.filter(parent_id__in=ids, rel_type=rel).values_list(
+                "child_id", flat=True
+            )
+        )
+    return ids
+
+
+def age_sex_profile(org: Organisation, day: date) -> tuple[date | None, list[tuple[str, int, int]]]:
+    """(extract date, [(age, male, female)]) from the latest age breakdown on or before day.
+
+    Uses the organisation's own rows; for a PCN or above with none, sums its members'."""
+    ids = [org.pk]
+    base = ListSize.objects.filter(measure=Measure.REGISTERED, sex__in=["MALE", "FEMALE"])
+    base = base.exclude(age="ALL").filter(extract_date__lte=day)
+    latest = base.filter(organisation_id__in=ids).order_by("-extract_date").first()
+    if latest is None and org.kind != OrgKind.PRACTICE:
+        ids = list(member_practice_ids(org, day))
+        latest = base.filter(organisation_id__in=ids).order_by("-extract_date").first()
+    if latest is None:
+        return None, []
+    counts: dict[str, list[int]] = {}
+    rows = base.filter(organisation_id__in=ids, extract_date=latest.extract_date).values_list(
+        "age", "sex", "patients"
+    )
+    for age, sex, patients in rows:
+        pair = counts.setdefault(age, [0, 0])
+        pair[0 if sex == "MALE" else 1] += patients
+    return latest.extract_date, sorted(
+        ((age, m, f) for age, (m, f) in counts.items()), key=lambda row: _age_key(row[0])
+    )
+
+
+def _age_key(age: str) -> int:
+    digits = "".join(ch if ch.isdigit() else " " for ch in age).split()
+    return int(digits[0]) if digits else 999
+
+
+def search(term: str, limit: int = 25) -> QuerySet[Organisation]:
+    term = term.strip()
+    if not term:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(Q(code__iexact=term) | Q(name__icontains=term)).order_by(
+        "kind", "name"
+    )[:limit]

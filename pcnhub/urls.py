@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pcnhub import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("accounts/", include("accounts.urls")),
+    path("imports/", include("imports.urls")),
+    path("api/", include("pcnhub.api_urls")),
+    path("admin/", admin.site.urls),
+    path("", include("organisations.urls")),
+]
