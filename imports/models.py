@@ -28,9 +28,6 @@ class ImportRun(models.Model):
     problems = models.JSONField(default=list, blank=True, help_text="first problems found")
     problem_count = models.PositiveIntegerField(default=0)
     notes = models.JSONField(default=list, blank=True, help_text="rows set aside, with reasons")
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
-    progress_stage = models.CharField(max_length=60, blank=True)
     run_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -45,7 +42,22 @@ class ImportRun(models.Model):
         return f"{self.file_name} ({self.kind or 'unknown kind'}) {self.status}"
 
     @property
+    def finished(self) -> bool:
+        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+    def _progress(self) -> dict:
+        from imports.progress import read
+
+        return read(self.pk) or {}
+
+    @property
+    def progress_stage(self) -> str:
+        if self.finished:
+            return "finished"
+        return self._progress().get("stage", "waiting for the import worker")
+
+    @property
     def progress_percent(self) -> int:
-        if not self.progress_total:
-            return 0
-        return min(100, round(100 * self.progress_done / self.progress_total))
+        if self.finished:
+            return 100
+        return self._progress().get("percent", 0)

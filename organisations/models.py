@@ -155,7 +155,7 @@ class DiseaseRegister(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     qof_year = models.CharField(max_length=7, help_text="financial year, e.g. 2019/20")
     group_code = models.CharField(max_length=12)
-    register = models.PositiveIntegerField()
+    register = models.PositiveIntegerField(null=True, blank=True, help_text="blank if withheld")
     list_type = models.CharField(max_length=8)
     list_size = models.PositiveIntegerField()
     import_run = models.ForeignKey(

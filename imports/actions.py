@@ -1,0 +1,95 @@
+"""Import actions: every NHS file enters the registry through import_file.
+
+The run record is written first and kept whatever happens; the file's data is written in one
+transaction that either commits whole or leaves the registry exactly as it was.
+"""
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from imports import kinds, progress
+from imports.models import ImportRun, RunStatus
+from imports.problems import ImportRejected, Problems
+from imports.source import SourceFile
+from imports.writer import write
+
+logger = logging.getLogger(__name__)
+
+
+def import_file(
+    *,
+    path: Path | None = None,
+    source: SourceFile | None = None,
+    kind: str | None = None,
+    by=None,
+    run: ImportRun | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> ImportRun:
+    """Import one file. Returns the finished run: succeeded, or failed with its problems."""
+    source = source or SourceFile.from_path(path)
+    if run is None:
+        run = ImportRun.objects.create(
+            file_name=source.name, checksum=source.checksum, run_by=by, kind=kind or ""
+        )
+    run.status = RunStatus.RUNNING
+    run.save(update_fields=["status"])
+
+    def tick(stage: str, done: int, total: int) -> None:
+        progress.report(run.pk, stage, done, total)
+        if on_progress:
+            on_progress(stage, done, total)
+
+    problems = Problems(source.name)
+    try:
+        tick("reading", 0, 1)
+        importer = kinds.BY_KIND.get(kind) if kind else kinds.detect(source, problems)
+        if kind and importer is None:
+            problems.add(None, None, kind, "a kind from: " + ", ".join(kinds.BY_KIND))
+        batch = importer.parse(source, problems) if importer else None
+        problems.raise_if_any()
+        tick("reading", 1, 1)
+        with transaction.atomic():
+            counts = write(batch, run=run, by=by, problems=problems, progress=tick)
+    except ImportRejected as rejected:
+        run.status = RunStatus.FAILED
+        run.problems = [p.as_dict() for p in rejected.problems]
+        run.problem_count = rejected.total
+        run.kind = run.kind or (importer.KIND if importer else "")
+        run.finished_at = timezone.now()
+        run.save()
+        logger.info("import %s rejected: %s", run.pk, rejected)
+        return run
+    run.kind = batch.kind
+    run.layout = batch.layout
+    run.period = batch.period
+    run.rows_read = batch.rows_read
+    run.skipped = batch.skipped
+    run.created = counts.total("created")
+    run.changed = counts.total("changed")
+    run.unchanged = counts.total("unchanged")
+    run.rejected = counts.rejected
+    run.summary = counts.tables
+    run.notes = batch.notes + counts.notes
+    run.status = RunStatus.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def queue_import(*, uploaded_file, kind: str | None = None, by) -> ImportRun:
+    """Keep an uploaded file and hand it to the background worker; returns the queued run."""
+    from imports.tasks import run_import
+
+    data = uploaded_file.read()
+    source = SourceFile(uploaded_file.name, data)
+    run = ImportRun.objects.create(
+        file_name=source.name, checksum=source.checksum, run_by=by, kind=kind or ""
+    )
+    run.upload.save(source.name, ContentFile(data), save=True)
+    transaction.on_commit(lambda: run_import.enqueue(run.pk, kind))
+    return run

@@ -1,0 +1,122 @@
+"""ODS epraccur: GP practices and other prescribing cost centres, England and Wales.
+
+No header; 27 quoted columns (facts.md 6.1). Two layouts share the columns: the legacy one
+(status A/C/D/P, prescribing setting 4 = GP practice) and the 2026 one (status
+ACTIVE/INACTIVE/DORMANT, column 26 holds the ODS role, RO76 = GP practice). Only GP practices
+enter the registry; other cost centres are counted as skipped. Each practice's commissioner
+comes with the date it joined (column 16) and left (column 17).
+"""
+
+import polars as pl
+
+from imports.batch import RegistryBatch
+from imports.problems import Problems
+from imports.source import SourceFile, check_pattern, parse_dates, read_csv
+
+KIND = "epraccur"
+LABEL = "ODS epraccur (GP practices)"
+
+COLUMNS = [
+    "code",
+    "name",
+    "national_grouping",
+    "high_level_health_geography",
+    "address_1",
+    "address_2",
+    "address_3",
+    "address_4",
+    "address_5",
+    "postcode",
+    "open_date",
+    "close_date",
+    "status_code",
+    "sub_type",
+    "commissioner",
+    "join_date",
+    "left_date",
+    "phone",
+    "null_19",
+    "null_20",
+    "null_21",
+    "amended",
+    "null_23",
+    "provider_purchaser",
+    "null_25",
+    "setting",
+    "null_27",
+]
+
+LEGACY_STATUS = {"A": "active", "C": "closed", "D": "dormant", "P": "proposed"}
+NEW_STATUS = {"ACTIVE": "active", "INACTIVE": "closed", "DORMANT": "dormant"}
+GP_SETTING = {"legacy": "4", "2026": "RO76"}
+
+
+def detect(source: SourceFile) -> bool:
+    line = source.first_line()
+    return line.startswith('"') and line.count('","') == len(COLUMNS) - 1
+
+
+def parse(source: SourceFile, problems: Problems) -> RegistryBatch | None:
+    frame = read_csv(source, problems, columns=COLUMNS, has_header=False)
+    if frame is None:
+        return None
+    statuses = set(frame["status_code"].drop_nulls().unique().to_list())
+    layout = "2026" if statuses & set(NEW_STATUS) else "legacy"
+    status_map = NEW_STATUS if layout == "2026" else LEGACY_STATUS
+    bad_status = frame.filter(~pl.col("status_code").is_in(list(status_map)).fill_null(False))
+    problems.add_rows(bad_status, "status_code", f"one of {', '.join(status_map)}")
+
+    practices = frame.filter(pl.col("setting") == GP_SETTING[layout])
+    skipped = frame.height - practices.height
+    check_pattern(practices, problems, "code", "practice")
+    check_pattern(practices.drop_nulls("commissioner"), problems, "commissioner", "commissioner")
+    for column in ("open_date", "close_date", "join_date", "left_date"):
+        practices = parse_dates(practices, problems, column, "%Y%m%d")
+    duplicated = practices.filter(pl.col("code").is_duplicated())
+    problems.add_rows(duplicated, "code", "each practice once")
+    if problems.total:
+        return None
+
+    address = pl.concat_str(
+        [pl.col(f"address_{i}") for i in range(1, 6)], separator=", ", ignore_nulls=True
+    )
+    organisations = practices.select(
+        "code",
+        kind=pl.lit("practice"),
+        name="name",
+        address=address,
+        postcode="postcode",
+        open_date="open_date",
+        close_date="close_date",
+        status=pl.col("status_code").replace_strict(status_map),
+        prescribing_setting="setting",
+        phone="phone",
+    )
+    links = practices.drop_nulls("commissioner").select(
+        child="code",
+        parent="commissioner",
+        rel_type=pl.lit("practice_commissioner"),
+        valid_from=pl.coalesce("join_date", "open_date"),
+        valid_to="left_date",
+    )
+    # A practice with neither a join date nor an open date cannot be placed in time.
+    links = links.drop_nulls("valid_from")
+    dates = practices.select(pl.max_horizontal("close_date", "left_date").max()).item()
+    return RegistryBatch(
+        kind=KIND,
+        layout=layout,
+        period=dates,
+        rows_read=frame.height,
+        skipped=skipped,
+        notes=[f"{skipped} prescribing cost centre(s) that are not GP practices were skipped."]
+        if skipped
+        else [],
+        organisations=organisations,
+        dated_links=links,
+    )
+
+
+class Epraccur:
+    KIND, LABEL = KIND, LABEL
+    detect = staticmethod(detect)
+    parse = staticmethod(parse)

@@ -1,0 +1,137 @@
+"""NHS Digital QOF practice files (facts.md 6.4): prevalence registers and the geography map.
+
+The QOF year comes from the file name (PREVALENCE_1920 → 2019/20); the dates the figures
+describe come from the source catalogue: list sizes at 1 January of the QOF year, geography
+at its end.
+"""
+
+import polars as pl
+
+from imports.batch import RegistryBatch
+from imports.catalogue import qof_date, qof_year_from_name
+from imports.kinds import geography
+from imports.problems import Problems
+from imports.source import (
+    SourceFile,
+    check_pattern,
+    check_unique,
+    match_columns,
+    normalise_header,
+    parse_counts,
+    read_csv,
+)
+
+
+def _header(source: SourceFile) -> set[str]:
+    return {normalise_header(c) for c in source.first_line().split(",")}
+
+
+def _year(source: SourceFile, problems: Problems) -> str | None:
+    year = qof_year_from_name(source.name)
+    if year is None:
+        problems.add(None, None, source.name, "a QOF file name with its year, e.g. _1920")
+    return year
+
+
+class Prevalence:
+    KIND = "qof-prevalence"
+    LABEL = "QOF prevalence (PREVALENCE_yyyy.csv)"
+    REQUIRED = {
+        "code": ("PRACTICE_CODE",),
+        "group_code": ("GROUP_CODE", "INDICATOR_GROUP_CODE"),
+        "register": ("REGISTER",),
+        "list_type": ("PATIENT_LIST_TYPE",),
+        "list_size": ("PATIENT_LIST_SIZE", "PRACTICE_LIST_SIZE"),
+    }
+
+    @classmethod
+    def detect(cls, source: SourceFile) -> bool:
+        return not source.is_xlsx and {"REGISTER", "PATIENT_LIST_TYPE"} <= _header(source)
+
+    @classmethod
+    def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
+        year = _year(source, problems)
+        raw = read_csv(source, problems)
+        if raw is None or year is None:
+            return None
+        frame = match_columns(raw, problems, required=cls.REQUIRED)
+        if frame is None:
+            return None
+        check_pattern(frame, problems, "code", "practice")
+        frame = parse_counts(frame, problems, "register", blank_ok=True)
+        frame = parse_counts(frame, problems, "list_size")
+        check_unique(frame, problems, ["code", "group_code"], "practice and disease group")
+        if problems.total:
+            return None
+        day = qof_date(year, "list_size_date")
+        totals = frame.filter(pl.col("list_type") == "TOTAL").unique("code", keep="first")
+        return RegistryBatch(
+            kind=cls.KIND,
+            layout=year,
+            period=day,
+            rows_read=frame.height,
+            registers=frame.select(
+                "code", "group_code", "register", "list_type", "list_size", qof_year=pl.lit(year)
+            ),
+            list_sizes=totals.select(
+                "code",
+                extract_date=pl.lit(day),
+                measure=pl.lit("qof"),
+                sex=pl.lit("ALL"),
+                age=pl.lit("ALL"),
+                patients="list_size",
+            ),
+        )
+
+
+class GeographyMapping:
+    KIND = "qof-geography"
+    LABEL = "QOF geography mapping (MAPPING_NHS_GEOGRAPHIES_yyyy.csv)"
+    REQUIRED = {
+        "region": ("REGION_ODS_CODE",),
+        "region_ons": ("REGION_ONS_CODE",),
+        "region_name": ("REGION_NAME",),
+        "ics": ("STP_ODS_CODE", "ICB_ODS_CODE"),
+        "ics_ons": ("STP_ONS_CODE", "ICB_ONS_CODE"),
+        "ics_name": ("STP_NAME", "ICB_NAME"),
+        "commissioner": ("CCG_ODS_CODE", "SUB_ICB_LOC_ODS_CODE"),
+        "commissioner_ons": ("CCG_ONS_CODE", "SUB_ICB_LOC_ONS_CODE"),
+        "commissioner_name": ("CCG_NAME", "SUB_ICB_LOC_NAME"),
+        "pcn": ("PCN_ODS_CODE",),
+        "pcn_name": ("PCN_NAME",),
+        "practice": ("PRACTICE_CODE",),
+        "practice_name": ("PRACTICE_NAME",),
+    }
+    OPTIONAL = {"nat_ons": ("NAT_ONS_CODE",), "nat": ("NAT_CODE",), "country": ("COUNTRY",)}
+
+    @classmethod
+    def detect(cls, source: SourceFile) -> bool:
+        return not source.is_xlsx and {"PCN_ODS_CODE", "REGION_ODS_CODE"} <= _header(source)
+
+    @classmethod
+    def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
+        year = _year(source, problems)
+        raw = read_csv(source, problems)
+        if raw is None or year is None:
+            return None
+        frame = match_columns(raw, problems, required=cls.REQUIRED, optional=cls.OPTIONAL)
+        if frame is None:
+            return None
+        geography.check(frame, problems)
+        if problems.total:
+            return None
+        day = qof_date(year, "geography_date")
+        sub_icb = "SUB_ICB" in " ".join(raw.columns)
+        return RegistryBatch(
+            kind=cls.KIND,
+            layout=year,
+            period=day,
+            rows_read=frame.height,
+            organisations=geography.organisations(
+                frame,
+                commissioner_era="sub-ICB location" if sub_icb else "CCG",
+                ics_era="ICB" if sub_icb else "STP",
+            ),
+            snapshot_links=geography.snapshot_links(frame),
+            as_of=day,
+        )

@@ -1,0 +1,221 @@
+"""Reading an input file into polars, checking its shape before any value is trusted.
+
+Every frame carries `__row`, the row number a person sees when opening the file in Excel
+(the header is row 1 where there is one), so problems point at the right row.
+"""
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+
+from imports.problems import Problems
+
+ODS_PATTERNS = {
+    "practice": (r"^[A-Z]\d{5}$", "a practice ODS code: a letter and five digits, e.g. A81001"),
+    "pcn": (r"^U\d{5}$", "a PCN ODS code: U and five digits, e.g. U89141"),
+    "commissioner": (
+        r"^[0-9A-Z]{3}([0-9A-Z]{2})?$",
+        "a commissioner ODS code of three or five characters, e.g. 16C or X2C4Y",
+    ),
+    "ics": (r"^Q[0-9A-Z]{2}$", "an STP/ICS ODS code: Q and two characters, e.g. QHM"),
+    "region": (r"^Y\d{2}$", "a region ODS code: Y and two digits, e.g. Y63"),
+}
+
+
+def normalise_header(name: str) -> str:
+    """Compare column names case- and spacing-insensitively (ePCN headers wrap and vary)."""
+    return re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_")
+
+
+@dataclass
+class SourceFile:
+    name: str
+    data: bytes
+    checksum: str = field(init=False)
+
+    def __post_init__(self):
+        self.checksum = hashlib.sha256(self.data).hexdigest()
+
+    @classmethod
+    def from_path(cls, path: Path, name: str | None = None) -> "SourceFile":
+        path = Path(path)
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            import gzip
+
+            data = gzip.decompress(data)
+            name = name or path.name[: -len(".gz")]
+        return cls(name or path.name, data)
+
+    @property
+    def is_xlsx(self) -> bool:
+        return self.data[:4] == b"PK\x03\x04"
+
+    def text(self, problems: Problems) -> str | None:
+        """The file as UTF-8 text (a BOM is dropped); a bad byte is reported with its row."""
+        data = self.data[3:] if self.data.startswith(b"\xef\xbb\xbf") else self.data
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            row = data[: error.start].count(b"\n") + 1
+            bad = data[error.start : error.start + 4]
+            problems.add(row, None, repr(bad), "UTF-8 text (the file is in another encoding)")
+            return None
+        if "\x00" in text:
+            row = text[: text.index("\x00")].count("\n") + 1
+            problems.add(row, None, "NUL byte", "a text CSV file, not a binary or UTF-16 file")
+            return None
+        return text
+
+    def first_line(self) -> str:
+        head = self.data[:4096].decode("utf-8", errors="replace").lstrip("\ufeff")
+        return head.splitlines()[0] if head.strip() else ""
+
+
+def field_counts(lines: pl.Series) -> pl.Series:
+    """Fields per CSV line, ignoring commas inside double-quoted values."""
+    return lines.str.replace_all(r'"[^"]*"', "").str.count_matches(",") + 1
+
+
+def read_csv(
+    source: SourceFile,
+    problems: Problems,
+    *,
+    columns: list[str] | None = None,
+    has_header: bool = True,
+) -> pl.DataFrame | None:
+    """All columns as text. With a header, columns are matched by name later; without one,
+    `columns` names them by position. Rows with the wrong number of fields are reported."""
+    text = source.text(problems)
+    if text is None:
+        return None
+    if columns is not None:
+        problems.labels.update({name: f"{i} ({name})" for i, name in enumerate(columns, 1)})
+    lines = pl.Series("line", text.splitlines())
+    first_data = 1 if has_header else 0
+    numbered = pl.DataFrame({"line": lines}).with_row_index("__row", offset=1)
+    numbered = numbered.filter(pl.col("line").str.strip_chars() != "")
+    if numbered.height <= first_data:
+        problems.add(None, None, None, "at least one data row")
+        return None
+    expected = (
+        len(columns) if columns is not None else int(field_counts(numbered["line"].head(1))[0])
+    )
+    counts = numbered.with_columns(fields=field_counts(numbered["line"]))
+    bad = counts.filter(pl.col("fields") != expected)
+    if bad.height:
+        bad = bad.with_columns(pl.col("line").str.slice(0, 60))
+        problems.add_rows(
+            bad,
+            "(whole row)",
+            f"{expected} fields (the row is truncated or has extra fields)",
+            "line",
+        )
+        return None
+    frame = pl.read_csv(
+        io.StringIO("\n".join(numbered["line"].to_list())),
+        has_header=has_header,
+        new_columns=columns,
+        infer_schema=False,
+    )
+    rows = numbered["__row"].slice(first_data)
+    frame = frame.with_columns(pl.Series("__row", rows))
+    return frame.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+
+
+def read_xlsx_sheet(source: SourceFile, sheet: str) -> pl.DataFrame:
+    """One sheet of a workbook as text; the header is row 1, so data starts at row 2."""
+    frame = pl.read_excel(io.BytesIO(source.data), sheet_name=sheet, infer_schema_length=0)
+    frame = frame.rename({c: " ".join(str(c).split()) for c in frame.columns})
+    frame = frame.with_columns(pl.all().cast(pl.String))
+    frame = frame.with_columns(pl.Series("__row", range(2, frame.height + 2)))
+    return frame.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+
+
+def match_columns(
+    frame: pl.DataFrame,
+    problems: Problems,
+    *,
+    required: dict[str, tuple[str, ...]],
+    optional: dict[str, tuple[str, ...]] | None = None,
+) -> pl.DataFrame | None:
+    """Rename the file's columns to our names by matching header names (never positions).
+
+    Each of our names lists the header spellings the publisher has used. A missing required
+    column or a column we do not know is a problem: it means the wrong file or a new layout."""
+    optional = optional or {}
+    wanted = {**required, **optional}
+    lookup = {normalise_header(a): ours for ours, aliases in wanted.items() for a in aliases}
+    renames, seen = {}, set()
+    for column in frame.columns:
+        if column == "__row":
+            continue
+        ours = lookup.get(normalise_header(column))
+        if ours is None:
+            problems.add(1, column, column, f"only known columns ({', '.join(wanted)})")
+        elif ours in seen:
+            problems.add(1, column, column, "each column once")
+        else:
+            renames[column] = ours
+            seen.add(ours)
+    for ours, aliases in required.items():
+        if ours not in seen:
+            problems.add(1, aliases[0], None, f"a column named {aliases[0]}")
+    if problems.total:
+        return None
+    problems.labels.update({ours: theirs for theirs, ours in renames.items()})
+    frame = frame.rename(renames)
+    missing = [pl.lit(None, pl.String).alias(name) for name in optional if name not in seen]
+    return frame.with_columns(missing) if missing else frame
+
+
+def check_pattern(frame: pl.DataFrame, problems: Problems, column: str, kind: str, *, allow=()):
+    """Report values that are not well-formed ODS codes of `kind` (blank counts as bad)."""
+    pattern, expected = ODS_PATTERNS[kind]
+    ok = pl.col(column).str.contains(pattern) | pl.col(column).is_in(list(allow))
+    problems.add_rows(frame.filter(~ok.fill_null(False)), column, expected)
+
+
+def parse_dates(frame: pl.DataFrame, problems: Problems, column: str, fmt: str, *, required=False):
+    """Parse a text date column in place; unparseable values are reported, blanks allowed
+    unless required."""
+    parsed = pl.col(column).str.strptime(pl.Date, fmt, strict=False)
+    bad = frame.filter(parsed.is_null() & (pl.col(column).is_not_null() | required))
+    readable = {"%Y%m%d": "YYYYMMDD, e.g. 20190701", "%Y-%m-%d": "YYYY-MM-DD"}.get(fmt, fmt)
+    problems.add_rows(bad, column, f"a date as {readable}")
+    return frame.with_columns(parsed.alias(column))
+
+
+def parse_counts(frame: pl.DataFrame, problems: Problems, column: str, *, blank_ok=False):
+    """Patient counts: whole numbers, zero or more (blank only where the publisher leaves
+    figures out, as QOF does for some registers)."""
+    parsed = pl.col(column).str.strip_chars().cast(pl.Int64, strict=False)
+    missing = parsed.is_null() & (pl.col(column).is_not_null() | (not blank_ok))
+    bad = frame.filter(missing | (parsed < 0))
+    problems.add_rows(bad, column, "a whole number of patients, zero or more")
+    return frame.with_columns(parsed.alias(column))
+
+
+def check_unique(frame: pl.DataFrame, problems: Problems, keys: list[str], what: str) -> None:
+    duplicated = frame.filter(pl.struct(keys).is_duplicated())
+    problems.add_rows(duplicated, keys[0], f"one row per {what}")
+
+
+_EXTRACT_FORMATS = ("%d%b%Y", "%d-%b-%y", "%Y-%m-%d", "%d-%b-%Y", "%d/%m/%Y")
+
+
+def parse_extract_date(value: str | None) -> date | None:
+    """NHS Digital writes EXTRACT_DATE as 01JAN2021, 01Jan2022, 01-Sep-20 or 2025-04-01."""
+    if not value:
+        return None
+    for fmt in _EXTRACT_FORMATS:
+        try:
+            return datetime.strptime(value.strip().title(), fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,16 @@
+"""Background imports: the web upload queues one; `pcnhub db_worker` runs it."""
+
+from django_tasks import task
+
+from imports.models import ImportRun
+from imports.source import SourceFile
+
+
+@task()
+def run_import(run_id: int, kind: str | None = None) -> str:
+    from imports.actions import import_file
+
+    run = ImportRun.objects.select_related("run_by").get(pk=run_id)
+    with run.upload.open("rb") as upload:
+        source = SourceFile(run.file_name, upload.read())
+    return import_file(source=source, kind=kind, by=run.run_by, run=run).status

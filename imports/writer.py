@@ -1,0 +1,440 @@
+"""Apply a RegistryBatch to the database: diff against what is there, then bulk-write.
+
+Runs inside the caller's transaction. Organisations and relationships keep full history
+(django-simple-history, who and why); list sizes and registers carry the import run that
+wrote them, and a revised figure for an existing snapshot is updated in place with the run
+recorded. Re-applying the same batch writes nothing.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import polars as pl
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from imports.batch import ORG_FIELDS, RegistryBatch
+from imports.bulk import insert_rows
+from imports.models import ImportRun
+from imports.problems import Problems
+from organisations.models import (
+    REL_KINDS,
+    DiseaseRegister,
+    ListSize,
+    Organisation,
+    Relationship,
+)
+
+BATCH_SIZE = 2000
+ONE_DAY = timedelta(days=1)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Counts:
+    tables: dict[str, dict[str, int]] = field(default_factory=dict)
+    rejected: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, table: str, what: str, n: int = 1) -> None:
+        row = self.tables.setdefault(table, {"created": 0, "changed": 0, "unchanged": 0})
+        row[what] += n
+
+    def total(self, what: str) -> int:
+        return sum(row[what] for row in self.tables.values())
+
+
+def write(
+    batch: RegistryBatch, *, run: ImportRun, by, problems: Problems, progress: Progress
+) -> Counts:
+    counts = Counts()
+    reason = f"import run {run.pk}: {run.file_name}"
+    ids = _write_organisations(batch, counts, problems, by=by, reason=reason, progress=progress)
+    problems.raise_if_any()
+    links = _Links(ids, run=run, by=by, reason=reason, counts=counts)
+    if batch.dated_links is not None:
+        progress("relationships", 0, batch.dated_links.height)
+        links.apply_dated(batch.dated_links)
+    if batch.snapshot_links is not None:
+        progress("relationships", 0, batch.snapshot_links.height)
+        links.apply_snapshot(batch.snapshot_links, batch.as_of)
+    links.save()
+    _end_links_at_closure(batch, ids, by=by, reason=reason, counts=counts)
+    if batch.list_sizes is not None:
+        _write_figures(LIST_SIZES, batch.list_sizes, run, counts, progress)
+    if batch.registers is not None:
+        _write_figures(REGISTERS, batch.registers, run, counts, progress)
+    return counts
+
+
+def _referenced_codes(batch: RegistryBatch) -> pl.DataFrame:
+    """Every (code, kind) the relationships name, so parents known only by code exist."""
+    frames = []
+    for links in (batch.dated_links, batch.snapshot_links):
+        if links is None:
+            continue
+        for rel_type, (child_kind, parent_kind) in REL_KINDS.items():
+            these = links.filter(pl.col("rel_type") == rel_type.value)
+            frames.append(these.select(code="child", kind=pl.lit(child_kind.value)))
+            frames.append(these.select(code="parent", kind=pl.lit(parent_kind.value)))
+    if not frames:
+        return pl.DataFrame(schema={"code": pl.String, "kind": pl.String})
+    return pl.concat(frames).drop_nulls("code").unique("code")
+
+
+def _write_organisations(batch, counts, problems, *, by, reason, progress) -> dict[str, int]:
+    supplied = batch.organisations
+    referenced = _referenced_codes(batch)
+    if supplied is None:
+        supplied = referenced.with_columns(name=pl.col("code"))
+    else:
+        stubs = referenced.join(supplied.select("code"), on="code", how="anti")
+        supplied = pl.concat([supplied, stubs.with_columns(name=pl.col("code"))], how="diagonal")
+    fields = [f for f in ORG_FIELDS if f in supplied.columns]
+    rows = supplied.select("code", "kind", *fields).to_dicts()
+    if not rows:
+        return {}
+    progress("organisations", 0, len(rows))
+    existing = {o.code: o for o in Organisation.objects.filter(code__in=[r["code"] for r in rows])}
+    created, changed = [], []
+    for row in rows:
+        org = existing.get(row["code"])
+        if org is None:
+            values = {f: v for f, v in row.items() if v is not None}
+            values.setdefault("name", row["code"])
+            created.append(Organisation(**values))
+            continue
+        if org.kind != row["kind"]:
+            problems.add(None, "code", row["code"], f"an ODS code of a {org.kind}, as registered")
+            continue
+        dirty = False
+        for name in fields:
+            value = row[name]
+            if value is None or getattr(org, name) == value:
+                continue
+            # A stub's name is its code; any real name replaces it, but a code never replaces
+            # a real name, and a change of case alone (QOF files use title case) is no change.
+            if name == "name" and (value == org.code or value.casefold() == org.name.casefold()):
+                continue
+            setattr(org, name, value)
+            dirty = True
+        if dirty:
+            changed.append(org)
+        else:
+            counts.add("organisations", "unchanged")
+    if created:
+        bulk_create_with_history(
+            created,
+            Organisation,
+            batch_size=BATCH_SIZE,
+            default_user=by,
+            default_change_reason=reason,
+        )
+        counts.add("organisations", "created", len(created))
+    if changed:
+        bulk_update_with_history(
+            changed,
+            Organisation,
+            ["kind", *fields],
+            batch_size=BATCH_SIZE,
+            default_user=by,
+            default_change_reason=reason,
+        )
+        counts.add("organisations", "changed", len(changed))
+    progress("organisations", len(rows), len(rows))
+    codes = [r["code"] for r in rows]
+    return dict(Organisation.objects.filter(code__in=codes).values_list("code", "id"))
+
+
+@dataclass
+class _Link:
+    id: int | None
+    parent_id: int
+    valid_from: date
+    valid_to: date | None
+    dirty: bool = False
+
+    def holds_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+    def end(self, day: date) -> None:
+        day = max(day, self.valid_from)
+        if self.valid_to != day:
+            self.valid_to = day
+            self.dirty = True
+
+
+class _Links:
+    """Relationship timelines for the children in a batch, changed in memory, then saved."""
+
+    def __init__(self, ids: dict[str, int], *, run, by, reason, counts: Counts):
+        self.ids, self.run, self.by, self.reason, self.counts = ids, run, by, reason, counts
+        self.timelines: dict[tuple[int, str], list[_Link]] = defaultdict(list)
+        self.loaded: set[int] = set()
+
+    def _load(self, frame: pl.DataFrame) -> None:
+        children = {self.ids[c] for c in frame["child"].unique().to_list()} - self.loaded
+        if not children:
+            return
+        rows = Relationship.objects.filter(child_id__in=children).values_list(
+            "id", "child_id", "rel_type", "parent_id", "valid_from", "valid_to"
+        )
+        for pk, child_id, rel_type, parent_id, valid_from, valid_to in rows.iterator(2000):
+            self.timelines[child_id, rel_type].append(_Link(pk, parent_id, valid_from, valid_to))
+        for timeline in self.timelines.values():
+            timeline.sort(key=lambda link: link.valid_from)
+        self.loaded |= children
+
+    def apply_dated(self, frame: pl.DataFrame) -> None:
+        """ODS dates its relationships: match on parent and start, extend or end-date in
+        place, and end any other parent's open row the day before this one starts."""
+        self._load(frame)
+        frame = frame.sort("child", "rel_type", "valid_from")
+        for child, parent, rel_type, start, end in frame.select(
+            "child", "parent", "rel_type", "valid_from", "valid_to"
+        ).iter_rows():
+            timeline = self.timelines[self.ids[child], rel_type]
+            parent_id = self.ids[parent]
+            same = [
+                link
+                for link in timeline
+                if link.parent_id == parent_id
+                and link.valid_from <= (end or date.max)
+                and (link.valid_to is None or link.valid_to >= start - ONE_DAY)
+            ]
+            exact = next((link for link in same if link.valid_from == start), None)
+            target = exact or (same[0] if same else None)
+            if target is None:
+                timeline.append(_Link(None, parent_id, start, end))
+                timeline.sort(key=lambda link: link.valid_from)
+            elif exact is not None:
+                if exact.valid_to != end:
+                    exact.valid_to, exact.dirty = end, True
+                else:
+                    self.counts.add("relationships", "unchanged")
+            else:
+                new_from = min(target.valid_from, start)
+                new_to = (
+                    None if end is None or target.valid_to is None else max(end, target.valid_to)
+                )
+                if (new_from, new_to) != (target.valid_from, target.valid_to):
+                    target.valid_from, target.valid_to, target.dirty = new_from, new_to, True
+                else:
+                    self.counts.add("relationships", "unchanged")
+            for link in timeline:
+                if (
+                    link.parent_id != parent_id
+                    and link.valid_from < start
+                    and (link.valid_to is None or link.valid_to >= start)
+                ):
+                    link.end(start - ONE_DAY)
+
+    def apply_snapshot(self, frame: pl.DataFrame, as_of: date) -> None:
+        """A snapshot says who was where on as_of: a different parent ends the current row the
+        day before and starts a new one; no parent ends the current row. A snapshot older
+        than what the registry already holds for that child is set aside."""
+        self._load(frame.drop_nulls("child"))
+        if "valid_from" not in frame.columns:
+            frame = frame.with_columns(valid_from=pl.lit(None, pl.Date))
+        older = 0
+        rows = frame.select("child", "parent", "rel_type", "valid_from").iter_rows()
+        for child, parent, rel_type, known_start in rows:
+            timeline = self.timelines[self.ids[child], rel_type]
+            parent_id = self.ids[parent] if parent is not None else None
+            current = next((link for link in timeline if link.holds_on(as_of)), None)
+            if current is not None and current.parent_id == parent_id:
+                self.counts.add("relationships", "unchanged")
+                continue
+            if any(link.valid_from > as_of for link in timeline):
+                older += 1
+                continue
+            if current is not None:
+                current.end(as_of - ONE_DAY)
+            if parent_id is not None:
+                # A first-ever row may start on the date the file gives (e.g. a PCN's open
+                # date); otherwise a change takes effect on the snapshot date.
+                start = (
+                    known_start if not timeline and known_start and known_start <= as_of else as_of
+                )
+                timeline.append(_Link(None, parent_id, start, None))
+            elif current is None:
+                self.counts.add("relationships", "unchanged")
+        if older:
+            self.counts.notes.append(
+                f"{older} row(s) describe {as_of}, earlier than the registry's later records "
+                "for those practices; they were not applied (import files oldest first)."
+            )
+
+    def save(self) -> None:
+        created, changed_ids = [], {}
+        for (child_id, rel_type), timeline in self.timelines.items():
+            for link in timeline:
+                if link.id is None:
+                    created.append(
+                        Relationship(
+                            child_id=child_id,
+                            parent_id=link.parent_id,
+                            rel_type=rel_type,
+                            valid_from=link.valid_from,
+                            valid_to=link.valid_to,
+                            import_run=self.run,
+                        )
+                    )
+                elif link.dirty:
+                    changed_ids[link.id] = link
+        if created:
+            bulk_create_with_history(
+                created,
+                Relationship,
+                batch_size=BATCH_SIZE,
+                default_user=self.by,
+                default_change_reason=self.reason,
+            )
+            self.counts.add("relationships", "created", len(created))
+        if changed_ids:
+            objs = list(Relationship.objects.filter(pk__in=changed_ids))
+            for obj in objs:
+                link = changed_ids[obj.pk]
+                obj.valid_from, obj.valid_to, obj.import_run = (
+                    link.valid_from,
+                    link.valid_to,
+                    self.run,
+                )
+            bulk_update_with_history(
+                objs,
+                Relationship,
+                ["valid_from", "valid_to", "import_run"],
+                batch_size=BATCH_SIZE,
+                default_user=self.by,
+                default_change_reason=self.reason,
+            )
+            self.counts.add("relationships", "changed", len(objs))
+
+
+def _end_links_at_closure(batch, ids, *, by, reason, counts) -> None:
+    """A closed organisation's relationships (as member or as parent) end on its close date."""
+    orgs = batch.organisations
+    if orgs is None or "close_date" not in orgs.columns:
+        return
+    closed = orgs.drop_nulls("close_date").select("code", "close_date").rows()
+    if not closed:
+        return
+    close_on = {ids[code]: day for code, day in closed}
+    open_links = Relationship.objects.filter(valid_to__isnull=True).filter(
+        child_id__in=close_on
+    ) | Relationship.objects.filter(valid_to__isnull=True, parent_id__in=close_on)
+    ended = []
+    for link in open_links:
+        day = close_on.get(link.child_id) or close_on.get(link.parent_id)
+        if link.valid_from <= day:
+            link.valid_to = day
+            ended.append(link)
+    if ended:
+        bulk_update_with_history(
+            ended,
+            Relationship,
+            ["valid_to"],
+            batch_size=BATCH_SIZE,
+            default_user=by,
+            default_change_reason=reason,
+        )
+        counts.add("relationships", "changed", len(ended))
+
+
+def _attach_ids(frame: pl.DataFrame, counts: Counts, what: str):
+    """Organisation ids for the codes a list-size file names; unknown codes are rejected."""
+    ids = dict(Organisation.objects.values_list("code", "id"))
+    known = pl.DataFrame(
+        {"code": list(ids), "organisation_id": list(ids.values())},
+        schema={"code": pl.String, "organisation_id": pl.Int64},
+    )
+    joined = frame.join(known, on="code", how="left")
+    unknown = joined.filter(pl.col("organisation_id").is_null())
+    if unknown.height:
+        counts.rejected += unknown.height
+        sample = ", ".join(unknown["code"].unique().sort().head(10).to_list())
+        counts.notes.append(
+            f"{unknown.height} {what} row(s) name organisations not in the registry and were "
+            f"rejected (e.g. {sample}); import the ODS files for that period first."
+        )
+    return joined.drop_nulls("organisation_id")
+
+
+def _diff(frame, existing, keys, value_cols):
+    """Split frame into new rows, changed rows (with the existing id) and an unchanged count."""
+    joined = frame.join(existing, on=keys, how="left", suffix="_old", nulls_equal=True)
+    new = joined.filter(pl.col("id").is_null())
+    differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}_old")) for c in value_cols])
+    matched = joined.filter(pl.col("id").is_not_null())
+    changed = matched.filter(differs)
+    return new, changed, matched.height - changed.height
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """A table of figures keyed by organisation and snapshot (list sizes, QOF registers)."""
+
+    model: type
+    table: str
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+    schema: dict
+    snapshot: str  # the key column that names the snapshot (extract date, QOF year)
+
+
+LIST_SIZES = _Figures(
+    ListSize,
+    "list sizes",
+    ("organisation_id", "extract_date", "measure", "sex", "age"),
+    ("patients",),
+    {
+        "extract_date": pl.Date,
+        "measure": pl.String,
+        "sex": pl.String,
+        "age": pl.String,
+        "patients": pl.Int64,
+    },
+    "extract_date",
+)
+REGISTERS = _Figures(
+    DiseaseRegister,
+    "QOF registers",
+    ("organisation_id", "qof_year", "group_code"),
+    ("register", "list_type", "list_size"),
+    {
+        "qof_year": pl.String,
+        "group_code": pl.String,
+        "register": pl.Int64,
+        "list_type": pl.String,
+        "list_size": pl.Int64,
+    },
+    "qof_year",
+)
+
+
+def _write_figures(spec: _Figures, frame, run, counts, progress) -> None:
+    frame = _attach_ids(frame, counts, spec.table)
+    progress(spec.table, 0, frame.height)
+    snapshots = frame[spec.snapshot].unique().to_list()
+    columns = ("id", *spec.keys, *spec.values)
+    rows = spec.model.objects.filter(**{f"{spec.snapshot}__in": snapshots}).values_list(*columns)
+    schema = {"id": pl.Int64, "organisation_id": pl.Int64, **spec.schema}
+    existing = pl.DataFrame(list(rows.iterator(10000)), schema=schema, orient="row")
+    new, changed, unchanged = _diff(frame, existing, list(spec.keys), list(spec.values))
+    counts.add(spec.table, "unchanged", unchanged)
+    insert_rows(
+        spec.model,
+        [*spec.keys, *spec.values, "import_run_id"],
+        new.select(*spec.keys, *spec.values, import_run_id=pl.lit(run.pk)),
+        on_progress=lambda done: progress(spec.table, done, frame.height),
+    )
+    counts.add(spec.table, "created", new.height)
+    if changed.height:
+        objs = [
+            spec.model(id=row["id"], import_run=run, **{v: row[v] for v in spec.values})
+            for row in changed.iter_rows(named=True)
+        ]
+        spec.model.objects.bulk_update(objs, [*spec.values, "import_run"], batch_size=BATCH_SIZE)
+        counts.add(spec.table, "changed", changed.height)
+        counts.notes.append(f"{changed.height} {spec.table} figure(s) revised by this file.")

@@ -1,0 +1,100 @@
+"""The standing cast: one small area and the people who work in it.
+
+    region Y01 > ICS Q01 > commissioner 01X > PCN "this" (2 practices) and PCN "other" (1)
+
+this_pcn_manager sees this PCN only; other_pcn_manager the other; commissioner sees the
+whole commissioner; finance holds commissioner finance; outsider has no role at all.
+"""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from organisations.models import RelType
+from tests import factories as f
+
+NHS_DATA = Path(settings.NHS_DATA_DIR)
+TEST_DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def nhs_data():
+    """The national NHS files; tests that need them skip when the folder is absent."""
+    if not NHS_DATA.is_dir():
+        pytest.skip(f"national NHS data not present at {NHS_DATA}")
+    return NHS_DATA
+
+
+@pytest.fixture
+def area(db):
+    region = f.RegionFactory(code="Y01", name="Test Region")
+    ics = f.IcsFactory(code="Q01", name="Test ICS")
+    commissioner = f.CommissionerFactory(code="01X", name="NHS Test CCG")
+    this_pcn = f.PcnFactory(code="U00001", name="This PCN")
+    other_pcn = f.PcnFactory(code="U00002", name="Other PCN")
+    practices = [f.PracticeFactory(code=f"A0000{i}", name=f"Surgery {i}") for i in (1, 2, 3)]
+    start = date(2019, 7, 1)
+    f.RelationshipFactory(child=ics, parent=region, rel_type=RelType.ICS_REGION, valid_from=start)
+    f.RelationshipFactory(
+        child=commissioner, parent=ics, rel_type=RelType.COMMISSIONER_ICS, valid_from=start
+    )
+    for pcn in (this_pcn, other_pcn):
+        f.RelationshipFactory(
+            child=pcn, parent=commissioner, rel_type=RelType.PCN_COMMISSIONER, valid_from=start
+        )
+    for practice, pcn in zip(practices, (this_pcn, this_pcn, other_pcn), strict=True):
+        f.RelationshipFactory(child=practice, parent=pcn, valid_from=start)
+        f.RelationshipFactory(
+            child=practice,
+            parent=commissioner,
+            rel_type=RelType.PRACTICE_COMMISSIONER,
+            valid_from=date(2013, 4, 1),
+        )
+        f.ListSizeFactory(organisation=practice, extract_date=date(2019, 1, 1), patients=10_000)
+    return {
+        "region": region,
+        "ics": ics,
+        "commissioner": commissioner,
+        "this_pcn": this_pcn,
+        "other_pcn": other_pcn,
+        "practices": practices,
+    }
+
+
+def _person(role, organisation, username):
+    user = f.UserFactory(username=username)
+    if role:
+        f.RoleAssignmentFactory(user=user, role=role, organisation=organisation)
+    return user
+
+
+@pytest.fixture
+def this_pcn_manager(area):
+    return _person("pcn_manager", area["this_pcn"], "this_pcn_manager")
+
+
+@pytest.fixture
+def other_pcn_manager(area):
+    return _person("pcn_manager", area["other_pcn"], "other_pcn_manager")
+
+
+@pytest.fixture
+def commissioner_user(area):
+    return _person("commissioner", area["commissioner"], "commissioner")
+
+
+@pytest.fixture
+def finance_user(area):
+    return _person("commissioner_finance", area["commissioner"], "finance")
+
+
+@pytest.fixture
+def registry_admin(area):
+    return _person("registry_admin", None, "registry_admin")
+
+
+@pytest.fixture
+def outsider(area):
+    return _person(None, None, "outsider")

@@ -1,0 +1,153 @@
+"""Importing the tiny real-format samples: counts, idempotency, history over moves and closures."""
+
+from datetime import date
+
+import pytest
+
+from imports.actions import import_file
+from organisations import queries
+from organisations.models import DiseaseRegister, ListSize, Organisation, Relationship
+from tests.conftest import TEST_DATA
+
+pytestmark = pytest.mark.django_db
+
+EPRACCUR_2019 = TEST_DATA / "ods-epraccur/2019-11/epraccur.csv"
+EPRACCUR_2026 = TEST_DATA / "ods-epraccur/2026-06/epraccur.csv"
+PARTNERS_2019 = TEST_DATA / "ods-epcn/2019-12/pcn_core_partner_details.csv"
+DETAILS_2019 = TEST_DATA / "ods-epcn/2019-12/pcn_details.csv"
+PARTNERS_2022 = TEST_DATA / "ods-epcn/2022-05/pcn_core_partner_details.csv"
+MAP_2020 = TEST_DATA / "gp-reg-pat-prac/2020-09/gp-reg-pat-prac-map.csv"
+TOTALS_2021 = TEST_DATA / "gp-reg-pat-prac/2021-01/gp-reg-pat-prac-all.csv"
+SING_AGE_2026 = TEST_DATA / "gp-reg-pat-prac/2026-08/gp-reg-pat-prac-sing-age-regions.csv"
+PREVALENCE_1920 = TEST_DATA / "qof/2019-20/PREVALENCE_1920.csv"
+GEOGRAPHY_1920 = TEST_DATA / "qof/2019-20/MAPPING_NHS_GEOGRAPHIES_1920.csv"
+
+
+def imported(*paths):
+    runs = [import_file(path=path) for path in paths]
+    for run in runs:
+        assert run.status == "succeeded", run.problems
+    return runs[-1]
+
+
+def org(code):
+    return Organisation.objects.get(code=code)
+
+
+def pcn_of(code, day):
+    found = queries.parent(org(code), day)
+    return found.code if found else None
+
+
+def test_epraccur_legacy_creates_practices_and_skips_other_cost_centres():
+    run = imported(EPRACCUR_2019)
+    assert (run.kind, run.layout, run.rows_read, run.skipped) == ("epraccur", "legacy", 5, 1)
+    assert Organisation.objects.filter(kind="practice").count() == 4
+    practice = org("A81004")
+    assert practice.name == "BLUEBELL MEDICAL CENTRE, ACKLAM"
+    assert practice.status == "active"
+    assert practice.address == "356 ACKLAM ROAD, MIDDLESBROUGH, CLEVELAND"
+    commissioner = queries.parent(practice, date(2019, 1, 1), "practice_commissioner")
+    assert commissioner.code == "00M"
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        [EPRACCUR_2019],
+        [EPRACCUR_2019, PARTNERS_2019],
+        [EPRACCUR_2019, DETAILS_2019],
+        [EPRACCUR_2019, MAP_2020],
+        [EPRACCUR_2019, TOTALS_2021],
+        [EPRACCUR_2019, PREVALENCE_1920],
+        [EPRACCUR_2019, GEOGRAPHY_1920],
+        [EPRACCUR_2019, MAP_2020, SING_AGE_2026],
+    ],
+    ids=lambda paths: paths[-1].name,
+)
+def test_import_same_file_twice_changes_nothing(paths):
+    imported(*paths)
+    before = (Relationship.objects.count(), ListSize.objects.count(), Organisation.history.count())
+    again = imported(paths[-1])
+    assert (again.created, again.changed) == (0, 0)
+    assert again.unchanged > 0
+    after = (Relationship.objects.count(), ListSize.objects.count(), Organisation.history.count())
+    assert after == before
+
+
+def test_epcn_memberships_are_dated_and_a_move_starts_a_new_row():
+    imported(EPRACCUR_2019, DETAILS_2019, PARTNERS_2019)
+    assert pcn_of("A81002", date(2019, 12, 1)) == "U89141"
+    run = imported(PARTNERS_2022)
+    assert run.changed >= 1
+    assert pcn_of("A81002", date(2020, 3, 31)) == "U89141"
+    assert pcn_of("A81002", date(2020, 4, 1)) == "U89142"
+    assert pcn_of("A81002", date(2019, 6, 30)) is None
+    rows = Relationship.objects.filter(child__code="A81002", rel_type="practice_pcn")
+    assert sorted((r.parent.code, r.valid_from, r.valid_to) for r in rows) == [
+        ("U89141", date(2019, 7, 1), date(2020, 3, 31)),
+        ("U89142", date(2020, 4, 1), None),
+    ]
+    members_before = {p.code for p in queries.members(org("U89142"), date(2020, 3, 31))}
+    members_after = {p.code for p in queries.members(org("U89142"), date(2020, 4, 1))}
+    assert (members_before, members_after) == ({"A81003"}, {"A81002", "A81003"})
+
+
+def test_newer_epraccur_moves_commissioner_and_closes_practice():
+    imported(EPRACCUR_2019, PARTNERS_2019)
+    imported(EPRACCUR_2026)
+    assert queries.parent(org("A81001"), date(2020, 3, 31), "practice_commissioner").code == "00K"
+    assert queries.parent(org("A81001"), date(2020, 4, 1), "practice_commissioner").code == "16C"
+    closed = org("A81003")
+    assert (closed.status, closed.close_date) == ("closed", date(2021, 3, 31))
+    assert pcn_of("A81003", date(2021, 3, 31)) == "U89142"
+    assert pcn_of("A81003", date(2021, 4, 1)) is None
+    changes = closed.history.filter(history_type="~").first()
+    assert "import run" in changes.history_change_reason
+    assert changes.diff_against(changes.prev_record).changed_fields
+
+
+def test_map_places_practices_in_hierarchy_and_unallocated_in_no_pcn():
+    imported(EPRACCUR_2019, PARTNERS_2019, MAP_2020)
+    day = date(2020, 9, 1)
+    assert pcn_of("A81004", day) is None
+    assert [o.code for o in queries.ancestors(org("A81001"), day)] == [
+        "Y63",
+        "QHM",
+        "16C",
+        "U89141",
+    ]
+    assert org("QHM").era_label == "STP"
+    assert org("16C").name == "NHS Tees Valley CCG"
+    # The map's snapshot moved A81002 on its extract date, ending the ePCN row the day before.
+    assert pcn_of("A81002", date(2020, 8, 31)) == "U89141"
+    assert pcn_of("A81002", day) == "U89142"
+
+
+def test_practice_totals_give_list_sizes_by_latest_extract_on_or_before_date():
+    imported(EPRACCUR_2019, PARTNERS_2019, TOTALS_2021)
+    figure = queries.list_size(org("U89141"), date(2021, 6, 1))
+    assert (figure.patients, figure.extract_dates) == (4120 + 9876, (date(2021, 1, 1),))
+    assert queries.list_size(org("U89141"), date(2020, 12, 31)).patients is None
+
+
+def test_list_sizes_for_unknown_practices_are_rejected_with_a_note():
+    imported(EPRACCUR_2019, MAP_2020, SING_AGE_2026)
+    run = imported(SING_AGE_2026)
+    assert run.rejected == 1
+    assert any("U99999" in note for note in run.notes)
+
+
+def test_qof_prevalence_keeps_registers_and_list_size_at_1_january():
+    run = imported(EPRACCUR_2019, PREVALENCE_1920)
+    assert (run.period, run.layout) == (date(2020, 1, 1), "2019/20")
+    assert DiseaseRegister.objects.filter(qof_year="2019/20").count() == 3
+    sizes = ListSize.objects.filter(measure="qof").values_list("organisation__code", "patients")
+    assert sorted(sizes) == [("A81001", 4111), ("A81002", 9800)]
+
+
+def test_single_year_of_age_rows_make_an_age_sex_profile():
+    imported(EPRACCUR_2019, MAP_2020, SING_AGE_2026)
+    extract, rows = queries.age_sex_profile(org("U89141"), date(2026, 8, 1))
+    assert extract == date(2026, 8, 1)
+    assert rows == [("0", 70, 66), ("95+", 12, 31)]
