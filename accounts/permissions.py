@@ -25,9 +25,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.READ_ONLY: frozenset({Permission.VIEW_REGISTRY}),
     Role.PROGRAMME_OFFICE: frozenset({Permission.VIEW_REGISTRY}),
     Role.COMMISSIONER: frozenset({Permission.VIEW_REGISTRY, Permission.EDIT_REGISTRY}),
-    Role.COMMISSIONER_FINANCE: frozenset(
-        {Permission.VIEW_REGISTRY, Permission.VIEW_BANK_DETAILS}
-    ),
+    Role.COMMISSIONER_FINANCE: frozenset({Permission.VIEW_REGISTRY, Permission.VIEW_BANK_DETAILS}),
     Role.PCN_MANAGER: frozenset({Permission.VIEW_REGISTRY}),
     Role.PRACTICE_MANAGER: frozenset({Permission.VIEW_REGISTRY}),
     Role.REGISTRY_ADMIN: frozenset(

@@ -22,7 +22,10 @@ ODS_PATTERNS = {
         r"^[0-9A-Z]{3}([0-9A-Z]{2})?$",
         "a commissioner ODS code of three or five characters, e.g. 16C or X2C4Y",
     ),
-    "ics": (r"^Q[0-9A-Z]{2}$", "an STP/ICS ODS code: Q and two characters, e.g. QHM"),
+    "ics": (
+        r"^(Q[0-9A-Z]{2}|[0-9A-Z]{5})$",
+        "an STP/ICS ODS code: Q and two characters (e.g. QHM) or five characters",
+    ),
     "region": (r"^Y\d{2}$", "a region ODS code: Y and two digits, e.g. Y63"),
 }
 

@@ -97,7 +97,7 @@ def _write_organisations(batch, counts, problems, *, by, reason, progress) -> di
         return {}
     progress("organisations", 0, len(rows))
     existing = {o.code: o for o in Organisation.objects.filter(code__in=[r["code"] for r in rows])}
-    created, changed = [], []
+    created, changed = [], {}
     for row in rows:
         org = existing.get(row["code"])
         if org is None:
@@ -108,7 +108,7 @@ def _write_organisations(batch, counts, problems, *, by, reason, progress) -> di
         if org.kind != row["kind"]:
             problems.add(None, "code", row["code"], f"an ODS code of a {org.kind}, as registered")
             continue
-        dirty = False
+        dirty = []
         for name in fields:
             value = row[name]
             if value is None or getattr(org, name) == value:
@@ -118,9 +118,9 @@ def _write_organisations(batch, counts, problems, *, by, reason, progress) -> di
             if name == "name" and (value == org.code or value.casefold() == org.name.casefold()):
                 continue
             setattr(org, name, value)
-            dirty = True
+            dirty.append(name)
         if dirty:
-            changed.append(org)
+            changed.setdefault(tuple(dirty), []).append(org)
         else:
             counts.add("organisations", "unchanged")
     if created:
@@ -132,16 +132,18 @@ def _write_organisations(batch, counts, problems, *, by, reason, progress) -> di
             default_change_reason=reason,
         )
         counts.add("organisations", "created", len(created))
-    if changed:
+    # One UPDATE per set of changed fields: a new ODS layout that repacks addresses should
+    # not rewrite every column of every practice.
+    for changed_fields, orgs in changed.items():
         bulk_update_with_history(
-            changed,
+            orgs,
             Organisation,
-            ["kind", *fields],
+            list(changed_fields),
             batch_size=BATCH_SIZE,
             default_user=by,
             default_change_reason=reason,
         )
-        counts.add("organisations", "changed", len(changed))
+        counts.add("organisations", "changed", len(orgs))
     progress("organisations", len(rows), len(rows))
     codes = [r["code"] for r in rows]
     return dict(Organisation.objects.filter(code__in=codes).values_list("code", "id"))
@@ -172,6 +174,13 @@ class _Links:
         self.ids, self.run, self.by, self.reason, self.counts = ids, run, by, reason, counts
         self.timelines: dict[tuple[int, str], list[_Link]] = defaultdict(list)
         self.loaded: set[int] = set()
+        # A relationship cannot outlive either side: ODS leaves some rows of closed practices
+        # open, and they must not reopen what the closure ended.
+        self.closed = dict(
+            Organisation.objects.filter(pk__in=ids.values(), close_date__isnull=False).values_list(
+                "id", "close_date"
+            )
+        )
 
     def _load(self, frame: pl.DataFrame) -> None:
         children = {self.ids[c] for c in frame["child"].unique().to_list()} - self.loaded
@@ -196,6 +205,20 @@ class _Links:
         ).iter_rows():
             timeline = self.timelines[self.ids[child], rel_type]
             parent_id = self.ids[parent]
+            closures = [self.closed[i] for i in (self.ids[child], parent_id) if i in self.closed]
+            if closures:
+                end = min([end, *closures] if end else closures)
+                if end < start:
+                    continue
+            # A later row under another parent (from a newer file) bounds this one: an older
+            # file's open-ended row must not reopen what a newer file ended.
+            later = [
+                link.valid_from
+                for link in timeline
+                if link.parent_id != parent_id and link.valid_from > start
+            ]
+            if later:
+                end = min(end or date.max, min(later) - ONE_DAY)
             same = [
                 link
                 for link in timeline

@@ -52,8 +52,10 @@ GP_SETTING = {"legacy": "4", "2026": "RO76"}
 
 
 def detect(source: SourceFile) -> bool:
+    # Loose on purpose: a row with a field too many or too few should be recognised as
+    # epraccur and then reported row by row, not turned away as an unknown file.
     line = source.first_line()
-    return line.startswith('"') and line.count('","') == len(COLUMNS) - 1
+    return line.startswith('"') and abs(line.count('","') - (len(COLUMNS) - 1)) <= 3
 
 
 def parse(source: SourceFile, problems: Problems) -> RegistryBatch | None:

@@ -1,0 +1,78 @@
+"""`pcnhub load_demo [--national]`: load demo data through the real importers, and demo users.
+
+Without --national it writes the generated demo area's files under var/demo and imports them;
+with --national it imports the national NHS files from NHS_DATA_DIR instead. Safe to re-run:
+unchanged files change nothing."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.actions import assign_role
+from accounts.models import Role
+from imports.actions import import_file
+from imports.national import national_files
+from organisations.models import Organisation, OrgKind
+
+DEMO_PASSWORD = "pcnhub-demo"  # noqa: S105 - printed for the local demo, refused without DEBUG
+
+
+class Command(BaseCommand):
+    help = "Load the demo area (or the national files) and the demo users."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--national", action="store_true", help="load ../shared/data/nhs")
+
+    def handle(self, national, **options):
+        if not settings.DEBUG:
+            raise CommandError("demo data and demo passwords are for DEBUG=1 only")
+        files = self._national() if national else self._demo()
+        for path in files:
+            run = import_file(path=path)
+            self.stdout.write(
+                f"  {path.name}: {run.status}, {run.rows_read} rows, {run.created} created, "
+                f"{run.changed} changed, {run.unchanged} unchanged"
+            )
+            if run.status != "succeeded":
+                raise CommandError(f"{path} did not import: {run.problems[:3]}")
+        self._people()
+
+    def _demo(self):
+        from demo.generate import generate
+
+        out = settings.VAR_DIR / "demo"
+        out.mkdir(parents=True, exist_ok=True)
+        self.stdout.write(f"Demo area: writing NHS-format files to {out}")
+        return generate(out)
+
+    def _national(self):
+        data = settings.NHS_DATA_DIR
+        if not data.is_dir():
+            raise CommandError(f"no national NHS data at {data} (set NHS_DATA_DIR)")
+        self.stdout.write(f"National NHS files from {data}")
+        return national_files(data)
+
+    def _people(self):
+        commissioner = Organisation.objects.filter(kind=OrgKind.COMMISSIONER).order_by("code")
+        pcn = Organisation.objects.filter(kind=OrgKind.PCN).order_by("code").first()
+        cast = [
+            ("demo", "Registry administrator (all of England)", Role.REGISTRY_ADMIN, None),
+            (
+                "commissioner",
+                "Commissioner primary care team",
+                Role.COMMISSIONER,
+                commissioner.first(),
+            ),
+            ("finance", "Commissioner finance", Role.COMMISSIONER_FINANCE, commissioner.first()),
+            ("pcn", "PCN manager", Role.PCN_MANAGER, pcn),
+        ]
+        User = get_user_model()
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        for username, title, role, organisation in cast:
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name = title
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            assign_role(user=user, role=role, organisation=organisation)
+            scope = organisation.name if organisation else "England"
+            self.stdout.write(f"  {username:<13} {title} — {scope}")

@@ -1,0 +1,128 @@
+"""Bad input never half-writes: the run fails with problems naming row and column, and the
+registry is exactly as it was."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from imports.actions import import_file
+from imports.source import SourceFile
+from organisations.models import ListSize, Organisation, Relationship
+from tests.conftest import TEST_DATA
+
+pytestmark = pytest.mark.django_db
+
+EPRACCUR = (TEST_DATA / "ods-epraccur/2019-11/epraccur.csv").read_bytes()
+PARTNERS = (TEST_DATA / "ods-epcn/2019-12/pcn_core_partner_details.csv").read_bytes()
+TOTALS = (TEST_DATA / "gp-reg-pat-prac/2021-01/gp-reg-pat-prac-all.csv").read_bytes()
+
+
+def registry_state():
+    return (
+        Organisation.objects.count(),
+        Relationship.objects.count(),
+        ListSize.objects.count(),
+        Organisation.history.count(),
+    )
+
+
+def rejected(name: str, data: bytes, kind: str | None = None):
+    import_file(source=SourceFile("epraccur.csv", EPRACCUR))
+    before = registry_state()
+    run = import_file(source=SourceFile(name, data), kind=kind)
+    assert run.status == "failed"
+    assert run.problem_count >= 1 and run.problems
+    assert registry_state() == before
+    return run.problems[0]
+
+
+def test_unrecognised_file_is_rejected():
+    problem = rejected("notes.csv", b"hello,world\n1,2\n")
+    assert problem["row"] == 1
+    assert "a known NHS file" in problem["expected"]
+
+
+def test_missing_column_is_named():
+    rows = [line.split(",") for line in PARTNERS.decode().splitlines()]
+    data = "\n".join(",".join(row[:9] + row[10:]) for row in rows).encode()
+    problem = rejected("pcn_core_partner_details.csv", data)
+    assert problem["column"] == "Practice to PCN Relationship End Date"
+    assert problem["row"] == 1
+
+
+def test_unknown_column_is_named():
+    lines = TOTALS.decode().splitlines()
+    data = "\n".join([lines[0] + ",SURPRISE"] + [line + ",1" for line in lines[1:]])
+    problem = rejected("gp-reg-pat-prac-all.csv", data.encode())
+    assert (problem["row"], problem["column"]) == (1, "SURPRISE")
+
+
+def test_malformed_ods_code_names_row_and_column():
+    data = PARTNERS.replace(b"A81002,", b"A8100X,")
+    problem = rejected("pcn_core_partner_details.csv", data)
+    assert (problem["row"], problem["column"], problem["value"]) == (
+        3,
+        "Partner Organisation Code",
+        "A8100X",
+    )
+    assert "practice ODS code" in problem["expected"]
+
+
+def test_unparseable_date_names_row_and_column():
+    data = PARTNERS.replace(b"20190701,,TRUE\nA81003", b"2019-07-01,,TRUE\nA81003")
+    problem = rejected("pcn_core_partner_details.csv", data)
+    assert problem["row"] == 3
+    assert problem["column"] == "Practice to PCN Relationship Start Date"
+    assert "YYYYMMDD" in problem["expected"]
+
+
+@pytest.mark.parametrize("count", [b"-5", b"lots", b"12.5", b""])
+def test_bad_patient_count_names_row_and_column(count):
+    data = TOTALS.replace(b"A81002,TS18 2AW,ALL,ALL,9876", b"A81002,TS18 2AW,ALL,ALL," + count)
+    problem = rejected("gp-reg-pat-prac-all.csv", data)
+    assert (problem["row"], problem["column"]) == (3, "NUMBER_OF_PATIENTS")
+
+
+def test_duplicate_key_is_rejected():
+    lines = TOTALS.splitlines()
+    problem = rejected("gp-reg-pat-prac-all.csv", b"\r\n".join([*lines, lines[1]]))
+    assert problem["row"] == 2
+    assert problem["expected"].startswith("one row per")
+
+
+def test_truncated_row_is_rejected():
+    data = TOTALS.replace(b",ALL,ALL,9876", b",ALL")
+    problem = rejected("gp-reg-pat-prac-all.csv", data)
+    assert problem["row"] == 3
+    assert "10 fields" in problem["expected"]
+
+
+def test_wrong_encoding_names_row():
+    data = TOTALS.replace(b"TS26 8DB", "TS26 8DB\u00e9".encode("cp1252"))
+    problem = rejected("gp-reg-pat-prac-all.csv", data)
+    assert problem["row"] == 4
+    assert "UTF-8" in problem["expected"]
+
+
+def test_epraccur_bad_status_and_extra_field():
+    problem = rejected("epraccur.csv", EPRACCUR.replace(b'"19740401","","A"', b'"19740401","","Q"'))
+    assert problem["column"] == "13 (status_code)"
+    problem = rejected("epraccur.csv", EPRACCUR.replace(b'"4",""\r\n', b'"4","",""\r\n', 1))
+    assert (problem["row"], problem["column"]) == (1, "(whole row)")
+
+
+def test_problems_are_capped_at_fifty_with_a_total():
+    header, first, *_ = TOTALS.decode().splitlines()
+    bad = [first.replace("A81001", f"B{i:05d}").replace(",4120", ",x") for i in range(120)]
+    data = "\n".join([header, *bad]).encode()
+    run = import_file(source=SourceFile("gp-reg-pat-prac-all.csv", data))
+    assert (run.status, run.problem_count, len(run.problems)) == ("failed", 120, 50)
+
+
+def test_cli_exits_non_zero_and_prints_the_report(tmp_path, capsys):
+    path = tmp_path / "gp-reg-pat-prac-all.csv"
+    path.write_bytes(TOTALS.replace(b",9876", b",-1"))
+    with pytest.raises(CommandError, match="failed to import"):
+        call_command("import_file", str(path), verbosity=0)
+    err = capsys.readouterr().err
+    assert "row 3, column NUMBER_OF_PATIENTS: '-1'" in err
+    assert ListSize.objects.count() == 0
