@@ -95,6 +95,7 @@ def _write_organisations(batch, counts, problems, *, by, reason, progress) -> di
     rows = supplied.select("code", "kind", *fields).to_dicts()
     if not rows:
         return {}
+    period = batch.as_of or batch.period
     progress("organisations", 0, len(rows))
     existing = {o.code: o for o in Organisation.objects.filter(code__in=[r["code"] for r in rows])}
     created, changed = [], {}
@@ -103,10 +104,15 @@ def _write_organisations(batch, counts, problems, *, by, reason, progress) -> di
         if org is None:
             values = {f: v for f, v in row.items() if v is not None}
             values.setdefault("name", row["code"])
+            values["details_as_of"] = period
             created.append(Organisation(**values))
             continue
         if org.kind != row["kind"]:
             problems.add(None, "code", row["code"], f"an ODS code of a {org.kind}, as registered")
+            continue
+        if period and org.details_as_of and period < org.details_as_of:
+            # A newer file already described this organisation; an older one must not undo it.
+            counts.add("organisations", "unchanged")
             continue
         dirty = []
         for name in fields:
@@ -120,6 +126,9 @@ def _write_organisations(batch, counts, problems, *, by, reason, progress) -> di
             setattr(org, name, value)
             dirty.append(name)
         if dirty:
+            if period:
+                org.details_as_of = max(period, org.details_as_of or period)
+                dirty.append("details_as_of")
             changed.setdefault(tuple(dirty), []).append(org)
         else:
             counts.add("organisations", "unchanged")

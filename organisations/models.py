@@ -41,6 +41,9 @@ class Organisation(models.Model):
     contract_type = models.CharField(max_length=8, blank=True, help_text="GMS, PMS or APMS")
     supplier = models.CharField(max_length=60, blank=True, help_text="clinical system supplier")
     phone = models.CharField(max_length=40, blank=True)
+    details_as_of = models.DateField(
+        null=True, blank=True, help_text="period of the file these details were last taken from"
+    )
     history = HistoricalRecords()
 
     class Meta:
