@@ -52,7 +52,9 @@ def write(
     reason = f"import run {run.pk}: {run.file_name}"
     ids = _write_organisations(batch, counts, problems, by=by, reason=reason, progress=progress)
     problems.raise_if_any()
-    links = _Links(ids, run=run, by=by, reason=reason, counts=counts)
+    links = _Links(
+        ids, run=run, by=by, reason=reason, counts=counts, period=batch.as_of or batch.period
+    )
     if batch.dated_links is not None:
         progress("relationships", 0, batch.dated_links.height)
         links.apply_dated(batch.dated_links)
@@ -164,10 +166,17 @@ class _Link:
     parent_id: int
     valid_from: date
     valid_to: date | None
+    # The date of the file that last wrote the row (for a row entered by hand, the day it
+    # took effect): a file only overrides rows from files no newer than itself.
+    period: date
     dirty: bool = False
+    deleted: bool = False
 
     def holds_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+    def overlaps(self, start: date, end: date | None) -> bool:
+        return self.valid_from <= (end or date.max) and (self.valid_to or date.max) >= start
 
     def end(self, day: date) -> None:
         day = max(day, self.valid_from)
@@ -179,8 +188,9 @@ class _Link:
 class _Links:
     """Relationship timelines for the children in a batch, changed in memory, then saved."""
 
-    def __init__(self, ids: dict[str, int], *, run, by, reason, counts: Counts):
+    def __init__(self, ids: dict[str, int], *, run, by, reason, counts: Counts, period):
         self.ids, self.run, self.by, self.reason, self.counts = ids, run, by, reason, counts
+        self.period = period or date.max
         self.timelines: dict[tuple[int, str], list[_Link]] = defaultdict(list)
         self.loaded: set[int] = set()
         # A relationship cannot outlive either side: ODS leaves some rows of closed practices
@@ -196,71 +206,87 @@ class _Links:
         if not children:
             return
         rows = Relationship.objects.filter(child_id__in=children).values_list(
-            "id", "child_id", "rel_type", "parent_id", "valid_from", "valid_to"
+            "id",
+            "child_id",
+            "rel_type",
+            "parent_id",
+            "valid_from",
+            "valid_to",
+            "import_run__period",
         )
-        for pk, child_id, rel_type, parent_id, valid_from, valid_to in rows.iterator(2000):
-            self.timelines[child_id, rel_type].append(_Link(pk, parent_id, valid_from, valid_to))
+        for pk, child_id, rel_type, parent_id, start, end, period in rows.iterator(2000):
+            link = _Link(pk, parent_id, start, end, period or start)
+            self.timelines[child_id, rel_type].append(link)
         for timeline in self.timelines.values():
             timeline.sort(key=lambda link: link.valid_from)
         self.loaded |= children
 
+    def _bounded_by_newer(self, timeline, parent_id, start, end):
+        """(start, end) cut back by other parents' rows from newer files, or None if a newer
+        file already covers the start."""
+        for link in timeline:
+            if link.deleted or link.parent_id == parent_id or link.period <= self.period:
+                continue
+            if link.overlaps(start, end):
+                if link.valid_from <= start:
+                    return None
+                end = link.valid_from - ONE_DAY
+        return start, end
+
     def apply_dated(self, frame: pl.DataFrame) -> None:
-        """ODS dates its relationships: match on parent and start, extend or end-date in
-        place, and end any other parent's open row the day before this one starts."""
+        """ODS dates its relationships. A row under the same parent that overlaps takes this
+        file's dates (or a new row starts); then other parents' rows that this file
+        contradicts give way: an earlier one ends the day before, a later one starts the day
+        after, one inside is removed (its history is kept). Rows from newer files win."""
         self._load(frame)
         frame = frame.sort("child", "rel_type", "valid_from")
         for child, parent, rel_type, start, end in frame.select(
             "child", "parent", "rel_type", "valid_from", "valid_to"
         ).iter_rows():
-            timeline = self.timelines[self.ids[child], rel_type]
-            parent_id = self.ids[parent]
-            closures = [self.closed[i] for i in (self.ids[child], parent_id) if i in self.closed]
+            child_id, parent_id = self.ids[child], self.ids[parent]
+            timeline = self.timelines[child_id, rel_type]
+            closures = [self.closed[i] for i in (child_id, parent_id) if i in self.closed]
             if closures:
                 end = min([end, *closures] if end else closures)
                 if end < start:
                     continue
-            # A later row under another parent (from a newer file) bounds this one: an older
-            # file's open-ended row must not reopen what a newer file ended.
-            later = [
-                link.valid_from
-                for link in timeline
-                if link.parent_id != parent_id and link.valid_from > start
-            ]
-            if later:
-                end = min(end or date.max, min(later) - ONE_DAY)
-            same = [
-                link
-                for link in timeline
-                if link.parent_id == parent_id
-                and link.valid_from <= (end or date.max)
-                and (link.valid_to is None or link.valid_to >= start - ONE_DAY)
-            ]
-            exact = next((link for link in same if link.valid_from == start), None)
-            target = exact or (same[0] if same else None)
-            if target is None:
-                timeline.append(_Link(None, parent_id, start, end))
-                timeline.sort(key=lambda link: link.valid_from)
-            elif exact is not None:
-                if exact.valid_to != end:
-                    exact.valid_to, exact.dirty = end, True
-                else:
-                    self.counts.add("relationships", "unchanged")
-            else:
-                new_from = min(target.valid_from, start)
-                new_to = (
-                    None if end is None or target.valid_to is None else max(end, target.valid_to)
-                )
-                if (new_from, new_to) != (target.valid_from, target.valid_to):
-                    target.valid_from, target.valid_to, target.dirty = new_from, new_to, True
-                else:
-                    self.counts.add("relationships", "unchanged")
+            bounded = self._bounded_by_newer(timeline, parent_id, start, end)
+            if bounded is None:
+                self.counts.add("relationships", "unchanged")
+                continue
+            start, end = bounded
+            self._place(timeline, parent_id, start, end)
             for link in timeline:
-                if (
-                    link.parent_id != parent_id
-                    and link.valid_from < start
-                    and (link.valid_to is None or link.valid_to >= start)
-                ):
+                if link.deleted or link.parent_id == parent_id or not link.overlaps(start, end):
+                    continue
+                if link.valid_from < start:
                     link.end(start - ONE_DAY)
+                elif end is not None and (link.valid_to is None or link.valid_to > end):
+                    link.valid_from, link.dirty = end + ONE_DAY, True
+                else:
+                    link.deleted = True
+
+    def _place(self, timeline: list[_Link], parent_id, start, end) -> None:
+        same = [
+            link
+            for link in timeline
+            if not link.deleted and link.parent_id == parent_id and link.overlaps(start, end)
+        ]
+        exact = next((link for link in same if link.valid_from == start), None)
+        target = exact or (same[0] if same else None)
+        if target is None:
+            timeline.append(_Link(None, parent_id, start, end, self.period))
+            timeline.sort(key=lambda link: link.valid_from)
+            return
+        if target.period > self.period or (target.valid_from, target.valid_to) == (start, end):
+            # Already so, or a newer file has said more about this membership.
+            self.counts.add("relationships", "unchanged")
+            return
+        target.valid_from, target.valid_to, target.dirty = start, end, True
+        target.period = self.period
+        for duplicate in same:
+            if duplicate is not target and duplicate.period <= self.period:
+                duplicate.deleted = True
 
     def apply_snapshot(self, frame: pl.DataFrame, as_of: date) -> None:
         """A snapshot says who was where on as_of: a different parent ends the current row the
@@ -274,11 +300,13 @@ class _Links:
         for child, parent, rel_type, known_start in rows:
             timeline = self.timelines[self.ids[child], rel_type]
             parent_id = self.ids[parent] if parent is not None else None
-            current = next((link for link in timeline if link.holds_on(as_of)), None)
+            current = next(
+                (link for link in timeline if not link.deleted and link.holds_on(as_of)), None
+            )
             if current is not None and current.parent_id == parent_id:
                 self.counts.add("relationships", "unchanged")
                 continue
-            if any(link.valid_from > as_of for link in timeline):
+            if any(link.valid_from > as_of for link in timeline if not link.deleted):
                 older += 1
                 continue
             if current is not None:
@@ -289,7 +317,7 @@ class _Links:
                 start = (
                     known_start if not timeline and known_start and known_start <= as_of else as_of
                 )
-                timeline.append(_Link(None, parent_id, start, None))
+                timeline.append(_Link(None, parent_id, start, None, self.period))
             elif current is None:
                 self.counts.add("relationships", "unchanged")
         if older:
@@ -299,10 +327,13 @@ class _Links:
             )
 
     def save(self) -> None:
-        created, changed_ids = [], {}
+        created, changed_ids, deleted_ids = [], {}, []
         for (child_id, rel_type), timeline in self.timelines.items():
             for link in timeline:
-                if link.id is None:
+                if link.deleted:
+                    if link.id is not None:
+                        deleted_ids.append(link.id)
+                elif link.id is None:
                     created.append(
                         Relationship(
                             child_id=child_id,
@@ -342,6 +373,13 @@ class _Links:
                 default_change_reason=self.reason,
             )
             self.counts.add("relationships", "changed", len(objs))
+        # A row a newer file contradicts over its whole span is removed; deleting instance by
+        # instance lets django-simple-history keep it, with who and why.
+        for obj in Relationship.objects.filter(pk__in=deleted_ids):
+            obj._history_user, obj._change_reason = self.by, self.reason
+            obj.delete()
+        if deleted_ids:
+            self.counts.add("relationships", "changed", len(deleted_ids))
 
 
 def _end_links_at_closure(batch, ids, *, by, reason, counts) -> None:
