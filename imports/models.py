@@ -54,10 +54,14 @@ class ImportRun(models.Model):
     def progress_stage(self) -> str:
         if self.finished:
             return "finished"
-        return self._progress().get("stage", "waiting for the import worker")
+        if self.status == RunStatus.QUEUED:
+            return "waiting for the import worker"
+        return self._progress().get("stage", "starting")
 
     @property
     def progress_percent(self) -> int:
         if self.finished:
             return 100
+        if self.status == RunStatus.QUEUED:
+            return 0
         return self._progress().get("percent", 0)

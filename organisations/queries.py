@@ -142,9 +142,19 @@ def latest_practice_sizes(
     return latest
 
 
-def list_size(org: Organisation, day: date, measure: str = Measure.REGISTERED) -> ListSizeFigure:
+def list_size(
+    org: Organisation,
+    day: date,
+    measure: str = Measure.REGISTERED,
+    *,
+    sizes_as_at: date | None = None,
+) -> ListSizeFigure:
+    """Members as at `day`, each counted from its latest snapshot on or before `sizes_as_at`
+    (default the same day). The DES counts a network's members at registration from the
+    1 January list (des_reference_date)."""
+    sizes_as_at = sizes_as_at or day
     practice_ids = member_practice_ids(org, day)
-    latest = latest_practice_sizes(practice_ids, day, measure) if practice_ids else {}
+    latest = latest_practice_sizes(practice_ids, sizes_as_at, measure) if practice_ids else {}
     if latest:
         return ListSizeFigure(
             patients=sum(p for _, p in latest.values()),
@@ -155,7 +165,7 @@ def list_size(org: Organisation, day: date, measure: str = Measure.REGISTERED) -
         )
     own = (
         ListSize.objects.filter(
-            organisation=org, measure=measure, sex="ALL", age="ALL", extract_date__lte=day
+            organisation=org, measure=measure, sex="ALL", age="ALL", extract_date__lte=sizes_as_at
         )
         .order_by("-extract_date")
         .first()
@@ -267,7 +277,8 @@ def member_list_sizes(
             for parent_id, child_id in rows:
                 links.setdefault(parent_id, set()).add(child_id)
             reach = {
-                root: set().union(*(links.get(i, set()) for i in ids)) for root, ids in reach.items()
+                root: set().union(*(links.get(i, set()) for i in ids))
+                for root, ids in reach.items()
             }
         practices_of.update(reach)
     every_practice = set().union(*practices_of.values())

@@ -151,3 +151,10 @@ def test_single_year_of_age_rows_make_an_age_sex_profile():
     extract, rows = queries.age_sex_profile(org("U89141"), date(2026, 8, 1))
     assert extract == date(2026, 8, 1)
     assert rows == [("0", 70, 66), ("95+", 12, 31)]
+
+
+def test_des_list_size_counts_members_at_go_live_from_the_1_january_list(area):
+    pcn = area["this_pcn"]
+    assert queries.list_size(pcn, date(2019, 1, 1)).patients is None  # not yet formed
+    figure = queries.list_size(pcn, date(2019, 7, 1), sizes_as_at=queries.des_reference_date(2019))
+    assert (figure.patients, figure.extract_dates) == (20_000, (date(2019, 1, 1),))
