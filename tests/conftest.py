@@ -6,6 +6,7 @@ this_pcn_manager sees this PCN only; other_pcn_manager the other; commissioner s
 whole commissioner; finance holds commissioner finance; outsider has no role at all.
 """
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,22 @@ from tests import factories as f
 
 NHS_DATA = Path(settings.NHS_DATA_DIR)
 TEST_DATA = Path(__file__).parent / "data"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_report_header(config):
+    """Say plainly, at the top of every run, what will be skipped and why."""
+    browser = (
+        f"browser tests: run with {CHROMIUM}"
+        if CHROMIUM
+        else "browser tests: SKIPPED, no chromium on PATH (apt-get install chromium)"
+    )
+    national = (
+        f"national NHS data tests: run with {NHS_DATA}"
+        if NHS_DATA.is_dir()
+        else f"national NHS data tests: SKIPPED, no folder at {NHS_DATA}"
+    )
+    return [browser, national]
 
 
 @pytest.fixture
