@@ -19,7 +19,9 @@ def update_organisation(*, organisation: Organisation, by, reason: str, **change
     """Correct an organisation's attributes by hand, e.g. a contract type ODS does not publish."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise ValidationError(f"these fields cannot be edited by hand: {', '.join(sorted(unknown))}")
+        raise ValidationError(
+            f"these fields cannot be edited by hand: {', '.join(sorted(unknown))}"
+        )
     if not reason.strip():
         raise ValidationError("say why the change is made")
     for name, value in changes.items():

@@ -171,3 +171,6 @@ class DiseaseRegister(models.Model):
                 fields=["organisation", "qof_year", "group_code"], name="disease_register_unique"
             )
         ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.qof_year} {self.group_code}: {self.register}"

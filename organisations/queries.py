@@ -124,7 +124,7 @@ class ListSizeFigure:
 def latest_practice_sizes(
     practice_ids, day: date, measure: str = Measure.REGISTERED
 ) -> dict[int, tuple[date, int]]:
-    """For each practice: (extract date, patients) of its latest ALL/ALL snapshot on or before day."""
+    """Per practice: (extract date, patients) of its latest ALL/ALL snapshot on or before day."""
     latest: dict[int, tuple[date, int]] = {}
     rows = (
         ListSize.objects.filter(
@@ -175,43 +175,44 @@ def list_size(
     return ListSizeFigure(None, 0, len(practice_ids), (), "none")
 
 
-def list_size_trend(org: Organisation, measure: str = Measure.REGISTERED) -> list[tuple[date, int]]:
-    """Total patients at each extract date: the org's own snapshots, or its current members'."""
+def practice_spans(org: Organisation) -> dict[int, list[tuple[date, date | None]]]:
+    """Every practice ever under org, with the spans of time it was (chained through the
+    levels between them). One query per level, whatever the number of practices."""
     if org.kind == OrgKind.PRACTICE:
-        ids = {org.pk}
-    else:
-        own = list(
-            ListSize.objects.filter(organisation=org, measure=measure, sex="ALL", age="ALL")
-            .order_by("extract_date")
-            .values_list("extract_date", "patients")
+        return {org.pk: [(date.min, None)]}
+    spans: dict[int, list[tuple[date, date | None]]] = {org.pk: [(date.min, None)]}
+    for rel in _PRACTICE_PATH[org.kind]:
+        rows = Relationship.objects.filter(parent_id__in=spans, rel_type=rel).values_list(
+            "child_id", "parent_id", "valid_from", "valid_to"
         )
-        if own:
-            return own
-        ids = _all_practices_ever(org)
+        below: dict[int, list[tuple[date, date | None]]] = {}
+        for child_id, parent_id, start, end in rows:
+            for parent_start, parent_end in spans[parent_id]:
+                joint_start = max(start, parent_start)
+                ends = [e for e in (end, parent_end) if e is not None]
+                joint_end = min(ends) if ends else None
+                if joint_end is None or joint_start <= joint_end:
+                    below.setdefault(child_id, []).append((joint_start, joint_end))
+        spans = below
+    return spans
+
+
+def list_size_trend(org: Organisation, measure: str = Measure.REGISTERED) -> list[tuple[date, int]]:
+    """Total patients at each extract date, counting the practices that were members on that
+    date; dates with no member figures fall back to the organisation's own published ones."""
+    spans = practice_spans(org)
     totals: dict[date, int] = {}
     rows = ListSize.objects.filter(
-        organisation_id__in=ids, measure=measure, sex="ALL", age="ALL"
+        organisation_id__in=spans, measure=measure, sex="ALL", age="ALL"
     ).values_list("extract_date", "organisation_id", "patients")
-    members_on: dict[date, set[int]] = {}
     for extract_date, org_id, patients in rows:
-        if org.kind != OrgKind.PRACTICE:
-            if extract_date not in members_on:
-                members_on[extract_date] = member_practice_ids(org, extract_date)
-            if org_id not in members_on[extract_date]:
-                continue
-        totals[extract_date] = totals.get(extract_date, 0) + patients
+        if any(s <= extract_date and (e is None or extract_date <= e) for s, e in spans[org_id]):
+            totals[extract_date] = totals.get(extract_date, 0) + patients
+    if org.kind != OrgKind.PRACTICE:
+        own = ListSize.objects.filter(organisation=org, measure=measure, sex="ALL", age="ALL")
+        for extract_date, patients in own.values_list("extract_date", "patients"):
+            totals.setdefault(extract_date, patients)
     return sorted(totals.items())
-
-
-def _all_practices_ever(org: Organisation) -> set[int]:
-    ids = {org.pk}
-    for rel in _PRACTICE_PATH[org.kind]:
-        ids = set(
-            Relationship.objects.filter(parent_id__in=ids, rel_type=rel).values_list(
-                "child_id", flat=True
-            )
-        )
-    return ids
 
 
 def age_sex_profile(org: Organisation, day: date) -> tuple[date | None, list[tuple[str, int, int]]]:

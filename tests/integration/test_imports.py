@@ -158,3 +158,17 @@ def test_des_list_size_counts_members_at_go_live_from_the_1_january_list(area):
     assert queries.list_size(pcn, date(2019, 1, 1)).patients is None  # not yet formed
     figure = queries.list_size(pcn, date(2019, 7, 1), sizes_as_at=queries.des_reference_date(2019))
     assert (figure.patients, figure.extract_dates) == (20_000, (date(2019, 1, 1),))
+
+
+def test_list_size_trend_follows_membership_on_each_extract_date(django_assert_num_queries):
+    imported(EPRACCUR_2019, PARTNERS_2019, PARTNERS_2022)
+    for practice, sizes in {"A81001": (4000, 4100), "A81002": (9000, 9100)}.items():
+        for extract, patients in zip((date(2020, 1, 1), date(2020, 7, 1)), sizes, strict=True):
+            ListSize.objects.create(
+                organisation=org(practice), extract_date=extract, patients=patients
+            )
+    stockton = org("U89141")
+    with django_assert_num_queries(3):  # memberships, member figures, own figures
+        trend = queries.list_size_trend(stockton)
+    # A81002 left Stockton PCN on 31 March 2020, so July counts A81001 only.
+    assert trend == [(date(2020, 1, 1), 13000), (date(2020, 7, 1), 4100)]
