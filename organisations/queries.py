@@ -9,13 +9,14 @@ starts (DES 2019/20: registered list at 1 January 2019), see des_reference_date.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from organisations.models import (
     HIERARCHY,
     PARENT_REL,
+    DiseaseRegister,
     ListSize,
     Measure,
     Organisation,
@@ -245,13 +246,17 @@ def _age_key(age: str) -> int:
     return int(digits[0]) if digits else 999
 
 
-def search(term: str, limit: int = 25) -> QuerySet[Organisation]:
+def search(term: str, limit: int = 25, within: Q | None = None) -> QuerySet[Organisation]:
+    """Organisations whose ODS code is term or whose name contains it. `within` (e.g. a
+    scope_filter) narrows the rows before the limit, so a user's own matches are not crowded
+    out by ones they cannot see."""
     term = term.strip()
     if not term:
         return Organisation.objects.none()
-    return Organisation.objects.filter(Q(code__iexact=term) | Q(name__icontains=term)).order_by(
-        "kind", "name"
-    )[:limit]
+    found = Organisation.objects.filter(Q(code__iexact=term) | Q(name__icontains=term))
+    if within is not None:
+        found = found.filter(within)
+    return found.order_by("kind", "name")[:limit]
 
 
 def member_list_sizes(
@@ -306,3 +311,101 @@ def member_list_sizes(
         else:
             figures[org_id] = ListSizeFigure(None, 0, missing, (), "none")
     return figures
+
+
+def relationships_of(org: Organisation) -> QuerySet[Relationship]:
+    """Every relationship row with org at either end, newest first: its own moves and its
+    members' joins and departures, each with the import run that wrote it."""
+    return (
+        Relationship.objects.filter(Q(child=org) | Q(parent=org))
+        .select_related("child", "parent", "import_run")
+        .order_by("-valid_from", "rel_type", "child__name")
+    )
+
+
+def import_runs_touching(org: Organisation):
+    """Import runs that wrote a relationship, list size or register row for org."""
+    from imports.models import ImportRun
+
+    return (
+        ImportRun.objects.filter(
+            Q(pk__in=Relationship.objects.filter(Q(child=org) | Q(parent=org)).values("import_run"))
+            | Q(pk__in=ListSize.objects.filter(organisation=org).values("import_run"))
+            | Q(pk__in=DiseaseRegister.objects.filter(organisation=org).values("import_run"))
+        )
+        .select_related("run_by")
+        .order_by("-started_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    when: datetime
+    who: str
+    action: str  # "created", "changed" or "deleted"
+    reason: str
+    changes: tuple[tuple[str, object, object], ...]  # (field label, before, after)
+
+
+_HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def field_changes(org: Organisation, limit: int = 50) -> list[FieldChange]:
+    """Newest-first edits to org's own fields (django-simple-history), each diffed against the
+    record before it, in one query: one extra record is fetched as the oldest one's baseline."""
+    records = list(
+        org.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    changes = []
+    for newer, older in zip(records[:limit], [*records[1:], None][:limit], strict=True):
+        delta = newer.diff_against(older).changes if older is not None else []
+        changes.append(
+            FieldChange(
+                when=newer.history_date,
+                who=newer.history_user.get_username() if newer.history_user else "",
+                action=_HISTORY_ACTIONS.get(newer.history_type, newer.history_type),
+                reason=newer.history_change_reason or "",
+                changes=tuple(
+                    (
+                        str(Organisation._meta.get_field(change.field).verbose_name),
+                        change.old,
+                        change.new,
+                    )
+                    for change in delta
+                ),
+            )
+        )
+    return changes
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    label: str
+    open: int
+    total: int
+
+
+def counts_by_kind(day: date, within: Q | None = None) -> list[KindCount]:
+    """How many organisations of each kind (open on day, and ever), top of the hierarchy
+    first, in one query."""
+    rows = (
+        Organisation.objects.filter(within if within is not None else Q())
+        .values("kind")
+        .annotate(
+            total=Count("id"),
+            open=Count(
+                "id",
+                filter=(Q(open_date__isnull=True) | Q(open_date__lte=day))
+                & (Q(close_date__isnull=True) | Q(close_date__gte=day)),
+            ),
+        )
+    )
+    found = {row["kind"]: row for row in rows}
+    return [
+        KindCount(kind, kind.label, found[kind]["open"], found[kind]["total"])
+        for kind in HIERARCHY
+        if kind in found
+    ]

@@ -1,1 +1,55 @@
-urlpatterns = []
+"""The read-only REST API and its OpenAPI description, under /api/."""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import SimpleRouter
+
+from imports.api import ImportRunViewSet
+from organisations.api import (
+    OrganisationHistoryView,
+    OrganisationListSizeView,
+    OrganisationViewSet,
+    RelationshipViewSet,
+)
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("relationships", RelationshipViewSet, basename="relationship")
+router.register("import-runs", ImportRunViewSet, basename="import-run")
+
+# The schema describes private endpoints, so it is for signed-in users like the API itself;
+# the docs pages send a browser to the login page rather than showing a bare 403.
+signed_in = [IsAuthenticated]
+
+urlpatterns = [
+    path(
+        "organisations/<str:code>/history/",
+        OrganisationHistoryView.as_view(),
+        name="organisation-history",
+    ),
+    path(
+        "organisations/<str:code>/list-sizes/",
+        OrganisationListSizeView.as_view(),
+        name="organisation-list-sizes",
+    ),
+    *router.urls,
+    path("schema/", SpectacularAPIView.as_view(permission_classes=signed_in), name="schema"),
+    path(
+        "docs/",
+        login_required(
+            SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=signed_in)
+        ),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        login_required(
+            SpectacularRedocView.as_view(url_name="api:schema", permission_classes=signed_in)
+        ),
+        name="redoc",
+    ),
+]
