@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers, viewsets
 
-from accounts.permissions import Permission, scope_filter
+from accounts.permissions import Permission, scope_filter, visible_organisations
 from organisations import queries
 from organisations.filters import (
     ListSizeFilter,
@@ -45,10 +45,6 @@ class AsAtMixin:
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "as_at": getattr(self, "as_at", None)}
-
-
-def visible(user):
-    return Organisation.objects.filter(scope_filter(user, Permission.VIEW_REGISTRY))
 
 
 # Serializers
@@ -258,7 +254,7 @@ class OrganisationViewSet(AsAtMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = OrganisationFilter
 
     def get_queryset(self):
-        return visible(self.request.user)
+        return visible_organisations(self.request.user)
 
     def get_serializer_class(self):
         return OrganisationDetailSerializer if self.action == "retrieve" else OrganisationSerializer
@@ -277,7 +273,7 @@ class OrganisationHistoryView(AsAtMixin, generics.RetrieveAPIView):
     serializer_class = OrganisationHistorySerializer
 
     def get_queryset(self):
-        return visible(self.request.user)
+        return visible_organisations(self.request.user)
 
 
 @extend_schema(
@@ -295,7 +291,7 @@ class OrganisationListSizeView(AsAtMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ListSize.objects.none()
-        org = get_object_or_404(visible(self.request.user), code=self.kwargs["code"])
+        org = get_object_or_404(visible_organisations(self.request.user), code=self.kwargs["code"])
         return ListSize.objects.filter(organisation=org, extract_date__lte=self.as_at).order_by(
             "extract_date", "measure", "sex", "age", "id"
         )
