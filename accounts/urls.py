@@ -1,3 +1,13 @@
-from django.urls import include, path
+"""Log in and out. Only these two: passwords are set by registry administrators."""
 
-urlpatterns = [path("", include("django.contrib.auth.urls"))]
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

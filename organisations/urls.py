@@ -1,1 +1,8 @@
-urlpatterns = []
+from django.urls import path
+
+from organisations import views
+
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("org/<str:code>/", views.organisation, name="organisation"),
+]

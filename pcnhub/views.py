@@ -2,10 +2,37 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import Permission, has_permission, scope_filter, visible_organisations
+from imports.models import ImportRun
+from organisations import queries
+from organisations.models import OrgKind
+
+LATEST_RUNS = 5
 
 
+@require_GET
 def home(request):
-    return TemplateResponse(request, "home.html", {})
+    """Where each user starts: search, what they can see, and how fresh the data is."""
+    user = request.user
+    today = timezone.localdate()
+    counts = queries.counts_by_kind(today, within=scope_filter(user, Permission.VIEW_REGISTRY))
+    areas = visible_organisations(user).filter(kind__in=[OrgKind.REGION, OrgKind.ICS])
+    areas = list(areas.order_by("name"))
+    sees_registry = has_permission(user, Permission.VIEW_REGISTRY) or bool(counts)
+    context = {
+        "today": today,
+        "counts": counts,
+        "regions": [org for org in areas if org.kind == OrgKind.REGION],
+        "icss": [org for org in areas if org.kind == OrgKind.ICS],
+        "roles": user.role_assignments.select_related("organisation").order_by("role"),
+        "runs": ImportRun.objects.select_related("run_by")[:LATEST_RUNS] if sees_registry else [],
+        "sees_registry": sees_registry,
+        "can_import": has_permission(user, Permission.RUN_IMPORTS),
+    }
+    return TemplateResponse(request, "home.html", context)
 
 
 @login_not_required

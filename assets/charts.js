@@ -1,0 +1,149 @@
+/*
+ * Progressive enhancement for PCN Hub charts. Each <figure data-chart="line|pyramid"> holds a
+ * real data table (the page works without JavaScript); this draws a Chart.js chart from that
+ * table above it and folds the table into its <details>, where it stays one click away.
+ * Chart.js is loaded before this file as a plain script (window.Chart).
+ */
+(function () {
+  "use strict";
+
+  var NHS_BLUE = "#005eb8";
+  var NHS_DARK_PINK = "#7c2855";
+  var NHS_DARK_GREY = "#425563";
+  var numberFormat = new Intl.NumberFormat("en-GB");
+
+  if (typeof window.Chart === "undefined") {
+    return;
+  }
+  window.Chart.defaults.font.family = "Frutiger W01, Arial, sans-serif";
+  window.Chart.defaults.color = NHS_DARK_GREY;
+
+  function readTable(table) {
+    var series = [];
+    var labels = [];
+    var headers = Array.prototype.slice.call(table.tHead.rows[0].cells, 1).map(function (cell) {
+      series.push([]);
+      return cell.textContent.trim();
+    });
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      var head = row.cells[0];
+      labels.push(head.getAttribute("data-label") || head.textContent.trim());
+      Array.prototype.slice.call(row.cells, 1).forEach(function (cell, index) {
+        series[index].push(Number(cell.getAttribute("data-value")));
+      });
+    });
+    return { labels: labels, headers: headers, series: series };
+  }
+
+  function lineChart(data) {
+    return {
+      type: "line",
+      data: {
+        labels: data.labels,
+        datasets: [
+          {
+            label: data.headers[0],
+            data: data.series[0],
+            borderColor: NHS_BLUE,
+            backgroundColor: NHS_BLUE,
+            pointRadius: data.labels.length > 40 ? 0 : 3,
+            tension: 0,
+          },
+        ],
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: function (context) {
+                return context.dataset.label + ": " + numberFormat.format(context.parsed.y);
+              },
+            },
+          },
+        },
+        scales: {
+          y: {
+            beginAtZero: false,
+            ticks: { callback: function (value) { return numberFormat.format(value); } },
+          },
+        },
+      },
+    };
+  }
+
+  function pyramidChart(data) {
+    return {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: [
+          {
+            label: data.headers[0],
+            data: data.series[0].map(function (value) { return -value; }),
+            backgroundColor: NHS_BLUE,
+          },
+          { label: data.headers[1], data: data.series[1], backgroundColor: NHS_DARK_PINK },
+        ],
+      },
+      options: {
+        indexAxis: "y",
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        categoryPercentage: 1,
+        barPercentage: 0.9,
+        plugins: {
+          tooltip: {
+            callbacks: {
+              label: function (context) {
+                return context.dataset.label + ": " + numberFormat.format(Math.abs(context.raw));
+              },
+            },
+          },
+        },
+        scales: {
+          x: {
+            stacked: true,
+            ticks: { callback: function (value) { return numberFormat.format(Math.abs(value)); } },
+          },
+          // Youngest at the bottom, as population pyramids are read.
+          y: { stacked: true, reverse: true, ticks: { autoSkip: true, maxTicksLimit: 20 } },
+        },
+      },
+    };
+  }
+
+  function draw(figure) {
+    var table = figure.querySelector("table");
+    if (!table || !table.tHead || !table.tBodies.length || !table.tBodies[0].rows.length) {
+      return;
+    }
+    var data = readTable(table);
+    var kind = figure.getAttribute("data-chart");
+    var box = document.createElement("div");
+    box.className = "pcnhub-chart__canvas";
+    if (kind === "pyramid") {
+      box.style.height = Math.max(320, Math.min(720, data.labels.length * 7 + 80)) + "px";
+    }
+    var canvas = document.createElement("canvas");
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute(
+      "aria-label",
+      (figure.getAttribute("data-chart-label") || "Chart") + ". The figures are in the table below."
+    );
+    box.appendChild(canvas);
+    figure.insertBefore(box, figure.firstChild);
+    new window.Chart(canvas, kind === "pyramid" ? pyramidChart(data) : lineChart(data));
+    var details = figure.querySelector("details");
+    if (details) {
+      details.open = false;
+    }
+    figure.classList.add("pcnhub-chart--drawn");
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("figure[data-chart]"), draw);
+})();

@@ -1,0 +1,102 @@
+"""Registry pages: search, and one page per organisation read through the as-at queries."""
+
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import Permission, scope_filter
+from organisations import queries
+from organisations.decorators import as_at_date, organisation_from_code
+from organisations.models import HIERARCHY, Organisation, OrgKind
+
+SEARCH_LIMIT = 50
+KIND_PLURALS = {
+    OrgKind.ICS: "STPs / ICSs",
+    OrgKind.COMMISSIONER: "commissioners",
+    OrgKind.PCN: "Primary Care Networks",
+    OrgKind.PRACTICE: "GP practices",
+}
+RELATIONSHIP_LIMIT = 200
+RUN_LIMIT = 20
+
+
+@require_GET
+def search(request):
+    """Search within the user's scope; an exact ODS code goes straight to its page, since
+    most searches are for a code copied from a letter or a spreadsheet."""
+    term = request.GET.get("q", "").strip()
+    within = scope_filter(request.user, Permission.VIEW_REGISTRY)
+    results = []
+    if term:
+        exact = Organisation.objects.filter(within, code__iexact=term).first()
+        if exact is not None:
+            return redirect("organisation", code=exact.code)
+        results = list(queries.search(term, limit=SEARCH_LIMIT, within=within))
+        results.sort(key=lambda org: HIERARCHY.index(org.kind))
+    context = {
+        "q": term,
+        "results": results,
+        "truncated": len(results) == SEARCH_LIMIT,
+        "limit": SEARCH_LIMIT,
+    }
+    return TemplateResponse(request, "organisations/search.html", context)
+
+
+@require_GET
+@organisation_from_code
+@as_at_date
+def organisation(request, org, *, as_at, as_at_raw, as_at_error, today):
+    """One page for every kind: where it sat, who belonged, how many patients, on any date."""
+    context = {
+        "org": org,
+        "as_at": as_at,
+        "as_at_raw": as_at_raw,
+        "today": today,
+        "errors": [("as_at", as_at_error)] if as_at_error else [],
+        "is_practice": org.kind == OrgKind.PRACTICE,
+        "open_on_as_at": org.is_open_on(as_at),
+        **_place(org, as_at),
+        **_list_sizes(org, as_at, today),
+        **_history(org),
+    }
+    return TemplateResponse(request, "organisations/organisation.html", context)
+
+
+def _place(org, day):
+    """Breadcrumbs up the hierarchy and the members below, both as they stood on day."""
+    trail = queries.ancestors(org, day)
+    members = list(queries.members(org, day))
+    sizes = queries.member_list_sizes(members, day) if members else {}
+    member_kind = queries.child_kind(org.kind) if org.kind != OrgKind.PRACTICE else None
+    return {
+        "trail": trail,
+        "parent": trail[-1] if trail else None,
+        "members": [(member, sizes[member.pk]) for member in members],
+        "members_total": sum(figure.patients or 0 for figure in sizes.values()),
+        "member_kind_label": OrgKind(member_kind).label if member_kind else "",
+        "member_kind_plural": KIND_PLURALS.get(member_kind, ""),
+        "member_is_practice": member_kind == OrgKind.PRACTICE,
+    }
+
+
+def _list_sizes(org, day, today):
+    size_now = queries.list_size(org, today)
+    size_then = size_now if day == today else queries.list_size(org, day)
+    profile_date, profile = queries.age_sex_profile(org, day)
+    return {
+        "size_now": size_now,
+        "size_then": size_then,
+        "trend": queries.list_size_trend(org),
+        "profile_date": profile_date,
+        "profile": profile,
+    }
+
+
+def _history(org):
+    relationships = list(queries.relationships_of(org)[: RELATIONSHIP_LIMIT + 1])
+    return {
+        "relationships": relationships[:RELATIONSHIP_LIMIT],
+        "relationships_truncated": len(relationships) > RELATIONSHIP_LIMIT,
+        "runs": list(queries.import_runs_touching(org)[:RUN_LIMIT]),
+        "field_changes": queries.field_changes(org),
+    }

@@ -1,0 +1,189 @@
+"""Organisation page: scope, as-at members and list sizes, history, and bounded queries."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from imports.models import ImportRun
+from organisations import actions
+from organisations.models import Relationship, RelType
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, code, **params):
+    return client.get(reverse("organisation", args=[code]), params)
+
+
+def _member_codes(response):
+    return [member.code for member, _ in response.context["members"]]
+
+
+def test_organisation_pcn_manager_sees_own_pcn_with_members_and_list_size(client, this_pcn_manager):
+    client.force_login(this_pcn_manager)
+    response = _page(client, "U00001")
+    assert response.status_code == 200
+    assert _member_codes(response) == ["A00001", "A00002"]
+    assert response.context["size_now"].patients == 20_000
+    assert b"20,000" in response.content
+    assert b'id="members"' in response.content
+
+
+def test_organisation_pcn_manager_gets_404_for_other_pcn(client, this_pcn_manager):
+    client.force_login(this_pcn_manager)
+    assert _page(client, "U00002").status_code == 404
+    assert _page(client, "A00003").status_code == 404
+
+
+def test_organisation_unknown_code_is_404(client, commissioner_user):
+    client.force_login(commissioner_user)
+    assert _page(client, "NOPE1").status_code == 404
+
+
+def test_organisation_parent_out_of_scope_is_text_not_link(client, this_pcn_manager):
+    client.force_login(this_pcn_manager)
+    response = _page(client, "U00001")
+    assert b"NHS Test CCG" in response.content
+    assert reverse("organisation", args=["01X"]).encode() not in response.content
+
+
+def test_organisation_commissioner_sees_both_pcns(client, commissioner_user):
+    client.force_login(commissioner_user)
+    response = _page(client, "01X")
+    assert _member_codes(response) == ["U00002", "U00001"]  # by name: Other, This
+    figures = {member.code: figure.patients for member, figure in response.context["members"]}
+    assert figures == {"U00001": 20_000, "U00002": 10_000}
+    assert _page(client, "U00002").status_code == 200
+    assert _page(client, "A00003").status_code == 200
+
+
+def test_organisation_practice_breadcrumbs_follow_hierarchy(client, commissioner_user):
+    client.force_login(commissioner_user)
+    response = _page(client, "A00001")
+    assert [org.code for org in response.context["trail"]] == ["Y01", "Q01", "01X", "U00001"]
+    assert reverse("organisation", args=["U00001"]).encode() in response.content
+    assert response.context["members"] == []
+
+
+def test_organisation_as_at_shows_members_before_and_after_a_move(client, commissioner_user, area):
+    actions.move_practice(
+        practice=area["practices"][1],
+        to=area["other_pcn"],
+        rel_type=RelType.PRACTICE_PCN,
+        on=date(2021, 4, 1),
+        by=commissioner_user,
+        reason="merger",
+    )
+    client.force_login(commissioner_user)
+    before = _page(client, "U00001", as_at="2021-03-31")
+    after = _page(client, "U00001", as_at="2021-04-01")
+    assert _member_codes(before) == ["A00001", "A00002"]
+    assert _member_codes(after) == ["A00001"]
+    assert after.context["size_then"].patients == 10_000
+    assert _member_codes(_page(client, "U00002", as_at="2021-04-01")) == ["A00002", "A00003"]
+    practice = _page(client, "A00002", as_at="2021-04-01")
+    assert practice.context["parent"].code == "U00002"
+    assert b"Still open" in practice.content  # the new row in the relationship history
+
+
+def test_organisation_invalid_as_at_shows_error_summary(client, commissioner_user):
+    client.force_login(commissioner_user)
+    response = _page(client, "U00001", as_at="2021-02-30")
+    assert response.status_code == 200
+    assert b"nhsuk-error-summary" in response.content
+    assert b'href="#as_at"' in response.content
+    assert _member_codes(response) == ["A00001", "A00002"]  # today's registry instead
+
+
+@pytest.mark.parametrize("raw", ["yesterday", "20190701", "2019-13-01"])
+def test_organisation_malformed_as_at_is_not_a_crash(client, commissioner_user, raw):
+    client.force_login(commissioner_user)
+    response = _page(client, "01X", as_at=raw)
+    assert response.status_code == 200
+    assert response.context["errors"]
+
+
+def test_organisation_shows_field_changes_with_who_and_before_after(
+    client, commissioner_user, area
+):
+    actions.update_organisation(
+        organisation=area["practices"][0],
+        by=commissioner_user,
+        reason="ODS correction",
+        name="Riverside Surgery",
+    )
+    client.force_login(commissioner_user)
+    response = _page(client, "A00001")
+    change = response.context["field_changes"][0]
+    assert change.who == "commissioner"
+    assert change.changes == (("name", "Surgery 1", "Riverside Surgery"),)
+    assert b"Surgery 1" in response.content
+    assert b"Riverside Surgery" in response.content
+    assert b"ODS correction" in response.content
+
+
+def test_organisation_shows_relationship_rows_and_import_runs(client, commissioner_user, area):
+    run = ImportRun.objects.create(file_name="epcn.xlsx", checksum="x", kind="epcn")
+    Relationship.objects.filter(child=area["practices"][0], rel_type=RelType.PRACTICE_PCN).update(
+        import_run=run
+    )
+    client.force_login(commissioner_user)
+    response = _page(client, "A00001")
+    assert response.context["runs"] == [run]
+    assert reverse("import_run", args=[run.pk]).encode() in response.content
+    assert len(response.context["relationships"]) == 2
+
+
+def test_organisation_trend_and_age_profile_render_as_tables(client, commissioner_user, area):
+    practice = area["practices"][0]
+    f.ListSizeFactory(organisation=practice, extract_date=date(2020, 1, 1), patients=10_500)
+    for sex, patients in (("MALE", 40), ("FEMALE", 45)):
+        f.ListSizeFactory(
+            organisation=practice,
+            extract_date=date(2020, 1, 1),
+            sex=sex,
+            age="5_9",
+            patients=patients,
+        )
+    client.force_login(commissioner_user)
+    response = _page(client, "U00001")
+    # The practices joined on 1 July 2019, so the 2019 extract predates the network.
+    assert response.context["trend"] == [(date(2020, 1, 1), 10_500)]
+    assert b'data-chart="line"' in response.content
+    assert b'data-chart="pyramid"' in response.content
+    assert b"5 to 9" in response.content
+
+
+def _grow_pcn(area, practices):
+    for i in range(practices):
+        practice = f.PracticeFactory(code=f"B{i:05d}", name=f"Extra Surgery {i}")
+        f.RelationshipFactory(child=practice, parent=area["this_pcn"], valid_from=date(2019, 7, 1))
+        f.ListSizeFactory(organisation=practice, extract_date=date(2019, 1, 1), patients=5_000)
+
+
+QUERY_BOUND = 30  # 25 measured: scopes, trail, two list sizes, members, trend, history
+
+
+@pytest.mark.parametrize("extra", [1, 28])  # 3 and 30 member practices
+def test_organisation_pcn_page_queries_do_not_grow_with_members(
+    client, commissioner_user, area, django_assert_max_num_queries, extra
+):
+    _grow_pcn(area, extra)
+    client.force_login(commissioner_user)
+    with django_assert_max_num_queries(QUERY_BOUND):
+        response = _page(client, "U00001", as_at="2020-01-01")
+    assert len(response.context["members"]) == 2 + extra
+
+
+@pytest.mark.parametrize("extra", [1, 28])
+def test_organisation_commissioner_page_queries_do_not_grow_with_members(
+    client, commissioner_user, area, django_assert_max_num_queries, extra
+):
+    _grow_pcn(area, extra)
+    client.force_login(commissioner_user)
+    with django_assert_max_num_queries(QUERY_BOUND):
+        response = _page(client, "01X")
+    figures = {member.code: figure.patients for member, figure in response.context["members"]}
+    assert figures["U00001"] == 20_000 + 5_000 * extra
