@@ -16,14 +16,19 @@ from organisations.models import Organisation
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def organisation_from_code(view):
+def organisation_from_code(view=None, permission: Permission = Permission.VIEW_REGISTRY):
     """Load the organisation named by the URL's ODS code and pass it on; 404 when it does not
-    exist or the user may not view it."""
+    exist or the user lacks `permission` over it. Use bare, or as
+    @organisation_from_code(Permission.EDIT_REGISTRY)."""
+    if isinstance(view, Permission):
+        view, permission = None, view
+    if view is None:
+        return lambda actual: organisation_from_code(actual, permission)
 
     @wraps(view)
     def wrapper(request, code, *args, **kwargs):
         org = Organisation.objects.filter(code=code.strip().upper()).first()
-        if org is None or not has_permission(request.user, Permission.VIEW_REGISTRY, org):
+        if org is None or not has_permission(request.user, permission, org):
             raise Http404("No such organisation")
         return view(request, org, *args, **kwargs)
 

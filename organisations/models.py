@@ -21,6 +21,12 @@ class OrgKind(models.TextChoices):
 HIERARCHY = [OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER, OrgKind.PCN, OrgKind.PRACTICE]
 
 
+class ContractType(models.TextChoices):
+    GMS = "GMS", "GMS (General Medical Services)"
+    PMS = "PMS", "PMS (Personal Medical Services)"
+    APMS = "APMS", "APMS (Alternative Provider Medical Services)"
+
+
 class Organisation(models.Model):
     """Any organisation in the registry. The era label (CCG or sub-ICB location, STP or ICB)
     is data on the row, not a different model: the same commissioner code spans both eras."""
@@ -38,7 +44,7 @@ class Organisation(models.Model):
     close_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, blank=True, help_text="ODS status, e.g. active")
     prescribing_setting = models.CharField(max_length=8, blank=True)
-    contract_type = models.CharField(max_length=8, blank=True, help_text="GMS, PMS or APMS")
+    contract_type = models.CharField(max_length=8, blank=True, choices=ContractType.choices)
     supplier = models.CharField(max_length=60, blank=True, help_text="clinical system supplier")
     phone = models.CharField(max_length=40, blank=True)
     details_as_of = models.DateField(

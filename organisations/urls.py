@@ -5,4 +5,5 @@ from organisations import views
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("org/<str:code>/", views.organisation, name="organisation"),
+    path("org/<str:code>/edit/", views.edit, name="organisation_edit"),
 ]

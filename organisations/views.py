@@ -1,12 +1,14 @@
 """Registry pages: search, and one page per organisation read through the as-at queries."""
 
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import Permission, scope_filter
-from organisations import queries
+from accounts.permissions import Permission, has_permission, scope_filter
+from organisations import actions, queries
 from organisations.decorators import as_at_date, organisation_from_code
+from organisations.forms import OrganisationForm
 from organisations.models import HIERARCHY, Organisation, OrgKind
 
 SEARCH_LIMIT = 50
@@ -55,6 +57,7 @@ def organisation(request, org, *, as_at, as_at_raw, as_at_error, today):
         "errors": [("as_at", as_at_error)] if as_at_error else [],
         "is_practice": org.kind == OrgKind.PRACTICE,
         "open_on_as_at": org.is_open_on(as_at),
+        "can_edit": has_permission(request.user, Permission.EDIT_REGISTRY, org),
         **_place(org, as_at),
         **_list_sizes(org, as_at, today),
         **_history(org),
@@ -100,3 +103,19 @@ def _history(org):
         "runs": list(queries.import_runs_touching(org)[:RUN_LIMIT]),
         "field_changes": queries.field_changes(org),
     }
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_from_code(Permission.EDIT_REGISTRY)
+def edit(request, org):
+    """Correct an organisation by hand; the change and its reason go into the history."""
+    form = OrganisationForm(request.POST or None, organisation=org)
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        if changes:
+            actions.update_organisation(
+                organisation=org, by=request.user, reason=form.cleaned_data["reason"], **changes
+            )
+            messages.success(request, f"{org.name} updated: {', '.join(changes)}")
+        return redirect("organisation", code=org.code)
+    return TemplateResponse(request, "organisations/edit.html", {"org": org, "form": form})
