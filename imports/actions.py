@@ -86,7 +86,7 @@ def queue_import(*, uploaded_file, kind: str | None = None, by) -> ImportRun:
     from imports.tasks import run_import
 
     data = uploaded_file.read()
-    source = SourceFile(uploaded_file.name, data)
+    source = SourceFile.unwrap(uploaded_file.name, data)
     run = ImportRun.objects.create(
         file_name=source.name, checksum=source.checksum, run_by=by, kind=kind or ""
     )

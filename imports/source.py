@@ -4,9 +4,11 @@ Every frame carries `__row`, the row number a person sees when opening the file 
 (the header is row 1 where there is one), so problems point at the right row.
 """
 
+import gzip
 import hashlib
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -45,15 +47,24 @@ class SourceFile:
         self.checksum = hashlib.sha256(self.data).hexdigest()
 
     @classmethod
-    def from_path(cls, path: Path, name: str | None = None) -> "SourceFile":
+    def from_path(cls, path: Path) -> "SourceFile":
         path = Path(path)
-        data = path.read_bytes()
-        if path.suffix == ".gz":
-            import gzip
+        return cls.unwrap(path.name, path.read_bytes())
 
-            data = gzip.decompress(data)
-            name = name or path.name[: -len(".gz")]
-        return cls(name or path.name, data)
+    @classmethod
+    def unwrap(cls, name: str, data: bytes) -> "SourceFile":
+        """NHS Digital publishes gzipped and zipped CSVs: take the one data file inside.
+
+        A zip holding several CSVs is left whole, so detection reports it as unknown."""
+        if data[:2] == b"\x1f\x8b":
+            return cls(name.removesuffix(".gz"), gzip.decompress(data))
+        if data[:4] == b"PK\x03\x04":
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+                csvs = [n for n in names if n.lower().endswith(".csv")]
+                if "xl/workbook.xml" not in names and len(csvs) == 1:
+                    return cls(Path(csvs[0]).name, archive.read(csvs[0]))
+        return cls(name, data)
 
     @property
     def is_xlsx(self) -> bool:

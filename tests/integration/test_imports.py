@@ -172,3 +172,20 @@ def test_list_size_trend_follows_membership_on_each_extract_date(django_assert_n
         trend = queries.list_size_trend(stockton)
     # A81002 left Stockton PCN on 31 March 2020, so July counts A81001 only.
     assert trend == [(date(2020, 1, 1), 13000), (date(2020, 7, 1), 4100)]
+
+
+@pytest.mark.parametrize("wrap", ["zip", "gz"])
+def test_zipped_and_gzipped_files_import_as_the_file_inside(tmp_path, wrap):
+    import gzip
+    import zipfile
+
+    imported(EPRACCUR_2019)
+    if wrap == "zip":
+        path = tmp_path / "gp-reg-pat-prac-all.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.write(TOTALS_2021, "gp-reg-pat-prac-all.csv")
+    else:
+        path = tmp_path / "gp-reg-pat-prac-all.csv.gz"
+        path.write_bytes(gzip.compress(TOTALS_2021.read_bytes()))
+    run = imported(path)
+    assert (run.kind, run.file_name) == ("gp-reg-pat-prac-all", "gp-reg-pat-prac-all.csv")
