@@ -10,6 +10,7 @@ import shutil
 from datetime import date
 
 import pytest
+from django.db import connections
 
 from tests import factories as f
 
@@ -43,6 +44,9 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # Playwright runs the test in a greenlet, where Django's ORM opens a connection of its
+        # own; close it here or PostgreSQL cannot drop the test database at the end.
+        connections.close_all()
 
 
 @pytest.fixture
