@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from imports import kinds, progress
 from imports.models import ImportRun, RunStatus
-from imports.problems import ImportRejected, Problems
+from imports.problems import ImportRejected, Problem, Problems
 from imports.source import SourceFile
 from imports.writer import write
 
@@ -45,6 +45,7 @@ def import_file(
             on_progress(stage, done, total)
 
     problems = Problems(source.name)
+    importer = None
     try:
         tick("reading", 0, 1)
         importer = kinds.BY_KIND.get(kind) if kind else kinds.detect(source, problems)
@@ -56,14 +57,14 @@ def import_file(
         with transaction.atomic():
             counts = write(batch, run=run, by=by, problems=problems, progress=tick)
     except ImportRejected as rejected:
-        run.status = RunStatus.FAILED
-        run.problems = [p.as_dict() for p in rejected.problems]
-        run.problem_count = rejected.total
-        run.kind = run.kind or (importer.KIND if importer else "")
-        run.finished_at = timezone.now()
-        run.save()
         logger.info("import %s rejected: %s", run.pk, rejected)
-        return run
+        return _failed(run, importer, rejected.problems, rejected.total)
+    except Exception as error:
+        # A file shaped in a way no check foresaw must still end as a failed run with a
+        # report, never as a run left "running" and a traceback.
+        logger.exception("import %s crashed", run.pk)
+        problem = Problem(source.name, None, None, type(error).__name__, "a file PCN Hub can read")
+        return _failed(run, importer, [problem], 1)
     run.kind = batch.kind
     run.layout = batch.layout
     run.period = batch.period
@@ -81,6 +82,17 @@ def import_file(
     return run
 
 
+def _failed(run: ImportRun, importer, problems: list[Problem], total: int) -> ImportRun:
+    run.status = RunStatus.FAILED
+    run.problems = [p.as_dict() for p in problems]
+    run.problem_count = total
+    run.kind = run.kind or (importer.KIND if importer else "")
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+@transaction.atomic
 def queue_import(*, uploaded_file, kind: str | None = None, by) -> ImportRun:
     """Keep an uploaded file and hand it to the background worker; returns the queued run."""
     from imports.tasks import run_import

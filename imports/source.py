@@ -57,13 +57,19 @@ class SourceFile:
 
         A zip holding several CSVs is left whole, so detection reports it as unknown."""
         if data[:2] == b"\x1f\x8b":
-            return cls(name.removesuffix(".gz"), gzip.decompress(data))
+            try:
+                return cls(name.removesuffix(".gz"), gzip.decompress(data))
+            except (OSError, EOFError):
+                pass  # a damaged archive; detection reports it
         if data[:4] == b"PK\x03\x04":
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-                csvs = [n for n in names if n.lower().endswith(".csv")]
-                if "xl/workbook.xml" not in names and len(csvs) == 1:
-                    return cls(Path(csvs[0]).name, archive.read(csvs[0]))
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    names = archive.namelist()
+                    csvs = [n for n in names if n.lower().endswith(".csv")]
+                    if "xl/workbook.xml" not in names and len(csvs) == 1:
+                        return cls(Path(csvs[0]).name, archive.read(csvs[0]))
+            except zipfile.BadZipFile:
+                pass  # not a zip after all; detection reports it
         return cls(name, data)
 
     @property

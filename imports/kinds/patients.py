@@ -37,8 +37,8 @@ def _extract_date(frame: pl.DataFrame, problems: Problems):
     parsed = {v: parse_extract_date(v) for v in values}
     for value, day in parsed.items():
         if day is None:
-            bad = frame.filter(pl.col("extract_date") == value) if value else frame.head(0)
-            problems.add_rows(bad, "extract_date", "a date like 01JAN2021 or 2025-04-01")
+            same = pl.col("extract_date") == value if value else pl.col("extract_date").is_null()
+            problems.add_rows(frame.filter(same), "extract_date", "a date like 01JAN2021")
     days = {d for d in parsed.values() if d}
     if len(days) > 1:
         problems.add(None, "extract_date", ", ".join(map(str, sorted(days))), "one extract date")

@@ -126,3 +126,25 @@ def test_cli_exits_non_zero_and_prints_the_report(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "row 3, column NUMBER_OF_PATIENTS: '-1'" in err
     assert ListSize.objects.count() == 0
+
+
+def test_blank_extract_date_is_a_problem_not_a_crash():
+    data = TOTALS.replace(
+        b"GP_PRAC_PAT_LIST,01JAN2021,GP,16C,E38000247,A81002",
+        b"GP_PRAC_PAT_LIST,,GP,16C,E38000247,A81002",
+    )
+    problem = rejected("gp-reg-pat-prac-all.csv", data)
+    assert (problem["row"], problem["column"]) == (3, "EXTRACT_DATE")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind"),
+    [
+        ("pcn_core_partner_details.csv", PARTNERS, "epcn"),
+        ("broken.zip", b"PK\x03\x04 not really a zip", None),
+        ("broken.csv.gz", b"\x1f\x8b not really gzip", None),
+    ],
+)
+def test_unreadable_file_fails_the_run_with_a_report(name, data, kind):
+    problem = rejected(name, data, kind=kind)
+    assert problem["expected"]
