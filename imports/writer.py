@@ -112,8 +112,9 @@ def _write_organisations(batch, counts, problems, *, by, reason, progress) -> di
         if org.kind != row["kind"]:
             problems.add(None, "code", row["code"], f"an ODS code of a {org.kind}, as registered")
             continue
-        if period and org.details_as_of and period < org.details_as_of:
-            # A newer file already described this organisation; an older one must not undo it.
+        if org.details_as_of and (period is None or period < org.details_as_of):
+            # A newer file (or a hand correction) already described this organisation; an
+            # older file, or one whose date is unknown, must not undo it.
             counts.add("organisations", "unchanged")
             continue
         dirty = []

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from organisations.models import Organisation, Relationship
 
@@ -26,6 +27,8 @@ def update_organisation(*, organisation: Organisation, by, reason: str, **change
         raise ValidationError("say why the change is made")
     for name, value in changes.items():
         setattr(organisation, name, value)
+    # Only a file describing a later date may replace a hand correction.
+    organisation.details_as_of = max(timezone.localdate(), organisation.details_as_of or date.min)
     organisation.full_clean()
     organisation._history_user = by
     organisation._change_reason = reason

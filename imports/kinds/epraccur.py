@@ -103,7 +103,10 @@ def parse(source: SourceFile, problems: Problems) -> RegistryBatch | None:
     )
     # A practice with neither a join date nor an open date cannot be placed in time.
     links = links.drop_nulls("valid_from")
-    dates = practices.select(pl.max_horizontal("close_date", "left_date").max()).item()
+    # epraccur carries no extract date; its latest date of any kind orders it among files.
+    dates = practices.select(
+        pl.max_horizontal("open_date", "close_date", "join_date", "left_date").max()
+    ).item()
     return RegistryBatch(
         kind=KIND,
         layout=layout,

@@ -189,3 +189,22 @@ def test_zipped_and_gzipped_files_import_as_the_file_inside(tmp_path, wrap):
         path.write_bytes(gzip.compress(TOTALS_2021.read_bytes()))
     run = imported(path)
     assert (run.kind, run.file_name) == ("gp-reg-pat-prac-all", "gp-reg-pat-prac-all.csv")
+
+
+def test_reimporting_an_older_epraccur_does_not_reopen_a_closed_practice():
+    imported(EPRACCUR_2019, EPRACCUR_2026)
+    run = imported(EPRACCUR_2019)
+    assert org("A81003").status == "closed"
+    assert run.changed == 0
+
+
+def test_hand_correction_survives_reimport_of_an_older_file(django_user_model):
+    from organisations.actions import update_organisation
+
+    imported(EPRACCUR_2019)
+    editor = django_user_model.objects.create(username="editor")
+    update_organisation(
+        organisation=org("A81001"), by=editor, reason="new line", phone="01642 000000"
+    )
+    run = imported(EPRACCUR_2019)
+    assert (org("A81001").phone, run.changed) == ("01642 000000", 0)
