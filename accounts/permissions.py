@@ -1,16 +1,20 @@
 """One access rule for pages, API and CLI: has_permission(user, permission, org=...).
 
-A role is held over an organisation and reaches everything below it in the hierarchy (over
-any period, so a commissioner still sees a practice that has since moved away). A role with
+A role is held over an organisation and reaches everything below it in the hierarchy: over
+any period for commissioners and above (they still see a practice that has since moved
+away), as it stands today for a PCN's or a practice's own staff. A role with
 no organisation reaches all of England. Objects out of scope answer 404, never 403.
 """
 
+from datetime import date
 from enum import StrEnum
 
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Role
 from organisations.models import Organisation, Relationship
+from organisations.queries import valid_on
 
 
 class Permission(StrEnum):
@@ -33,6 +37,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     ),
 }
 
+# A network's or a practice's own staff see its members as they are now; a practice that has
+# moved away is no longer theirs to see. Commissioners and above keep their area's history.
+CURRENT_MEMBERS_ONLY = {Role.PCN_MANAGER, Role.PRACTICE_MANAGER}
+
 _CACHE_ATTR = "_pcnhub_scopes"
 
 
@@ -48,8 +56,9 @@ def _scopes(user) -> dict[Permission, set[int] | None]:
         scopes = {permission: None for permission in Permission}
     else:
         assignments = list(user.role_assignments.values_list("role", "organisation_id"))
-        roots = {org_id for _, org_id in assignments if org_id is not None}
-        reach = descendants(roots)
+        current = {org_id for role, org_id in assignments if role in CURRENT_MEMBERS_ONLY}
+        roots = {org_id for _, org_id in assignments if org_id is not None} - current
+        reach = descendants(roots) | descendants(current, on=timezone.localdate())
         for role, org_id in assignments:
             for permission in ROLE_PERMISSIONS.get(role, ()):
                 if org_id is None:
@@ -60,16 +69,16 @@ def _scopes(user) -> dict[Permission, set[int] | None]:
     return scopes
 
 
-def descendants(roots: set[int]) -> dict[int, set[int]]:
-    """Every organisation below each root, through relationships of any date.
-
-    One query per level of the hierarchy (at most four)."""
+def descendants(roots: set[int], on: date | None = None) -> dict[int, set[int]]:
+    """Every organisation below each root, through relationships of any date (or, with `on`,
+    only those holding on that date). One query per level of the hierarchy (at most four)."""
     reach = {root: {root} for root in roots}
     frontier = {root: {root} for root in roots}
+    links_on = Relationship.objects.filter(valid_on(on)) if on else Relationship.objects.all()
     while any(frontier.values()):
         wanted = set().union(*frontier.values())
         links: dict[int, set[int]] = {}
-        for parent_id, child_id in Relationship.objects.filter(parent_id__in=wanted).values_list(
+        for parent_id, child_id in links_on.filter(parent_id__in=wanted).values_list(
             "parent_id", "child_id"
         ):
             links.setdefault(parent_id, set()).add(child_id)
@@ -99,6 +108,13 @@ def scope_filter(user, permission: Permission, field: str = "pk") -> Q:
     if reach is None:
         return Q()
     return Q(**{f"{field}__in": reach})
+
+
+def sees_import_runs(user) -> bool:
+    """Import runs record national reference files, not any one organisation's business:
+    anyone who may view some part of the registry may read them (pages and API alike)."""
+    scopes = _scopes(user)
+    return Permission.VIEW_REGISTRY in scopes and scopes[Permission.VIEW_REGISTRY] != set()
 
 
 def visible_organisations(user, permission: Permission = Permission.VIEW_REGISTRY):

@@ -12,7 +12,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from accounts.permissions import Permission, has_permission
 from imports.forms import UploadForm
 from imports.models import ImportRun
-from organisations.decorators import require_permission, require_registry_access
+from organisations.decorators import require_import_run_access, require_permission
 
 RUNS_PER_PAGE = 50
 
@@ -31,7 +31,7 @@ def import_run_from_id(view):
 
 
 @require_GET
-@require_registry_access
+@require_import_run_access
 def run_list(request):
     runs = ImportRun.objects.select_related("run_by")
     page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
@@ -40,14 +40,14 @@ def run_list(request):
 
 
 @require_GET
-@require_registry_access
+@require_import_run_access
 @import_run_from_id
 def run_detail(request, run):
     return TemplateResponse(request, "imports/run_detail.html", {"run": run})
 
 
 @require_GET
-@require_registry_access
+@require_import_run_access
 @import_run_from_id
 def run_progress(request, run):
     """The progress bar alone, polled by htmx each second. Once the run ends the whole page is

@@ -10,7 +10,7 @@ from functools import wraps
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.permissions import Permission, has_permission, visible_organisations
+from accounts.permissions import Permission, has_permission, sees_import_runs
 from organisations.models import Organisation
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -74,15 +74,12 @@ def require_permission(permission: Permission):
     return decorate
 
 
-def require_registry_access(view):
-    """404 unless the user may view some part of the registry: runs of national files are
-    shared reference data, but not for people with no role at all."""
+def require_import_run_access(view):
+    """404 unless the user may read import runs (accounts.permissions.sees_import_runs)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        user = request.user
-        national = has_permission(user, Permission.VIEW_REGISTRY)
-        if not national and not visible_organisations(user).exists():
+        if not sees_import_runs(request.user):
             raise Http404("Not found")
         return view(request, *args, **kwargs)
 

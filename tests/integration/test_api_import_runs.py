@@ -39,10 +39,21 @@ def test_import_run_list_registry_admin_sees_every_run(api, registry_admin, runs
     assert names(api.get("/api/import-runs/")) == {"epraccur.csv", "mine.csv"}
 
 
-def test_import_run_list_others_see_only_their_own(api, this_pcn_manager, runs):
+def test_import_run_list_anyone_with_registry_access_sees_every_run(api, this_pcn_manager, runs):
     api.force_login(this_pcn_manager)
-    assert names(api.get("/api/import-runs/")) == {"mine.csv"}
+    assert names(api.get("/api/import-runs/")) == {"epraccur.csv", "mine.csv"}
+    assert api.get(f"/api/import-runs/{runs['admin'].pk}/").status_code == 200
+
+
+def test_import_run_list_outsider_sees_none(api, outsider, runs):
+    api.force_login(outsider)
+    assert names(api.get("/api/import-runs/")) == set()
     assert api.get(f"/api/import-runs/{runs['admin'].pk}/").status_code == 404
+
+
+def test_import_run_list_far_future_as_at_is_not_an_error(api, registry_admin, runs):
+    api.force_login(registry_admin)
+    assert len(names(api.get("/api/import-runs/?as_at=9999-12-31"))) == 2
 
 
 def test_import_run_detail_has_fields_but_no_upload_path(api, this_pcn_manager, runs):

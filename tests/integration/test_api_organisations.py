@@ -103,8 +103,13 @@ def test_organisation_list_parent_filter_follows_as_at(api, commissioner_user, m
     assert codes(api.get("/api/organisations/?parent=NOPE")) == set()
 
 
-def test_organisation_list_moved_practice_stays_in_old_scope(api, this_pcn_manager, moved):
+def test_organisation_list_moved_practice_leaves_old_pcn_managers_scope(
+    api, this_pcn_manager, commissioner_user, moved
+):
     api.force_login(this_pcn_manager)
+    assert "A00002" not in codes(api.get("/api/organisations/"))
+    assert api.get("/api/organisations/A00002/").status_code == 404
+    api.force_login(commissioner_user)
     assert "A00002" in codes(api.get("/api/organisations/"))
 
 
@@ -173,7 +178,7 @@ def test_organisation_history_shows_relationships_and_changes(api, this_pcn_mana
     latest, created = body["field_changes"]
     assert latest["history_type"] == "~"
     assert latest["history_user"] == "this_pcn_manager"
-    assert latest["changes"] == [{"field": "name", "old": "This PCN", "new": "This PCN Renamed"}]
+    assert {"field": "name", "old": "This PCN", "new": "This PCN Renamed"} in latest["changes"]
     assert created["history_type"] == "+"
     assert {"field": "code", "old": None, "new": "U00001"} in created["changes"]
 
