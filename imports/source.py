@@ -32,6 +32,29 @@ ODS_PATTERNS = {
 }
 
 
+@dataclass(frozen=True)
+class Era:
+    """NHS files name commissioners CCGs until July 2022 and sub-ICB locations after; the
+    layer above is an STP, then an ICB. The era is data on each organisation."""
+
+    layout: str
+    commissioner: str
+    ics: str
+
+
+CCG_ERA = Era("CCG era", "CCG", "STP")
+SUB_ICB_ERA = Era("sub-ICB era", "sub-ICB location", "ICB")
+
+
+def era_of(columns) -> Era:
+    """The era a file's header speaks of."""
+    return SUB_ICB_ERA if any("SUB_ICB" in normalise_header(c) for c in columns) else CCG_ERA
+
+
+def header_names(source: "SourceFile") -> set[str]:
+    return {normalise_header(c) for c in source.first_line().split(",")}
+
+
 def normalise_header(name: str) -> str:
     """Compare column names case- and spacing-insensitively (ePCN headers wrap and vary)."""
     return re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_")

@@ -11,7 +11,7 @@ starts (DES 2019/20: registered list at 1 January 2019), see des_reference_date.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from organisations.models import (
     HIERARCHY,
@@ -256,7 +256,9 @@ def search(term: str, limit: int = 25, within: Q | None = None) -> QuerySet[Orga
     found = Organisation.objects.filter(Q(code__iexact=term) | Q(name__icontains=term))
     if within is not None:
         found = found.filter(within)
-    return found.order_by("kind", "name")[:limit]
+    # Top of the hierarchy first, before the limit, so regions are never cut for practices.
+    level = Case(*(When(kind=kind, then=Value(i)) for i, kind in enumerate(HIERARCHY)))
+    return found.order_by(level, "name")[:limit]
 
 
 def member_list_sizes(

@@ -14,6 +14,8 @@ from imports.problems import Problems
 from imports.source import (
     SourceFile,
     check_pattern,
+    era_of,
+    header_names,
     match_columns,
     normalise_header,
     parse_dates,
@@ -80,19 +82,13 @@ SHEETS = {"details": ("PCN Details", "PCNDetails"), "partners": ("PCN Core Partn
 
 
 def _header_kind(source: SourceFile) -> str | None:
-    names = {normalise_header(c) for c in source.first_line().split(",")}
+    names = header_names(source)
     if normalise_header("Partner Organisation Code") in names:
         return "partners"
-    if {normalise_header("PCN Code"), normalise_header("Open Date")} <= names or (
-        normalise_header("PCN Code") in names and normalise_header("Open Date (YYYYMMDD)") in names
-    ):
+    opened = {normalise_header(a) for a in DETAILS["open_date"]}
+    if normalise_header("PCN Code") in names and opened & names:
         return "details"
     return None
-
-
-def _era(frame_columns: list[str]) -> str:
-    joined = " ".join(frame_columns).upper()
-    return "sub-ICB location" if "SUB ICB" in joined or "SUB_ICB" in joined else "CCG"
 
 
 def _text_dates(frame: pl.DataFrame, columns) -> pl.DataFrame:
@@ -229,7 +225,7 @@ class Workbook:
             frame = read_xlsx_sheet(source, sheet)
             rows_read += frame.height
             sheet_problems = Problems(f"{source.name} [{sheet}]")
-            parsed = PARSERS[part](frame, sheet_problems, _era(frame.columns))
+            parsed = PARSERS[part](frame, sheet_problems, era_of(frame.columns).commissioner)
             problems.items.extend(sheet_problems.items)
             problems.total += sheet_problems.total
             if parsed:
@@ -263,7 +259,7 @@ class _CsvSheet:
         frame = read_csv(source, problems)
         if frame is None:
             return None
-        parsed = PARSERS[cls.PART](frame, problems, _era(frame.columns))
+        parsed = PARSERS[cls.PART](frame, problems, era_of(frame.columns).commissioner)
         if parsed is None:
             return None
         return _batch(cls.KIND, source, {cls.PART: parsed}, frame.height)

@@ -4,10 +4,13 @@ NHS Digital's map file and the QOF geography mapping say the same thing in diffe
 names; both are turned into this one shape and then into organisations and snapshot links.
 """
 
+from datetime import date
+
 import polars as pl
 
+from imports.batch import RegistryBatch
 from imports.problems import Problems
-from imports.source import check_pattern
+from imports.source import Era, check_pattern
 
 # Codes NHS Digital writes for "not in a PCN".
 NO_PCN = ("U", "Unallocated")
@@ -31,11 +34,24 @@ def check(frame: pl.DataFrame, problems: Problems) -> None:
     problems.add_rows(frame.filter(pl.col("practice").is_duplicated()), "practice", "each once")
 
 
-def organisations(frame: pl.DataFrame, *, commissioner_era: str, ics_era: str) -> pl.DataFrame:
+def batch(kind: str, frame: pl.DataFrame, era: Era, *, as_of: date, layout: str) -> RegistryBatch:
+    """The registry batch for a checked geography frame describing `as_of`."""
+    return RegistryBatch(
+        kind=kind,
+        layout=layout,
+        period=as_of,
+        rows_read=frame.height,
+        organisations=organisations(frame, era),
+        snapshot_links=snapshot_links(frame),
+        as_of=as_of,
+    )
+
+
+def organisations(frame: pl.DataFrame, era: Era) -> pl.DataFrame:
     frame = frame.with_columns(
         pl.when(pl.col("pcn").is_in(NO_PCN)).then(None).otherwise(pl.col("pcn")).alias("pcn")
     )
-    eras = {"commissioner": commissioner_era, "ics": ics_era}
+    eras = {"commissioner": era.commissioner, "ics": era.ics}
     parts = []
     for prefix, kind, _ in LEVELS:
         columns = {"code": prefix, "name": f"{prefix}_name"}

@@ -15,8 +15,9 @@ from imports.problems import Problems
 from imports.source import (
     SourceFile,
     check_unique,
+    era_of,
+    header_names,
     match_columns,
-    normalise_header,
     parse_counts,
     parse_extract_date,
     read_csv,
@@ -25,10 +26,6 @@ from imports.source import (
 COMMISSIONER = ("CCG_CODE", "SUB_ICB_LOCATION_CODE", "SUB_ICB_LOC_CODE")
 COMMISSIONER_ONS = ("ONS_CCG_CODE", "ONS_SUB_ICB_LOCATION_CODE", "ONS_SUB_ICB_LOC_CODE")
 SEXES = ("ALL", "MALE", "FEMALE")
-
-
-def _header(source: SourceFile) -> set[str]:
-    return {normalise_header(c) for c in source.first_line().split(",")}
 
 
 def _extract_date(frame: pl.DataFrame, problems: Problems):
@@ -67,7 +64,7 @@ class _ListSizeFile:
 
     @classmethod
     def detect(cls, source: SourceFile) -> bool:
-        return not source.is_xlsx and _header(source) >= cls.SIGNATURE
+        return not source.is_xlsx and header_names(source) >= cls.SIGNATURE
 
     @classmethod
     def rows(cls, frame: pl.DataFrame) -> pl.DataFrame:
@@ -98,7 +95,7 @@ class _ListSizeFile:
         skipped = frame.height - kept.height
         return RegistryBatch(
             kind=cls.KIND,
-            layout=cls.layout(frame),
+            layout=cls.layout(raw.columns, frame),
             period=day,
             rows_read=frame.height,
             skipped=skipped,
@@ -109,7 +106,7 @@ class _ListSizeFile:
         )
 
     @classmethod
-    def layout(cls, frame: pl.DataFrame) -> str:
+    def layout(cls, columns: list[str], frame: pl.DataFrame) -> str:
         return cls.LAYOUT
 
 
@@ -135,8 +132,8 @@ class PracticeTotals(_ListSizeFile):
         return frame.filter(pl.col("type") == "GP")
 
     @classmethod
-    def layout(cls, frame):
-        return "CCG era" if "CCG" in " ".join(frame.columns) else "sub-ICB era"
+    def layout(cls, columns, frame):
+        return era_of(columns).layout
 
 
 class QuinaryAge(_ListSizeFile):
@@ -180,7 +177,7 @@ class SingleYearAge(_ListSizeFile):
     }
 
     @classmethod
-    def layout(cls, frame):
+    def layout(cls, columns, frame):
         regional = frame["org_type"].drop_nulls().len() > 0
         return "regional (PCN and above)" if regional else "practice"
 
@@ -211,7 +208,7 @@ class PracticeMap:
 
     @classmethod
     def detect(cls, source: SourceFile) -> bool:
-        return not source.is_xlsx and _header(source) >= cls.SIGNATURE
+        return not source.is_xlsx and header_names(source) >= cls.SIGNATURE
 
     @classmethod
     def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
@@ -225,17 +222,5 @@ class PracticeMap:
         geography.check(frame, problems)
         if problems.total:
             return None
-        sub_icb = "SUB_ICB" in " ".join(raw.columns)
-        return RegistryBatch(
-            kind=cls.KIND,
-            layout="sub-ICB era" if sub_icb else "CCG era",
-            period=day,
-            rows_read=frame.height,
-            organisations=geography.organisations(
-                frame,
-                commissioner_era="sub-ICB location" if sub_icb else "CCG",
-                ics_era="ICB" if sub_icb else "STP",
-            ),
-            snapshot_links=geography.snapshot_links(frame),
-            as_of=day,
-        )
+        era = era_of(raw.columns)
+        return geography.batch(cls.KIND, frame, era, as_of=day, layout=era.layout)

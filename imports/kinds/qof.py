@@ -15,15 +15,12 @@ from imports.source import (
     SourceFile,
     check_pattern,
     check_unique,
+    era_of,
+    header_names,
     match_columns,
-    normalise_header,
     parse_counts,
     read_csv,
 )
-
-
-def _header(source: SourceFile) -> set[str]:
-    return {normalise_header(c) for c in source.first_line().split(",")}
 
 
 def _year(source: SourceFile, problems: Problems) -> str | None:
@@ -46,7 +43,7 @@ class Prevalence:
 
     @classmethod
     def detect(cls, source: SourceFile) -> bool:
-        return not source.is_xlsx and {"REGISTER", "PATIENT_LIST_TYPE"} <= _header(source)
+        return not source.is_xlsx and {"REGISTER", "PATIENT_LIST_TYPE"} <= header_names(source)
 
     @classmethod
     def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
@@ -106,7 +103,7 @@ class GeographyMapping:
 
     @classmethod
     def detect(cls, source: SourceFile) -> bool:
-        return not source.is_xlsx and {"PCN_ODS_CODE", "REGION_ODS_CODE"} <= _header(source)
+        return not source.is_xlsx and {"PCN_ODS_CODE", "REGION_ODS_CODE"} <= header_names(source)
 
     @classmethod
     def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
@@ -121,17 +118,4 @@ class GeographyMapping:
         if problems.total:
             return None
         day = qof_date(year, "geography_date")
-        sub_icb = "SUB_ICB" in " ".join(raw.columns)
-        return RegistryBatch(
-            kind=cls.KIND,
-            layout=year,
-            period=day,
-            rows_read=frame.height,
-            organisations=geography.organisations(
-                frame,
-                commissioner_era="sub-ICB location" if sub_icb else "CCG",
-                ics_era="ICB" if sub_icb else "STP",
-            ),
-            snapshot_links=geography.snapshot_links(frame),
-            as_of=day,
-        )
+        return geography.batch(cls.KIND, frame, era_of(raw.columns), as_of=day, layout=year)

@@ -208,3 +208,8 @@ def test_hand_correction_survives_reimport_of_an_older_file(django_user_model):
     )
     run = imported(EPRACCUR_2019)
     assert (org("A81001").phone, run.changed) == ("01642 000000", 0)
+
+
+def test_practice_totals_layout_names_the_era_from_the_header():
+    run = imported(EPRACCUR_2019, TOTALS_2021)
+    assert run.layout == "CCG era"

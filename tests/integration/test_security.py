@@ -38,3 +38,9 @@ def test_env_bool_rejects_unclear_values(monkeypatch, raw):
     monkeypatch.setenv("PCNHUB_TEST_FLAG", raw)
     with pytest.raises(ImproperlyConfigured):
         env_bool("PCNHUB_TEST_FLAG", False)
+
+
+@pytest.mark.parametrize("path", ["/search/?q=a%00b", "/org/A%00B/", "/api/organisations/A%00B/"])
+def test_nul_characters_answer_400(client, commissioner_user, path):
+    client.force_login(commissioner_user)
+    assert client.get(path).status_code == 400
