@@ -9,15 +9,18 @@ PORT ?= 8000
 export DEBUG ?= 1
 export SECURE_HTTPS ?= 0
 
-.PHONY: install assets demo demo-national serve test check lint format bench clean
+.PHONY: install assets demo demo-national test check format bench clean
 
 $(BIN)/uv:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "PCN Hub needs Python 3.11 or newer as $(PYTHON) (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 # The lock file pins every Python package; --inexact keeps uv itself in the venv.
 install: $(BIN)/uv assets
 	$(BIN)/uv sync --frozen --inexact --quiet
+	mkdir -p var
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -32,24 +35,24 @@ assets: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js static/dist/
 	cp node_modules/chart.js/dist/chart.umd.min.js static/dist/
 
+# Both demos serve with the import worker beside the server; Ctrl-C stops both.
+define serve
+	$(BIN)/pcnhub collectstatic --no-input --verbosity 0
+	@echo "PCN Hub: http://$(HOST):$(PORT)/"
+	$(BIN)/pcnhub db_worker --verbosity 0 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT; \
+	$(BIN)/pcnhub runserver $(HOST):$(PORT)
+endef
+
 demo: install
-	mkdir -p var
 	$(BIN)/pcnhub migrate --no-input
 	$(BIN)/pcnhub load_demo
-	$(BIN)/pcnhub collectstatic --no-input --verbosity 0
-	@echo "PCN Hub: http://$(HOST):$(PORT)/  (the import worker runs beside it; Ctrl-C stops both)"
-	$(BIN)/pcnhub db_worker --verbosity 0 & worker=$$!; \
-	trap "kill $$worker 2>/dev/null" EXIT; \
-	$(BIN)/pcnhub runserver $(HOST):$(PORT)
+	$(serve)
 
 demo-national: install
-	mkdir -p var
 	$(BIN)/pcnhub migrate --no-input
 	$(BIN)/pcnhub load_demo --national
-	$(BIN)/pcnhub collectstatic --no-input --verbosity 0
-	$(BIN)/pcnhub db_worker --verbosity 0 & worker=$$!; \
-	trap "kill $$worker 2>/dev/null" EXIT; \
-	$(BIN)/pcnhub runserver $(HOST):$(PORT)
+	$(serve)
 
 test: install
 	$(BIN)/pcnhub collectstatic --no-input --verbosity 0

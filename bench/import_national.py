@@ -1,8 +1,9 @@
 """Import every national NHS file in ../shared/data/nhs and print wall time, rows per second
-and peak memory; then re-import one unchanged file; then the bare columnar read time (the
-floor). Run on SQLite by default, on PostgreSQL with DATABASE_URL=postgres://...
+and peak memory; re-import one unchanged file; and print the bare columnar read time of the
+same files (the floor). Runs on SQLite and then on PostgreSQL, each in a fresh throwaway
+database (PostgreSQL from BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres).
 
-    .venv/bin/python bench/import_national.py [--keep]
+    .venv/bin/python bench/import_national.py [--data DIR] [--only sqlite|postgresql]
 
 Targets on the 2-core reference machine: whole set < 60 s, peak memory < 1 GB, unchanged
 re-import < 5 s.
@@ -11,35 +12,25 @@ re-import < 5 s.
 import argparse
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import polars as pl
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "nhs")
-    args = parser.parse_args()
-    if not args.data.is_dir():
-        print(f"no national data at {args.data}; nothing to measure")
-        return 0
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+def measure(data: Path) -> None:
+    """Runs in a child process whose DATABASE_URL names an empty throwaway database."""
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcnhub.settings")
     import django
 
     django.setup()
+    import polars as pl
     from django.core.management import call_command
     from django.db import connection
 
@@ -47,47 +38,89 @@ def main() -> int:
     from imports.national import national_files
     from imports.source import SourceFile
 
-    call_command("flush", "--no-input", verbosity=0) if connection.vendor == "postgresql" else None
     call_command("migrate", verbosity=0)
-    files = national_files(args.data)
+    files = national_files(data)
     print(f"database: {connection.vendor}; {len(files)} files")
     total_rows, started = 0, time.perf_counter()
     for path in files:
         t0 = time.perf_counter()
         run = import_file(path=path)
-        seconds = time.perf_counter() - t0
         total_rows += run.rows_read
         print(
             f"  {path.parent.name}/{path.name}: {run.status} {run.kind} {run.rows_read:,} rows "
-            f"in {seconds:.2f} s; created {run.created:,}, changed {run.changed:,}, "
-            f"unchanged {run.unchanged:,}, rejected {run.rejected:,}"
+            f"in {time.perf_counter() - t0:.2f} s; created {run.created:,}, "
+            f"changed {run.changed:,}, unchanged {run.unchanged:,}, rejected {run.rejected:,}"
         )
-        if run.status != "succeeded":
-            print(f"    problems: {run.problems[:3]}")
     wall = time.perf_counter() - started
-    print(
-        f"whole set: {wall:.1f} s, {total_rows / wall:,.0f} rows/s, peak memory {peak_mb():.0f} MB"
-    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"whole set: {wall:.1f} s, {total_rows / wall:,.0f} rows/s, peak memory {peak:.0f} MB")
 
-    again = args.data / "ods-epraccur-2026-06" / "epraccur.csv"
+    again = data / "ods-epraccur-2026-06" / "epraccur.csv"
     t0 = time.perf_counter()
     run = import_file(path=again)
     print(
-        f"re-import unchanged {again.name}: {time.perf_counter() - t0:.2f} s "
-        f"(created {run.created}, changed {run.changed}, unchanged {run.unchanged:,})"
+        f"re-import unchanged {again.parent.name}/{again.name}: "
+        f"{time.perf_counter() - t0:.2f} s (created {run.created}, changed {run.changed})"
     )
 
     t0 = time.perf_counter()
     for path in files:
         source = SourceFile.from_path(path)
         if source.is_xlsx:
-            for sheet in (0, 1):
-                pl.read_excel(path, sheet_id=sheet + 1, infer_schema_length=0)
+            for sheet in (1, 2):
+                pl.read_excel(path, sheet_id=sheet, infer_schema_length=0)
         else:
             pl.read_csv(source.data, has_header=path.name != "epraccur.csv", infer_schema=False)
     floor = time.perf_counter() - t0
     print(f"floor (polars read of the same files, no checks, no writes): {floor:.2f} s")
-    return 0
+
+
+def child(data: Path, database_url: str) -> int:
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"}
+    command = [sys.executable, __file__, "--data", str(data), "--child"]
+    return subprocess.call(command, env=env)  # noqa: S603
+
+
+def on_sqlite(data: Path) -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        return child(data, f"sqlite:///{folder}/bench.sqlite3")
+
+
+def on_postgresql(data: Path) -> int:
+    import psycopg
+
+    name = f"pcnhub_bench_{os.getpid()}"
+    try:
+        admin = psycopg.connect(POSTGRES, autocommit=True)
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL not reachable at {POSTGRES}: {error}; skipped")
+        return 0
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            return child(data, POSTGRES.rsplit("/", 1)[0] + f"/{name}")
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "nhs")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        print(f"no national data at {args.data}; nothing to measure")
+        return 0
+    if args.child:
+        measure(args.data)
+        return 0
+    failed = 0
+    if args.only in (None, "sqlite"):
+        failed |= on_sqlite(args.data)
+    if args.only in (None, "postgresql"):
+        failed |= on_postgresql(args.data)
+    return failed
 
 
 if __name__ == "__main__":

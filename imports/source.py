@@ -29,6 +29,7 @@ ODS_PATTERNS = {
         "an STP/ICS ODS code: Q and two characters (e.g. QHM) or five characters",
     ),
     "region": (r"^Y\d{2}$", "a region ODS code: Y and two digits, e.g. Y63"),
+    "any": (r"^[A-Z0-9]{3,6}$", "an ODS code of 3 to 6 letters and digits, e.g. A81001 or U89141"),
 }
 
 

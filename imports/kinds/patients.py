@@ -14,6 +14,7 @@ from imports.kinds import geography
 from imports.problems import Problems
 from imports.source import (
     SourceFile,
+    check_pattern,
     check_unique,
     era_of,
     header_names,
@@ -59,6 +60,8 @@ class _ListSizeFile:
     OPTIONAL: dict[str, tuple[str, ...]] = {}
     AGE = "age"
     AGES = "an age"
+    CODES = "any"  # which ODS code pattern the organisation column must match
+    ALLOW = ("U",)  # NHS Digital's aggregate of practices in no PCN
     SIGNATURE: set[str] = set()
     LAYOUT = ""
 
@@ -80,6 +83,7 @@ class _ListSizeFile:
             return None
         day = _extract_date(frame, problems)
         kept = cls.rows(frame)
+        check_pattern(kept, problems, "code", cls.CODES, allow=cls.ALLOW)
         kept = _sizes(kept, problems, age_column=cls.AGE, ages_expected=cls.AGES)
         check_unique(kept, problems, ["code", "sex", cls.AGE], "organisation, sex and age")
         if problems.total:
@@ -113,6 +117,8 @@ class _ListSizeFile:
 class PracticeTotals(_ListSizeFile):
     KIND = "gp-reg-pat-prac-all"
     LABEL = "NHS Digital patients registered: practice totals (gp-reg-pat-prac-all)"
+    CODES = "practice"
+    ALLOW = ()
     SIGNATURE = {"TYPE", "CODE", "SEX", "AGE", "NUMBER_OF_PATIENTS"}
     REQUIRED = {
         "publication": ("PUBLICATION",),

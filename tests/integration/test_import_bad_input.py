@@ -148,3 +148,8 @@ def test_blank_extract_date_is_a_problem_not_a_crash():
 def test_unreadable_file_fails_the_run_with_a_report(name, data, kind):
     problem = rejected(name, data, kind=kind)
     assert problem["expected"]
+
+
+def test_malformed_code_in_a_list_size_file_stops_the_import():
+    problem = rejected("gp-reg-pat-prac-all.csv", TOTALS.replace(b"A81002", b"a81!!1"))
+    assert (problem["row"], problem["column"], problem["value"]) == (3, "CODE", "a81!!1")
