@@ -56,6 +56,12 @@ def header_names(source: "SourceFile") -> set[str]:
     return {normalise_header(c) for c in source.first_line().split(",")}
 
 
+# ODS splits addresses over five lines; the registry keeps one line of text.
+ADDRESS = pl.concat_str(
+    [pl.col(f"address_{i}") for i in range(1, 6)], separator=", ", ignore_nulls=True
+)
+
+
 def normalise_header(name: str) -> str:
     """Compare column names case- and spacing-insensitively (ePCN headers wrap and vary)."""
     return re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_")

@@ -12,6 +12,7 @@ import polars as pl
 from imports.batch import RegistryBatch
 from imports.problems import Problems
 from imports.source import (
+    ADDRESS,
     SourceFile,
     check_pattern,
     era_of,
@@ -108,14 +109,11 @@ def _details(frame: pl.DataFrame, problems: Problems, era: str):
     problems.add_rows(frame.filter(pl.col("pcn_code").is_duplicated()), "pcn_code", "each PCN once")
     if problems.total:
         return None
-    address = pl.concat_str(
-        [pl.col(f"address_{i}") for i in range(1, 6)], separator=", ", ignore_nulls=True
-    )
     pcns = frame.select(
         code="pcn_code",
         kind=pl.lit("pcn"),
         name="pcn_name",
-        address=address,
+        address=ADDRESS,
         postcode="postcode",
         open_date="open_date",
         close_date="close_date",

@@ -11,7 +11,7 @@ import polars as pl
 
 from imports.batch import RegistryBatch
 from imports.problems import Problems
-from imports.source import SourceFile, check_pattern, parse_dates, read_csv
+from imports.source import ADDRESS, SourceFile, check_pattern, parse_dates, read_csv
 
 KIND = "epraccur"
 LABEL = "ODS epraccur (GP practices)"
@@ -79,14 +79,11 @@ def parse(source: SourceFile, problems: Problems) -> RegistryBatch | None:
     if problems.total:
         return None
 
-    address = pl.concat_str(
-        [pl.col(f"address_{i}") for i in range(1, 6)], separator=", ", ignore_nulls=True
-    )
     organisations = practices.select(
         "code",
         kind=pl.lit("practice"),
         name="name",
-        address=address,
+        address=ADDRESS,
         postcode="postcode",
         open_date="open_date",
         close_date="close_date",

@@ -11,17 +11,15 @@ import polars as pl
 
 from imports.batch import RegistryBatch
 from imports.kinds import geography
+from imports.kinds.base import HeaderedCsv
 from imports.problems import Problems
 from imports.source import (
     SourceFile,
     check_pattern,
     check_unique,
     era_of,
-    header_names,
-    match_columns,
     parse_counts,
     parse_extract_date,
-    read_csv,
 )
 
 COMMISSIONER = ("CCG_CODE", "SUB_ICB_LOCATION_CODE", "SUB_ICB_LOC_CODE")
@@ -52,22 +50,14 @@ def _sizes(frame, problems, *, age_column, ages_expected: str) -> pl.DataFrame:
     return frame
 
 
-class _ListSizeFile:
+class _ListSizeFile(HeaderedCsv):
     """Shared reading for files whose rows are (organisation, sex, age, patients)."""
 
-    KIND = LABEL = ""
-    REQUIRED: dict[str, tuple[str, ...]] = {}
-    OPTIONAL: dict[str, tuple[str, ...]] = {}
     AGE = "age"
     AGES = "an age"
     CODES = "any"  # which ODS code pattern the organisation column must match
     ALLOW = ("U",)  # NHS Digital's aggregate of practices in no PCN
-    SIGNATURE: set[str] = set()
     LAYOUT = ""
-
-    @classmethod
-    def detect(cls, source: SourceFile) -> bool:
-        return not source.is_xlsx and header_names(source) >= cls.SIGNATURE
 
     @classmethod
     def rows(cls, frame: pl.DataFrame) -> pl.DataFrame:
@@ -75,12 +65,10 @@ class _ListSizeFile:
 
     @classmethod
     def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
-        raw = read_csv(source, problems)
-        if raw is None:
+        read = cls.read(source, problems)
+        if read is None:
             return None
-        frame = match_columns(raw, problems, required=cls.REQUIRED, optional=cls.OPTIONAL)
-        if frame is None:
-            return None
+        raw, frame = read
         day = _extract_date(frame, problems)
         kept = cls.rows(frame)
         check_pattern(kept, problems, "code", cls.CODES, allow=cls.ALLOW)
@@ -188,7 +176,7 @@ class SingleYearAge(_ListSizeFile):
         return "regional (PCN and above)" if regional else "practice"
 
 
-class PracticeMap:
+class PracticeMap(HeaderedCsv):
     KIND = "gp-reg-pat-prac-map"
     LABEL = "NHS Digital practice to PCN, commissioner, ICS and region map (gp-reg-pat-prac-map)"
     SIGNATURE = {"PRACTICE_CODE", "PCN_CODE", "COMM_REGION_CODE"}
@@ -213,17 +201,11 @@ class PracticeMap:
     OPTIONAL = {"practice_supplier": ("SUPPLIER_NAME",)}
 
     @classmethod
-    def detect(cls, source: SourceFile) -> bool:
-        return not source.is_xlsx and header_names(source) >= cls.SIGNATURE
-
-    @classmethod
     def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
-        raw = read_csv(source, problems)
-        if raw is None:
+        read = cls.read(source, problems)
+        if read is None:
             return None
-        frame = match_columns(raw, problems, required=cls.REQUIRED, optional=cls.OPTIONAL)
-        if frame is None:
-            return None
+        raw, frame = read
         day = _extract_date(frame, problems)
         geography.check(frame, problems)
         if problems.total:

@@ -10,27 +10,27 @@ import polars as pl
 from imports.batch import RegistryBatch
 from imports.catalogue import qof_date, qof_year_from_name
 from imports.kinds import geography
+from imports.kinds.base import HeaderedCsv
 from imports.problems import Problems
 from imports.source import (
     SourceFile,
     check_pattern,
     check_unique,
     era_of,
-    header_names,
-    match_columns,
     parse_counts,
-    read_csv,
 )
 
 
-def _year(source: SourceFile, problems: Problems) -> str | None:
+def _read(importer, source: SourceFile, problems: Problems):
+    """(QOF year from the file name, the read file) — None for the read if either fails."""
     year = qof_year_from_name(source.name)
     if year is None:
         problems.add(None, None, source.name, "a QOF file name with its year, e.g. _1920")
-    return year
+    read = importer.read(source, problems)
+    return year, (read if year else None)
 
 
-class Prevalence:
+class Prevalence(HeaderedCsv):
     KIND = "qof-prevalence"
     LABEL = "QOF prevalence (PREVALENCE_yyyy.csv)"
     REQUIRED = {
@@ -41,19 +41,14 @@ class Prevalence:
         "list_size": ("PATIENT_LIST_SIZE", "PRACTICE_LIST_SIZE"),
     }
 
-    @classmethod
-    def detect(cls, source: SourceFile) -> bool:
-        return not source.is_xlsx and {"REGISTER", "PATIENT_LIST_TYPE"} <= header_names(source)
+    SIGNATURE = {"REGISTER", "PATIENT_LIST_TYPE"}
 
     @classmethod
     def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
-        year = _year(source, problems)
-        raw = read_csv(source, problems)
-        if raw is None or year is None:
+        year, read = _read(cls, source, problems)
+        if read is None:
             return None
-        frame = match_columns(raw, problems, required=cls.REQUIRED)
-        if frame is None:
-            return None
+        _, frame = read
         check_pattern(frame, problems, "code", "practice")
         frame = parse_counts(frame, problems, "register", blank_ok=True)
         frame = parse_counts(frame, problems, "list_size")
@@ -81,7 +76,7 @@ class Prevalence:
         )
 
 
-class GeographyMapping:
+class GeographyMapping(HeaderedCsv):
     KIND = "qof-geography"
     LABEL = "QOF geography mapping (MAPPING_NHS_GEOGRAPHIES_yyyy.csv)"
     REQUIRED = {
@@ -101,19 +96,14 @@ class GeographyMapping:
     }
     OPTIONAL = {"nat_ons": ("NAT_ONS_CODE",), "nat": ("NAT_CODE",), "country": ("COUNTRY",)}
 
-    @classmethod
-    def detect(cls, source: SourceFile) -> bool:
-        return not source.is_xlsx and {"PCN_ODS_CODE", "REGION_ODS_CODE"} <= header_names(source)
+    SIGNATURE = {"PCN_ODS_CODE", "REGION_ODS_CODE"}
 
     @classmethod
     def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
-        year = _year(source, problems)
-        raw = read_csv(source, problems)
-        if raw is None or year is None:
+        year, read = _read(cls, source, problems)
+        if read is None:
             return None
-        frame = match_columns(raw, problems, required=cls.REQUIRED, optional=cls.OPTIONAL)
-        if frame is None:
-            return None
+        raw, frame = read
         geography.check(frame, problems)
         if problems.total:
             return None
