@@ -69,18 +69,36 @@ def members(org: Organisation, day: date) -> QuerySet[Organisation]:
     ).distinct()
 
 
+def practices_under(orgs, day: date) -> dict[int, set[int]]:
+    """For each organisation, the practices under it on day, following the hierarchy down.
+    One query per level, however many organisations and practices."""
+    practices_of: dict[int, set[int]] = {}
+    by_kind: dict[str, list[int]] = {}
+    for org in orgs:
+        if org.kind == OrgKind.PRACTICE:
+            practices_of[org.pk] = {org.pk}
+        else:
+            by_kind.setdefault(org.kind, []).append(org.pk)
+    for kind, roots in by_kind.items():
+        reach = {root: {root} for root in roots}
+        for rel in _PRACTICE_PATH[kind]:
+            wanted = set().union(*reach.values())
+            links: dict[int, set[int]] = {}
+            rows = Relationship.objects.filter(
+                valid_on(day), parent_id__in=wanted, rel_type=rel
+            ).values_list("parent_id", "child_id")
+            for parent_id, child_id in rows:
+                links.setdefault(parent_id, set()).add(child_id)
+            reach = {
+                root: set().union(*(links.get(i, set()) for i in ids))
+                for root, ids in reach.items()
+            }
+        practices_of.update(reach)
+    return practices_of
+
+
 def member_practice_ids(org: Organisation, day: date) -> set[int]:
-    """Practices under org on day, following the hierarchy down (one query per level)."""
-    if org.kind == OrgKind.PRACTICE:
-        return {org.pk}
-    ids = {org.pk}
-    for rel in _PRACTICE_PATH[org.kind]:
-        ids = set(
-            Relationship.objects.filter(valid_on(day), parent_id__in=ids, rel_type=rel).values_list(
-                "child_id", flat=True
-            )
-        )
-    return ids
+    return practices_under([org], day)[org.pk]
 
 
 def parent(org: Organisation, day: date, rel_type: str | None = None) -> Organisation | None:
@@ -153,27 +171,7 @@ def list_size(
     """Members as at `day`, each counted from its latest snapshot on or before `sizes_as_at`
     (default the same day). The DES counts a network's members at registration from the
     1 January list (des_reference_date)."""
-    sizes_as_at = sizes_as_at or day
-    practice_ids = member_practice_ids(org, day)
-    latest = latest_practice_sizes(practice_ids, sizes_as_at, measure) if practice_ids else {}
-    if latest:
-        return ListSizeFigure(
-            patients=sum(p for _, p in latest.values()),
-            practices_counted=len(latest),
-            practices_missing=len(practice_ids) - len(latest),
-            extract_dates=tuple(sorted({d for d, _ in latest.values()})),
-            basis="members",
-        )
-    own = (
-        ListSize.objects.filter(
-            organisation=org, measure=measure, sex="ALL", age="ALL", extract_date__lte=sizes_as_at
-        )
-        .order_by("-extract_date")
-        .first()
-    )
-    if own:
-        return ListSizeFigure(own.patients, 0, len(practice_ids), (own.extract_date,), "own")
-    return ListSizeFigure(None, 0, len(practice_ids), (), "none")
+    return member_list_sizes([org], day, measure, sizes_as_at=sizes_as_at)[org.pk]
 
 
 def practice_spans(org: Organisation) -> dict[int, list[tuple[date, date | None]]]:
@@ -262,35 +260,19 @@ def search(term: str, limit: int = 25, within: Q | None = None) -> QuerySet[Orga
 
 
 def member_list_sizes(
-    orgs: list[Organisation], day: date, measure: str = Measure.REGISTERED
+    orgs: list[Organisation],
+    day: date,
+    measure: str = Measure.REGISTERED,
+    *,
+    sizes_as_at: date | None = None,
 ) -> dict[int, ListSizeFigure]:
     """list_size for many organisations at once, by the same rule, in a fixed number of queries
     (one per level down to the practices, then two) however many there are: the API shows
     every member's list size on one page."""
-    practices_of: dict[int, set[int]] = {}
-    by_kind: dict[str, list[int]] = {}
-    for org in orgs:
-        if org.kind == OrgKind.PRACTICE:
-            practices_of[org.pk] = {org.pk}
-        else:
-            by_kind.setdefault(org.kind, []).append(org.pk)
-    for kind, roots in by_kind.items():
-        reach = {root: {root} for root in roots}
-        for rel in _PRACTICE_PATH[kind]:
-            wanted = set().union(*reach.values())
-            links: dict[int, set[int]] = {}
-            rows = Relationship.objects.filter(
-                valid_on(day), parent_id__in=wanted, rel_type=rel
-            ).values_list("parent_id", "child_id")
-            for parent_id, child_id in rows:
-                links.setdefault(parent_id, set()).add(child_id)
-            reach = {
-                root: set().union(*(links.get(i, set()) for i in ids))
-                for root, ids in reach.items()
-            }
-        practices_of.update(reach)
+    day_of_sizes = sizes_as_at or day
+    practices_of = practices_under(orgs, day)
     every_practice = set().union(*practices_of.values())
-    latest = latest_practice_sizes(every_practice, day, measure) if every_practice else {}
+    latest = latest_practice_sizes(every_practice, day_of_sizes, measure) if every_practice else {}
     figures: dict[int, ListSizeFigure] = {}
     for org_id, practice_ids in practices_of.items():
         found = [latest[i] for i in practice_ids if i in latest]
@@ -304,7 +286,7 @@ def member_list_sizes(
             )
     # Where no member has a snapshot, the organisation's own published figure stands in.
     without = [org_id for org_id in practices_of if org_id not in figures]
-    own = latest_practice_sizes(without, day, measure) if without else {}
+    own = latest_practice_sizes(without, day_of_sizes, measure) if without else {}
     for org_id in without:
         missing = len(practices_of[org_id])
         if org_id in own:
