@@ -69,6 +69,23 @@ def members(org: Organisation, day: date) -> QuerySet[Organisation]:
     ).distinct()
 
 
+def practices_in_no_pcn(org: Organisation, day: date) -> QuerySet[Organisation]:
+    """A commissioner's practices that were in no PCN on day (empty for other kinds)."""
+    if org.kind != OrgKind.COMMISSIONER:
+        return Organisation.objects.none()
+    in_pcn = Relationship.objects.filter(valid_on(day), rel_type=RelType.PRACTICE_PCN)
+    return (
+        Organisation.objects.filter(
+            parent_links__in=Relationship.objects.filter(
+                valid_on(day), parent=org, rel_type=RelType.PRACTICE_COMMISSIONER
+            )
+        )
+        .exclude(parent_links__in=in_pcn)
+        .distinct()
+        .order_by("name")
+    )
+
+
 def practices_under(orgs, day: date) -> dict[int, set[int]]:
     """For each organisation, the practices under it on day, following the hierarchy down.
     One query per level, however many organisations and practices."""

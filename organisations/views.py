@@ -69,13 +69,17 @@ def _place(org, day):
     """Breadcrumbs up the hierarchy and the members below, both as they stood on day."""
     trail = queries.ancestors(org, day)
     members = list(queries.members(org, day))
-    sizes = queries.member_list_sizes(members, day) if members else {}
+    unaffiliated = list(queries.practices_in_no_pcn(org, day))
+    both = members + unaffiliated
+    sizes = queries.member_list_sizes(both, day) if both else {}
     member_kind = queries.child_kind(org.kind) if org.kind != OrgKind.PRACTICE else None
     return {
         "trail": trail,
         "parent": trail[-1] if trail else None,
         "members": [(member, sizes[member.pk]) for member in members],
-        "members_total": sum(figure.patients or 0 for figure in sizes.values()),
+        "members_total": sum(sizes[member.pk].patients or 0 for member in members),
+        "unaffiliated": [(practice, sizes[practice.pk]) for practice in unaffiliated],
+        "unaffiliated_total": sum(sizes[p.pk].patients or 0 for p in unaffiliated),
         "member_kind_label": OrgKind(member_kind).label if member_kind else "",
         "member_kind_plural": KIND_PLURALS.get(member_kind, ""),
         "member_is_practice": member_kind == OrgKind.PRACTICE,

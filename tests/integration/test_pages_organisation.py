@@ -187,3 +187,19 @@ def test_organisation_commissioner_page_queries_do_not_grow_with_members(
         response = _page(client, "01X")
     figures = {member.code: figure.patients for member, figure in response.context["members"]}
     assert figures["U00001"] == 20_000 + 5_000 * extra
+
+
+def test_commissioner_page_lists_practices_in_no_pcn(client, commissioner_user, area):
+    loner = f.PracticeFactory(code="A00009", name="Lone Surgery")
+    f.RelationshipFactory(
+        child=loner,
+        parent=area["commissioner"],
+        rel_type=RelType.PRACTICE_COMMISSIONER,
+        valid_from=date(2013, 4, 1),
+    )
+    f.ListSizeFactory(organisation=loner, extract_date=date(2019, 1, 1), patients=2_500)
+    client.force_login(commissioner_user)
+    response = client.get("/org/01X/?as_at=2020-01-01")
+    assert [p.code for p, _ in response.context["unaffiliated"]] == ["A00009"]
+    assert response.context["unaffiliated_total"] == 2_500
+    assert b"Practices in no PCN" in response.content
