@@ -190,38 +190,18 @@ class OrganisationHistorySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ChangeSerializer(many=True))
     def get_field_changes(self, org):
-        records = list(
-            org.history.select_related("history_user").order_by("history_date", "history_id")
-        )
-        return ChangeSerializer(_changes(records), many=True).data
-
-
-def _changes(records) -> list[dict]:
-    """Newest first; a creation lists the values it started with."""
-    out = []
-    previous = None
-    for record in records:
-        if previous is None:
-            fields = [f.name for f in record.tracked_fields if f.editable and not f.primary_key]
-            changes = [
-                {"field": name, "old": None, "new": getattr(record, name)}
-                for name in sorted(fields)
-                if getattr(record, name) not in (None, "")
-            ]
-        else:
-            delta = record.diff_against(previous)
-            changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
-        user = record.history_user
-        out.append(
+        changes = [
             {
-                "history_date": record.history_date,
-                "history_user": user.get_username() if user else None,
-                "history_type": record.history_type,
-                "changes": changes,
+                "history_date": change.when,
+                "history_user": change.who or None,
+                "history_type": change.history_type,
+                "changes": [
+                    {"field": d.field, "old": d.before, "new": d.after} for d in change.changes
+                ],
             }
-        )
-        previous = record
-    return list(reversed(out))
+            for change in queries.field_changes(org, limit=None)
+        ]
+        return ChangeSerializer(changes, many=True).data
 
 
 class ListSizeSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ starts (DES 2019/20: registered list at 1 January 2019), see des_reference_date.
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 
@@ -339,43 +340,57 @@ def import_runs_touching(org: Organisation):
     )
 
 
+class FieldDelta(NamedTuple):
+    field: str
+    label: str
+    before: object
+    after: object
+
+
 @dataclass(frozen=True)
 class FieldChange:
     when: datetime
     who: str
+    history_type: str  # django-simple-history's +, ~ or -
     action: str  # "created", "changed" or "deleted"
     reason: str
-    changes: tuple[tuple[str, object, object], ...]  # (field label, before, after)
+    changes: tuple[FieldDelta, ...]  # a creation lists the values it started with
 
 
 _HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def field_changes(org: Organisation, limit: int = 50) -> list[FieldChange]:
+def _delta(name: str, before, after) -> FieldDelta:
+    label = str(Organisation._meta.get_field(name).verbose_name)
+    return FieldDelta(name, label, before, after)
+
+
+def field_changes(org: Organisation, limit: int | None = 50) -> list[FieldChange]:
     """Newest-first edits to org's own fields (django-simple-history), each diffed against the
-    record before it, in one query: one extra record is fetched as the oldest one's baseline."""
-    records = list(
-        org.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )
+    record before it, in one query: one extra record is fetched as the oldest one's baseline.
+    Pages show the latest `limit`; the API asks for all (limit=None)."""
+    history = org.history.select_related("history_user").order_by("-history_date", "-history_id")
+    records = list(history if limit is None else history[: limit + 1])
+    shown = records if limit is None else records[:limit]
     changes = []
-    for newer, older in zip(records[:limit], [*records[1:], None][:limit], strict=True):
-        delta = newer.diff_against(older).changes if older is not None else []
+    for newer, older in zip(shown, [*records[1:], None][: len(shown)], strict=True):
+        if older is not None:
+            deltas = [_delta(c.field, c.old, c.new) for c in newer.diff_against(older).changes]
+        else:
+            names = [f.name for f in newer.tracked_fields if f.editable and not f.primary_key]
+            deltas = [
+                _delta(name, None, getattr(newer, name))
+                for name in sorted(names)
+                if getattr(newer, name) not in (None, "")
+            ]
         changes.append(
             FieldChange(
                 when=newer.history_date,
                 who=newer.history_user.get_username() if newer.history_user else "",
+                history_type=newer.history_type,
                 action=_HISTORY_ACTIONS.get(newer.history_type, newer.history_type),
                 reason=newer.history_change_reason or "",
-                changes=tuple(
-                    (
-                        str(Organisation._meta.get_field(change.field).verbose_name),
-                        change.old,
-                        change.new,
-                    )
-                    for change in delta
-                ),
+                changes=tuple(deltas),
             )
         )
     return changes

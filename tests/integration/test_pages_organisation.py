@@ -118,7 +118,7 @@ def test_organisation_shows_field_changes_with_who_and_before_after(
     response = _page(client, "A00001")
     change = response.context["field_changes"][0]
     assert change.who == "commissioner"
-    assert ("name", "Surgery 1", "Riverside Surgery") in change.changes
+    assert ("name", "name", "Surgery 1", "Riverside Surgery") in change.changes
     assert b"Surgery 1" in response.content
     assert b"Riverside Surgery" in response.content
     assert b"ODS correction" in response.content
