@@ -245,11 +245,17 @@ def age_sex_profile(org: Organisation, day: date) -> tuple[date | None, list[tup
         latest = base.filter(organisation_id__in=ids).order_by("-extract_date").first()
     if latest is None:
         return None, []
-    counts: dict[str, list[int]] = {}
-    rows = base.filter(organisation_id__in=ids, extract_date=latest.extract_date).values_list(
-        "age", "sex", "patients"
+    rows = list(
+        base.filter(organisation_id__in=ids, extract_date=latest.extract_date).values_list(
+            "age", "sex", "patients"
+        )
     )
+    # A month may have both the five-year and the single-year file; show one basis, the finer.
+    single_years = any(age.isdigit() for age, _, _ in rows)
+    counts: dict[str, list[int]] = {}
     for age, sex, patients in rows:
+        if single_years and "_" in age:
+            continue
         pair = counts.setdefault(age, [0, 0])
         pair[0 if sex == "MALE" else 1] += patients
     return latest.extract_date, sorted(

@@ -213,3 +213,14 @@ def test_hand_correction_survives_reimport_of_an_older_file(django_user_model):
 def test_practice_totals_layout_names_the_era_from_the_header():
     run = imported(EPRACCUR_2019, TOTALS_2021)
     assert run.layout == "CCG era"
+
+
+def test_age_profile_uses_one_basis_when_bands_and_single_years_share_a_date():
+    imported(EPRACCUR_2019, MAP_2020, SING_AGE_2026)
+    pcn = org("U89141")
+    for sex, patients in (("MALE", 90), ("FEMALE", 80)):
+        ListSize.objects.create(
+            organisation=pcn, extract_date=date(2026, 8, 1), sex=sex, age="0_4", patients=patients
+        )
+    _, rows = queries.age_sex_profile(pcn, date(2026, 8, 1))
+    assert rows == [("0", 70, 66), ("95+", 12, 31)]
