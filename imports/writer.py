@@ -426,7 +426,7 @@ def _attach_ids(frame: pl.DataFrame, counts: Counts, what: str):
         counts.rejected += unknown.height
         sample = ", ".join(unknown["code"].unique().sort().head(10).to_list())
         counts.notes.append(
-            f"{unknown.height} {what} row(s) name organisations not in the registry and were "
+            f"{unknown.height:,} row(s) of {what} name organisations not in the registry and were "
             f"rejected (e.g. {sample}); import the ODS files for that period first."
         )
     return joined.drop_nulls("organisation_id")
