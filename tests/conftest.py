@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from rest_framework.test import APIClient
 
-from organisations.models import RelType
+from organisations.models import Relationship, RelType
 from tests import factories as f
 
 NHS_DATA = Path(settings.NHS_DATA_DIR)
@@ -78,6 +79,22 @@ def area(db):
         "other_pcn": other_pcn,
         "practices": practices,
     }
+
+
+@pytest.fixture
+def moved(area):
+    """Surgery 2 leaves this PCN for the other one on 1 April 2021."""
+    practice = area["practices"][1]
+    Relationship.objects.filter(child=practice, rel_type=RelType.PRACTICE_PCN).update(
+        valid_to=date(2021, 3, 31)
+    )
+    f.RelationshipFactory(child=practice, parent=area["other_pcn"], valid_from=date(2021, 4, 1))
+    return practice
+
+
+@pytest.fixture
+def api():
+    return APIClient()
 
 
 def _person(role, organisation, username):

@@ -3,29 +3,12 @@
 from datetime import date
 
 import pytest
-from rest_framework.test import APIClient
 
 from organisations.actions import update_organisation
-from organisations.models import Relationship, RelType
+from organisations.models import RelType
 from tests import factories as f
 
 MESSAGE = "Enter a date as YYYY-MM-DD, e.g. 2019-07-01."
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def moved(area):
-    """Surgery 2 leaves this PCN for the other one on 1 April 2021."""
-    practice = area["practices"][1]
-    Relationship.objects.filter(child=practice, rel_type=RelType.PRACTICE_PCN).update(
-        valid_to=date(2021, 3, 31)
-    )
-    f.RelationshipFactory(child=practice, parent=area["other_pcn"], valid_from=date(2021, 4, 1))
-    return practice
 
 
 def codes(response):

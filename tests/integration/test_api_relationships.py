@@ -3,26 +3,9 @@
 from datetime import date
 
 import pytest
-from rest_framework.test import APIClient
 
 from organisations.models import Relationship, RelType
 from tests import factories as f
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def moved(area):
-    """Surgery 2 leaves this PCN for the other one on 1 April 2021."""
-    practice = area["practices"][1]
-    Relationship.objects.filter(child=practice, rel_type=RelType.PRACTICE_PCN).update(
-        valid_to=date(2021, 3, 31)
-    )
-    f.RelationshipFactory(child=practice, parent=area["other_pcn"], valid_from=date(2021, 4, 1))
-    return practice
 
 
 def links(response):
