@@ -21,6 +21,7 @@ from imports.problems import Problems
 from organisations.models import (
     REL_KINDS,
     DiseaseRegister,
+    FigureRevision,
     ListSize,
     Organisation,
     Relationship,
@@ -507,5 +508,22 @@ def _write_figures(spec: _Figures, frame, run, counts, progress) -> None:
             for row in changed.iter_rows(named=True)
         ]
         spec.model.objects.bulk_update(objs, [*spec.values, "import_run"], batch_size=BATCH_SIZE)
+        FigureRevision.objects.bulk_create(
+            [
+                FigureRevision(
+                    table=spec.table,
+                    row_id=row["id"],
+                    organisation_id=row["organisation_id"],
+                    field=value,
+                    before="" if row[f"{value}_old"] is None else str(row[f"{value}_old"]),
+                    after="" if row[value] is None else str(row[value]),
+                    import_run=run,
+                )
+                for row in changed.iter_rows(named=True)
+                for value in spec.values
+                if row[value] != row[f"{value}_old"]
+            ],
+            batch_size=BATCH_SIZE,
+        )
         counts.add(spec.table, "changed", changed.height)
         counts.notes.append(f"{changed.height} {spec.table} figure(s) revised by this file.")

@@ -180,3 +180,23 @@ class DiseaseRegister(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id} {self.qof_year} {self.group_code}: {self.register}"
+
+
+class FigureRevision(models.Model):
+    """A published figure (list size, QOF register) revised by a later file: which row, which
+    field, the value before and after, and the run that revised it. Figures are too many to
+    keep a history row each; revisions are rare and each one is kept here."""
+
+    table = models.CharField(max_length=40)
+    row_id = models.BigIntegerField()
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    field = models.CharField(max_length=40)
+    before = models.CharField(max_length=40, blank=True)
+    after = models.CharField(max_length=40, blank=True)
+    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["table", "row_id"])]
+
+    def __str__(self):
+        return f"{self.table} {self.row_id} {self.field}: {self.before} → {self.after}"

@@ -18,6 +18,7 @@ from organisations.models import (
     HIERARCHY,
     PARENT_REL,
     DiseaseRegister,
+    FigureRevision,
     ListSize,
     Measure,
     Organisation,
@@ -344,6 +345,11 @@ def import_runs_touching(org: Organisation):
         .select_related("run_by")
         .order_by("-started_at", "-id")
     )
+
+
+def figure_revisions(org: Organisation) -> QuerySet[FigureRevision]:
+    """Published figures for org that a later file revised, newest first."""
+    return FigureRevision.objects.filter(organisation=org).order_by("-id")
 
 
 class FieldDelta(NamedTuple):

@@ -106,6 +106,7 @@ def _history(org):
         "relationships_truncated": len(relationships) > RELATIONSHIP_LIMIT,
         "runs": list(queries.import_runs_touching(org)[:RUN_LIMIT]),
         "field_changes": queries.field_changes(org),
+        "revisions": list(queries.figure_revisions(org)[:RUN_LIMIT]),
     }
 
 

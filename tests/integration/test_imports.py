@@ -224,3 +224,20 @@ def test_age_profile_uses_one_basis_when_bands_and_single_years_share_a_date():
         )
     _, rows = queries.age_sex_profile(pcn, date(2026, 8, 1))
     assert rows == [("0", 70, 66), ("95+", 12, 31)]
+
+
+def test_revised_list_size_keeps_before_and_after(tmp_path):
+    from organisations.models import FigureRevision
+
+    imported(EPRACCUR_2019, TOTALS_2021)
+    revised = tmp_path / "gp-reg-pat-prac-all.csv"
+    revised.write_bytes(TOTALS_2021.read_bytes().replace(b",9876", b",9880"))
+    run = imported(revised)
+    assert run.changed == 1
+    revision = FigureRevision.objects.get()
+    assert (revision.organisation.code, revision.before, revision.after) == (
+        "A81002",
+        "9876",
+        "9880",
+    )
+    assert revision.import_run == run

@@ -203,3 +203,21 @@ def test_commissioner_page_lists_practices_in_no_pcn(client, commissioner_user, 
     assert [p.code for p, _ in response.context["unaffiliated"]] == ["A00009"]
     assert response.context["unaffiliated_total"] == 2_500
     assert b"Practices in no PCN" in response.content
+
+
+def test_organisation_page_shows_revised_figures(client, commissioner_user, area):
+    from organisations.models import FigureRevision
+
+    run = ImportRun.objects.create(file_name="gp-reg-pat-prac-all.csv", checksum="0")
+    FigureRevision.objects.create(
+        table="list sizes",
+        row_id=1,
+        organisation=area["practices"][0],
+        field="patients",
+        before="9876",
+        after="9880",
+        import_run=run,
+    )
+    client.force_login(commissioner_user)
+    content = _page(client, "A00001").content.decode()
+    assert "Published figures revised" in content and "9880" in content
