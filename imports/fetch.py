@@ -17,12 +17,14 @@ TIMEOUT = 60
 USER_AGENT = "PCN Hub registry fetch (+https://github.com/)"
 
 
-def find_link(html: str, base_url: str, pattern: str) -> str | None:
-    """The first href on the page whose address matches pattern, made absolute."""
+def find_links(html: str, base_url: str, pattern: str) -> list[str]:
+    """Every href on the page whose address matches pattern, made absolute, first seen first."""
+    found = []
     for href in re.findall(r"""href=["']([^"']+)["']""", html):
-        if re.search(pattern, href, flags=re.IGNORECASE):
-            return urljoin(base_url, href)
-    return None
+        url = urljoin(base_url, href)
+        if re.search(pattern, href, flags=re.IGNORECASE) and url not in found:
+            found.append(url)
+    return found
 
 
 def unpack(name: str, data: bytes, to: Path) -> list[Path]:
@@ -56,14 +58,14 @@ def fetch(source_ids: list[str] | None, to: Path, get=_get) -> list[Path]:
     for source in catalogue()["sources"]:
         if source_ids and source["id"] not in source_ids:
             continue
-        url = source["url"]
+        urls = [source["url"]]
         if source["link_pattern"]:
-            url = find_link(get(url).decode("utf-8", "replace"), url, source["link_pattern"])
-            if url is None:
+            page = get(source["url"]).decode("utf-8", "replace")
+            urls = find_links(page, source["url"], source["link_pattern"])
+            if not urls:
                 raise LookupError(f"{source['id']}: no link matching the catalogue on its page")
-        name = Path(url.split("?")[0]).name or f"{source['id']}.csv"
-        if "." not in name:
-            name += ".csv"
         folder = to / f"{source['id']}-{date.today().isoformat()}"
-        written += unpack(name, get(url), folder)
+        for url in urls:
+            name = Path(url.split("?")[0]).name or f"{source['id']}.csv"
+            written += unpack(name if "." in name else f"{name}.csv", get(url), folder)
     return written

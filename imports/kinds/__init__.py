@@ -33,3 +33,11 @@ def detect(source: SourceFile, problems: Problems):
         "a known NHS file: " + ", ".join(kind for kind, _ in KIND_CHOICES),
     )
     return None
+
+
+def recognised(path) -> bool:
+    """Whether some importer would take this file (used to sort downloaded bundles)."""
+    from pathlib import Path
+
+    source = SourceFile.from_path(Path(path))
+    return any(importer.detect(source) for importer in IMPORTERS)

@@ -3,7 +3,7 @@
 import io
 import zipfile
 
-from imports.fetch import fetch, find_link, unpack
+from imports.fetch import fetch, find_links, unpack
 
 PAGE = """<a href="/about">About</a>
 <a href="https://files.digital.nhs.uk/AB/CDEF/gp-reg-pat-prac-map.csv">Mapping</a>
@@ -18,12 +18,15 @@ def zipped(**members) -> bytes:
     return buffer.getvalue()
 
 
-def test_find_link_makes_relative_links_absolute():
-    assert find_link(PAGE, "https://digital.nhs.uk/page", r"ePCN\.zip") == (
+def test_find_links_makes_relative_links_absolute():
+    assert find_links(PAGE, "https://digital.nhs.uk/page", r"ePCN\.zip") == [
         "https://digital.nhs.uk/files/ePCN.zip"
-    )
-    assert find_link(PAGE, "https://x/", r"gp-reg-pat-prac-map\.csv").endswith("map.csv")
-    assert find_link(PAGE, "https://x/", r"nothing") is None
+    ]
+    assert find_links(PAGE, "https://x/", r"\.(csv|zip)$") == [
+        "https://files.digital.nhs.uk/AB/CDEF/gp-reg-pat-prac-map.csv",
+        "https://x/files/ePCN.zip",
+    ]
+    assert find_links(PAGE, "https://x/", r"nothing") == []
 
 
 def test_unpack_keeps_data_files_from_a_zip(tmp_path):

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from imports.catalogue import catalogue
 from imports.fetch import fetch
+from imports.kinds import recognised
 
 
 class Command(BaseCommand):
@@ -28,6 +29,10 @@ class Command(BaseCommand):
             raise CommandError(f"could not download: {error}") from error
         for path in files:
             self.stdout.write(f"downloaded {path}")
-        importable = [p for p in files if "ACHIEVEMENT" not in p.name.upper()]
+        # Publications bundle files PCN Hub does not hold (e.g. QOF achievement); import
+        # only the kinds it recognises and say what was left.
+        importable = [p for p in files if recognised(p)]
+        for path in sorted(set(files) - set(importable)):
+            self.stdout.write(f"not a kind PCN Hub imports, kept but not imported: {path.name}")
         if importable and not no_import:
             call_command("import_file", *map(str, importable), verbosity=options["verbosity"])
