@@ -34,6 +34,7 @@ class RegistryBatch:
         extract date (NHS Digital map files); a change starts a new row on that date.
     list_sizes: code, extract_date, measure, sex, age, patients.
     registers: code, qof_year, group_code, register, list_type, list_size.
+    reference: other QOF tables, each in the shape of its writer spec.
     """
 
     kind: str
@@ -48,3 +49,5 @@ class RegistryBatch:
     as_of: date | None = None
     list_sizes: pl.DataFrame | None = None
     registers: pl.DataFrame | None = None
+    # QOF reference tables by the writer's table name ("QOF indicators", ...).
+    reference: dict[str, pl.DataFrame] = field(default_factory=dict)

@@ -106,16 +106,20 @@ class SourceFile:
     def is_xlsx(self) -> bool:
         return self.data[:4] == b"PK\x03\x04"
 
-    def text(self, problems: Problems) -> str | None:
-        """The file as UTF-8 text (a BOM is dropped); a bad byte is reported with its row."""
+    def text(self, problems: Problems, fallback: str | None = None) -> str | None:
+        """The file as UTF-8 text (a BOM is dropped); a bad byte is reported with its row.
+        A kind whose publisher is known to write another encoding names it as `fallback`."""
         data = self.data[3:] if self.data.startswith(b"\xef\xbb\xbf") else self.data
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            row = data[: error.start].count(b"\n") + 1
-            bad = data[error.start : error.start + 4]
-            problems.add(row, None, repr(bad), "UTF-8 text (the file is in another encoding)")
-            return None
+            if fallback:
+                text = data.decode(fallback, errors="replace")
+            else:
+                row = data[: error.start].count(b"\n") + 1
+                bad = data[error.start : error.start + 4]
+                problems.add(row, None, repr(bad), "UTF-8 text (the file is in another encoding)")
+                return None
         if "\x00" in text:
             row = text[: text.index("\x00")].count("\n") + 1
             problems.add(row, None, "NUL byte", "a text CSV file, not a binary or UTF-16 file")
@@ -138,10 +142,11 @@ def read_csv(
     *,
     columns: list[str] | None = None,
     has_header: bool = True,
+    fallback_encoding: str | None = None,
 ) -> pl.DataFrame | None:
     """All columns as text. With a header, columns are matched by name later; without one,
     `columns` names them by position. Rows with the wrong number of fields are reported."""
-    text = source.text(problems)
+    text = source.text(problems, fallback_encoding)
     if text is None:
         return None
     if columns is not None:
@@ -241,13 +246,15 @@ def parse_dates(frame: pl.DataFrame, problems: Problems, column: str, fmt: str, 
     return frame.with_columns(parsed.alias(column))
 
 
-def parse_counts(frame: pl.DataFrame, problems: Problems, column: str, *, blank_ok=False):
-    """Patient counts: whole numbers, zero or more (blank only where the publisher leaves
-    figures out, as QOF does for some registers)."""
+def parse_counts(
+    frame: pl.DataFrame, problems: Problems, column: str, *, blank_ok=False, of="patients"
+):
+    """Counts: whole numbers, zero or more (blank only where the publisher leaves figures
+    out, as QOF does for some registers and maximum points)."""
     parsed = pl.col(column).str.strip_chars().cast(pl.Int64, strict=False)
     missing = parsed.is_null() & (pl.col(column).is_not_null() | (not blank_ok))
     bad = frame.filter(missing | (parsed < 0))
-    problems.add_rows(bad, column, "a whole number of patients, zero or more")
+    problems.add_rows(bad, column, f"a whole number of {of}, zero or more")
     return frame.with_columns(parsed.alias(column))
 
 

@@ -24,6 +24,9 @@ from organisations.models import (
     FigureRevision,
     ListSize,
     Organisation,
+    QofIndicator,
+    QofMaximumPoints,
+    QofValidationOutcome,
     Relationship,
 )
 
@@ -68,6 +71,8 @@ def write(
         _write_figures(LIST_SIZES, batch.list_sizes, run, counts, progress)
     if batch.registers is not None:
         _write_figures(REGISTERS, batch.registers, run, counts, progress)
+    for table, frame in batch.reference.items():
+        _write_figures(REFERENCE[table], frame, run, counts, progress)
     return counts
 
 
@@ -445,7 +450,8 @@ def _diff(frame, existing, keys, value_cols):
 
 @dataclass(frozen=True)
 class _Figures:
-    """A table of figures keyed by organisation and snapshot (list sizes, QOF registers)."""
+    """A table of published figures keyed by snapshot, and by organisation where it has
+    organisation_id among its keys (list sizes, QOF registers, QOF reference tables)."""
 
     model: type
     table: str
@@ -485,13 +491,61 @@ REGISTERS = _Figures(
 )
 
 
+QOF_INDICATORS = _Figures(
+    QofIndicator,
+    "QOF indicators",
+    ("qof_year", "code"),
+    (
+        "description",
+        "points",
+        "group_code",
+        "group_description",
+        "domain_code",
+        "domain_description",
+        "list_type",
+    ),
+    {
+        "qof_year": pl.String,
+        "code": pl.String,
+        "description": pl.String,
+        "points": pl.Int64,
+        "group_code": pl.String,
+        "group_description": pl.String,
+        "domain_code": pl.String,
+        "domain_description": pl.String,
+        "list_type": pl.String,
+    },
+    "qof_year",
+)
+QOF_MAXIMUM_POINTS = _Figures(
+    QofMaximumPoints,
+    "QOF maximum points",
+    ("organisation_id", "qof_year"),
+    ("maximum_points",),
+    {"qof_year": pl.String, "maximum_points": pl.Int64},
+    "qof_year",
+)
+QOF_VALIDATIONS = _Figures(
+    QofValidationOutcome,
+    "QOF validation outcomes",
+    ("organisation_id", "qof_year", "rule"),
+    ("description",),
+    {"qof_year": pl.String, "rule": pl.String, "description": pl.String},
+    "qof_year",
+)
+REFERENCE = {spec.table: spec for spec in (QOF_INDICATORS, QOF_MAXIMUM_POINTS, QOF_VALIDATIONS)}
+
+
 def _write_figures(spec: _Figures, frame, run, counts, progress) -> None:
-    frame = _attach_ids(frame, counts, spec.table)
+    by_organisation = "organisation_id" in spec.keys
+    if by_organisation:
+        frame = _attach_ids(frame, counts, spec.table)
     progress(spec.table, 0, frame.height)
     snapshots = frame[spec.snapshot].unique().to_list()
     columns = ("id", *spec.keys, *spec.values)
     rows = spec.model.objects.filter(**{f"{spec.snapshot}__in": snapshots}).values_list(*columns)
-    schema = {"id": pl.Int64, "organisation_id": pl.Int64, **spec.schema}
+    schema = {"id": pl.Int64, **({"organisation_id": pl.Int64} if by_organisation else {})}
+    schema.update(spec.schema)
     existing = pl.DataFrame(list(rows.iterator(10000)), schema=schema, orient="row")
     new, changed, unchanged = _diff(frame, existing, list(spec.keys), list(spec.values))
     counts.add(spec.table, "unchanged", unchanged)
@@ -513,7 +567,7 @@ def _write_figures(spec: _Figures, frame, run, counts, progress) -> None:
                 FigureRevision(
                     table=spec.table,
                     row_id=row["id"],
-                    organisation_id=row["organisation_id"],
+                    organisation_id=row.get("organisation_id"),
                     field=value,
                     before="" if row[f"{value}_old"] is None else str(row[f"{value}_old"]),
                     after="" if row[value] is None else str(row[value]),

@@ -189,7 +189,9 @@ class FigureRevision(models.Model):
 
     table = models.CharField(max_length=40)
     row_id = models.BigIntegerField()
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     field = models.CharField(max_length=40)
     before = models.CharField(max_length=40, blank=True)
     after = models.CharField(max_length=40, blank=True)
@@ -200,3 +202,71 @@ class FigureRevision(models.Model):
 
     def __str__(self):
         return f"{self.table} {self.row_id} {self.field}: {self.before} → {self.after}"
+
+
+class QofIndicator(models.Model):
+    """A QOF indicator as published for a year: its points, disease group and domain."""
+
+    qof_year = models.CharField(max_length=7)
+    code = models.CharField(max_length=20)
+    description = models.TextField(blank=True)
+    points = models.PositiveIntegerField()
+    group_code = models.CharField(max_length=12)
+    group_description = models.CharField(max_length=200)
+    domain_code = models.CharField(max_length=12)
+    domain_description = models.CharField(max_length=200)
+    list_type = models.CharField(max_length=8)
+    import_run = models.ForeignKey(
+        "imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["qof_year", "code"], name="qof_indicator_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.qof_year} {self.code} ({self.points} points)"
+
+
+class QofMaximumPoints(models.Model):
+    """A practice's revised maximum QOF points for a year (QOF organisation reference)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    qof_year = models.CharField(max_length=7)
+    maximum_points = models.PositiveIntegerField(null=True, blank=True, help_text="blank if none")
+    import_run = models.ForeignKey(
+        "imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "qof_year"], name="qof_maximum_points_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.qof_year}: {self.maximum_points}"
+
+
+class QofValidationOutcome(models.Model):
+    """A validation rule a practice's QOF submission failed in a year."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    qof_year = models.CharField(max_length=7)
+    rule = models.CharField(max_length=12)
+    description = models.CharField(max_length=300)
+    import_run = models.ForeignKey(
+        "imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "qof_year", "rule"], name="qof_validation_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.qof_year} rule {self.rule}"

@@ -16,6 +16,9 @@ IMPORTERS = [
     patients.SingleYearAge,
     qof.Prevalence,
     qof.GeographyMapping,
+    qof.Indicators,
+    qof.MaximumPoints,
+    qof.ValidationOutcomes,
 ]
 BY_KIND = {importer.KIND: importer for importer in IMPORTERS}
 KIND_CHOICES = [(importer.KIND, importer.LABEL) for importer in IMPORTERS]

@@ -12,6 +12,7 @@ class HeaderedCsv:
     SIGNATURE: set[str] = set()  # normalised header names that identify the kind
     REQUIRED: dict[str, tuple[str, ...]] = {}
     OPTIONAL: dict[str, tuple[str, ...]] = {}
+    FALLBACK_ENCODING: str | None = None  # only where the publisher is known to use one
 
     @classmethod
     def detect(cls, source: SourceFile) -> bool:
@@ -22,7 +23,7 @@ class HeaderedCsv:
         cls, source: SourceFile, problems: Problems
     ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
         """(the file as read, the file with our column names), or None with problems."""
-        raw = read_csv(source, problems)
+        raw = read_csv(source, problems, fallback_encoding=cls.FALLBACK_ENCODING)
         if raw is None:
             return None
         frame = match_columns(raw, problems, required=cls.REQUIRED, optional=cls.OPTIONAL)

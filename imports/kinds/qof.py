@@ -109,3 +109,120 @@ class GeographyMapping(HeaderedCsv):
             return None
         day = qof_date(year, "geography_date")
         return geography.batch(cls.KIND, frame, era_of(raw.columns), as_of=day, layout=year)
+
+
+class Indicators(HeaderedCsv):
+    KIND = "qof-indicators"
+    LABEL = "QOF indicator mapping (INDICATOR_MAPPINGS_yyyy / MAPPING_INDICATORS_yyyy)"
+    SIGNATURE = {"INDICATOR_CODE", "INDICATOR_POINT_VALUE"}
+    # NHS Digital wrote the 2018-19 file in Windows-1252 (smart quotes, an en dash).
+    FALLBACK_ENCODING = "cp1252"
+    REQUIRED = {
+        "code": ("INDICATOR_CODE",),
+        "points": ("INDICATOR_POINT_VALUE",),
+        "group_code": ("GROUP_CODE", "INDICATOR_GROUP_CODE"),
+        "group_description": ("GROUP_DESCRIPTION", "INDICATOR_GROUP_DESCRIPTION"),
+        "domain_code": ("DOMAIN_CODE",),
+        "domain_description": ("DOMAIN_DESCRIPTION",),
+        "list_type": ("PATIENT_LIST_TYPE",),
+    }
+    OPTIONAL = {"description": ("INDICATOR_DESCRIPTION",)}
+
+    @classmethod
+    def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
+        year, read = _read(cls, source, problems)
+        if read is None:
+            return None
+        _, frame = read
+        frame = parse_counts(frame, problems, "points", of="points")
+        check_unique(frame, problems, ["code"], "indicator")
+        if problems.total:
+            return None
+        table = frame.select(
+            "code",
+            "points",
+            "group_code",
+            "group_description",
+            "domain_code",
+            "domain_description",
+            "list_type",
+            qof_year=pl.lit(year),
+            description=pl.col("description").fill_null(""),
+        )
+        return _reference_batch(cls.KIND, year, frame.height, "QOF indicators", table)
+
+
+class MaximumPoints(HeaderedCsv):
+    KIND = "qof-organisation-reference"
+    LABEL = "QOF organisation reference: maximum points (ORGANISATION_REFERENCE_yyyy)"
+    SIGNATURE = {"PRACTICE_CODE", "REVISED_MAXIMUM_POINTS"}
+    REQUIRED = {"code": ("PRACTICE_CODE",), "maximum_points": ("REVISED_MAXIMUM_POINTS",)}
+    # The 2018-19 edition also repeats the practice's geography; PCN Hub takes that from the
+    # geography files, so these columns are accepted and not kept.
+    OPTIONAL = {
+        name.lower(): (name,)
+        for name in (
+            "PRACTICE_NAME",
+            "CCG_CODE",
+            "CCG_ONS_CODE",
+            "CCG_NAME",
+            "STP_ONS_CODE",
+            "STP_NAME",
+            "REGIONAL_LOCAL_OFFICE_CODE",
+            "REGIONAL_LOCAL_OFFICE_ONS_CODE",
+            "REGIONAL_LOCAL_OFFICE_NAME",
+            "REGION_CODE",
+            "REGION_ONS_CODE",
+            "REGION_NAME",
+            "COUNTRY",
+        )
+    }
+
+    @classmethod
+    def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
+        year, read = _read(cls, source, problems)
+        if read is None:
+            return None
+        _, frame = read
+        check_pattern(frame, problems, "code", "practice")
+        frame = parse_counts(frame, problems, "maximum_points", blank_ok=True, of="points")
+        check_unique(frame, problems, ["code"], "practice")
+        if problems.total:
+            return None
+        table = frame.select("code", "maximum_points", qof_year=pl.lit(year))
+        return _reference_batch(cls.KIND, year, frame.height, "QOF maximum points", table)
+
+
+class ValidationOutcomes(HeaderedCsv):
+    KIND = "qof-validation-outcomes"
+    LABEL = "QOF practice validation outcomes (PRACTICE_VALIDATION_OUTCOMES_yyyy)"
+    SIGNATURE = {"PRACTICE_CODE", "VALIDATION_RULE"}
+    REQUIRED = {
+        "code": ("PRACTICE_CODE",),
+        "rule": ("VALIDATION_RULE",),
+        "description": ("RULE_DESCRIPTION",),
+    }
+
+    @classmethod
+    def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
+        year, read = _read(cls, source, problems)
+        if read is None:
+            return None
+        _, frame = read
+        check_pattern(frame, problems, "code", "practice")
+        check_unique(frame, problems, ["code", "rule"], "practice and rule")
+        if problems.total:
+            return None
+        table = frame.select("code", "rule", "description", qof_year=pl.lit(year))
+        return _reference_batch(cls.KIND, year, frame.height, "QOF validation outcomes", table)
+
+
+def _reference_batch(kind, year, rows_read, table, frame) -> RegistryBatch:
+    """QOF reference tables describe the whole QOF year; the period is its list-size date."""
+    return RegistryBatch(
+        kind=kind,
+        layout=year,
+        period=qof_date(year, "list_size_date"),
+        rows_read=rows_read,
+        reference={table: frame},
+    )

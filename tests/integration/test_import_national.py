@@ -93,3 +93,24 @@ def test_single_year_of_age_regions_file(registry_2019):
     assert run.rows_read == 282_253
     england = ListSize.objects.filter(organisation__kind="region", sex="ALL", age="ALL")
     assert england.count() == 7
+
+
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [
+        ("qof-2018-19/INDICATOR_MAPPINGS_1819_v2.csv", 77),
+        ("qof-2018-19/ORGANISATION_REFERENCE_1819_v2.csv", 6873),
+        ("qof-2020-21/MAPPING_INDICATORS_2021_v2.csv", 68),
+        ("qof-2020-21/ORGANISATION_REFERENCE_2021.csv", 6571),
+        ("qof-2020-21/PRACTICE_VALIDATION_OUTCOMES_2021.csv", 209),
+    ],
+)
+def test_qof_reference_files_import(registry_2019, name, rows):
+    assert ok(registry_2019 / name).rows_read == rows
+
+
+def test_every_national_file_is_a_kind_pcn_hub_imports(nhs_data):
+    from imports.kinds import recognised
+
+    files = [p for p in nhs_data.rglob("*") if p.is_file() and p.name != "README.md"]
+    assert files and [p.name for p in files if not recognised(p)] == []

@@ -21,6 +21,9 @@ TOTALS_2021 = TEST_DATA / "gp-reg-pat-prac/2021-01/gp-reg-pat-prac-all.csv"
 SING_AGE_2026 = TEST_DATA / "gp-reg-pat-prac/2026-08/gp-reg-pat-prac-sing-age-regions.csv"
 PREVALENCE_1920 = TEST_DATA / "qof/2019-20/PREVALENCE_1920.csv"
 GEOGRAPHY_1920 = TEST_DATA / "qof/2019-20/MAPPING_NHS_GEOGRAPHIES_1920.csv"
+INDICATORS_1819 = TEST_DATA / "qof/2018-19/INDICATOR_MAPPINGS_1819_v2.csv"
+MAX_POINTS_2021 = TEST_DATA / "qof/2020-21/ORGANISATION_REFERENCE_2021.csv"
+VALIDATION_2021 = TEST_DATA / "qof/2020-21/PRACTICE_VALIDATION_OUTCOMES_2021.csv"
 
 
 def imported(*paths):
@@ -62,6 +65,9 @@ def test_epraccur_legacy_creates_practices_and_skips_other_cost_centres():
         [EPRACCUR_2019, PREVALENCE_1920],
         [EPRACCUR_2019, GEOGRAPHY_1920],
         [EPRACCUR_2019, MAP_2020, SING_AGE_2026],
+        [INDICATORS_1819],
+        [EPRACCUR_2019, MAX_POINTS_2021],
+        [EPRACCUR_2019, VALIDATION_2021],
     ],
     ids=lambda paths: paths[-1].name,
 )
@@ -241,3 +247,18 @@ def test_revised_list_size_keeps_before_and_after(tmp_path):
         "9880",
     )
     assert revision.import_run == run
+
+
+def test_qof_reference_files_keep_indicators_points_and_validation_outcomes():
+    from organisations.models import QofIndicator, QofMaximumPoints, QofValidationOutcome
+
+    run = imported(INDICATORS_1819)
+    assert (run.kind, run.layout) == ("qof-indicators", "2018/19")
+    indicator = QofIndicator.objects.get(code="AF001")
+    assert (indicator.points, indicator.group_code) == (5, "AF")
+    assert "contractor\u2019s" in indicator.description  # read as Windows-1252
+    imported(EPRACCUR_2019, MAX_POINTS_2021, VALIDATION_2021)
+    points = dict(QofMaximumPoints.objects.values_list("organisation__code", "maximum_points"))
+    assert points == {"A81001": 567, "A81002": None}
+    outcome = QofValidationOutcome.objects.get()
+    assert (outcome.organisation.code, outcome.qof_year, outcome.rule) == ("A81001", "2020/21", "1")
