@@ -1,4 +1,4 @@
-"""The national NHS files in ../shared/data/nhs, in the order they import.
+"""Every national NHS file in ../shared/data/nhs, in the order they import.
 
 The first ODS files create the practices; after that, oldest period first, since snapshot
 files apply in time order (a snapshot older than what the registry holds is set aside)."""
@@ -9,11 +9,16 @@ NATIONAL_FILES = [
     "ods-epraccur-2019-11/epraccur.csv",
     "ods-epcn-2019-12/ePCN.xlsx",
     "qof-2018-19/PREVALENCE_1819_v2.csv",
+    "qof-2018-19/INDICATOR_MAPPINGS_1819_v2.csv",
+    "qof-2018-19/ORGANISATION_REFERENCE_1819_v2.csv",
     "qof-2019-20/PREVALENCE_1920.csv",
     "qof-2019-20/MAPPING_NHS_GEOGRAPHIES_1920.csv",
     "patients-registered-2020-09/gp-reg-pat-prac-map.csv",
     "patients-registered-2021-01/gp-reg-pat-prac-all.csv",
     "qof-2020-21/PREVALENCE_2021_v2.csv",
+    "qof-2020-21/MAPPING_INDICATORS_2021_v2.csv",
+    "qof-2020-21/ORGANISATION_REFERENCE_2021.csv",
+    "qof-2020-21/PRACTICE_VALIDATION_OUTCOMES_2021.csv",
     "qof-2020-21/MAPPING_NHS_GEOGRAPHIES_2021.csv",
     "patients-registered-2022-01/gp-reg-pat-prac-map.csv",
     "ods-epcn-2022-05/ePCN.xlsx",

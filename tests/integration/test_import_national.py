@@ -114,3 +114,12 @@ def test_every_national_file_is_a_kind_pcn_hub_imports(nhs_data):
 
     files = [p for p in nhs_data.rglob("*") if p.is_file() and p.name != "README.md"]
     assert files and [p.name for p in files if not recognised(p)] == []
+
+
+def test_national_loader_lists_every_file(nhs_data):
+    from imports.national import national_files
+
+    files = {p for p in nhs_data.rglob("*") if p.is_file() and p.suffix != ".md"}
+    # ePCN sheets also come as CSV exports of the same workbook; the loader takes the workbook.
+    exports = {p for p in files if p.name.startswith("pcn_") and p.suffix == ".csv"}
+    assert set(national_files(nhs_data)) == files - exports
