@@ -1,4 +1,5 @@
-"""NHS Digital QOF practice files (facts.md 6.4): prevalence registers and the geography map.
+"""NHS Digital QOF files (facts.md 6.4): prevalence registers, the geography map, and the
+reference tables (indicators, practices' maximum points, validation outcomes).
 
 The QOF year comes from the file name (PREVALENCE_1920 → 2019/20); the dates the figures
 describe come from the source catalogue: list sizes at 1 January of the QOF year, geography
@@ -12,27 +13,39 @@ from imports.catalogue import qof_date, qof_year_from_name
 from imports.kinds import geography
 from imports.kinds.base import HeaderedCsv
 from imports.problems import Problems
-from imports.source import (
-    SourceFile,
-    check_pattern,
-    check_unique,
-    era_of,
-    parse_counts,
-)
+from imports.source import SourceFile, check_pattern, check_unique, era_of, parse_counts
 
 
-def _read(importer, source: SourceFile, problems: Problems):
-    """(QOF year from the file name, the read file) — None for the read if either fails."""
-    year = qof_year_from_name(source.name)
-    if year is None:
-        problems.add(None, None, source.name, "a QOF file name with its year, e.g. _1920")
-    read = importer.read(source, problems)
-    return year, (read if year else None)
+class QofCsv(HeaderedCsv):
+    """Reads the QOF year from the file name, checks the rows, then builds the batch."""
+
+    @classmethod
+    def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
+        year = qof_year_from_name(source.name)
+        if year is None:
+            problems.add(None, None, source.name, "a QOF file name with its year, e.g. _1920")
+        read = cls.read(source, problems)
+        if read is None or year is None:
+            return None
+        raw, frame = read
+        frame = cls.check(frame, problems)
+        if problems.total:
+            return None
+        return cls.batch(raw, frame, year)
+
+    @classmethod
+    def check(cls, frame: pl.DataFrame, problems: Problems) -> pl.DataFrame:
+        return frame
+
+    @classmethod
+    def batch(cls, raw: pl.DataFrame, frame: pl.DataFrame, year: str) -> RegistryBatch:
+        raise NotImplementedError
 
 
-class Prevalence(HeaderedCsv):
+class Prevalence(QofCsv):
     KIND = "qof-prevalence"
     LABEL = "QOF prevalence (PREVALENCE_yyyy.csv)"
+    SIGNATURE = {"REGISTER", "PATIENT_LIST_TYPE"}
     REQUIRED = {
         "code": ("PRACTICE_CODE",),
         "group_code": ("GROUP_CODE", "INDICATOR_GROUP_CODE"),
@@ -41,20 +54,16 @@ class Prevalence(HeaderedCsv):
         "list_size": ("PATIENT_LIST_SIZE", "PRACTICE_LIST_SIZE"),
     }
 
-    SIGNATURE = {"REGISTER", "PATIENT_LIST_TYPE"}
-
     @classmethod
-    def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
-        year, read = _read(cls, source, problems)
-        if read is None:
-            return None
-        _, frame = read
+    def check(cls, frame, problems):
         check_pattern(frame, problems, "code", "practice")
         frame = parse_counts(frame, problems, "register", blank_ok=True)
         frame = parse_counts(frame, problems, "list_size")
         check_unique(frame, problems, ["code", "group_code"], "practice and disease group")
-        if problems.total:
-            return None
+        return frame
+
+    @classmethod
+    def batch(cls, raw, frame, year):
         day = qof_date(year, "list_size_date")
         totals = frame.filter(pl.col("list_type") == "TOTAL").unique("code", keep="first")
         return RegistryBatch(
@@ -76,9 +85,10 @@ class Prevalence(HeaderedCsv):
         )
 
 
-class GeographyMapping(HeaderedCsv):
+class GeographyMapping(QofCsv):
     KIND = "qof-geography"
     LABEL = "QOF geography mapping (MAPPING_NHS_GEOGRAPHIES_yyyy.csv)"
+    SIGNATURE = {"PCN_ODS_CODE", "REGION_ODS_CODE"}
     REQUIRED = {
         "region": ("REGION_ODS_CODE",),
         "region_ons": ("REGION_ONS_CODE",),
@@ -96,22 +106,37 @@ class GeographyMapping(HeaderedCsv):
     }
     OPTIONAL = {"nat_ons": ("NAT_ONS_CODE",), "nat": ("NAT_CODE",), "country": ("COUNTRY",)}
 
-    SIGNATURE = {"PCN_ODS_CODE", "REGION_ODS_CODE"}
+    @classmethod
+    def check(cls, frame, problems):
+        geography.check(frame, problems)
+        return frame
 
     @classmethod
-    def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
-        year, read = _read(cls, source, problems)
-        if read is None:
-            return None
-        raw, frame = read
-        geography.check(frame, problems)
-        if problems.total:
-            return None
+    def batch(cls, raw, frame, year):
         day = qof_date(year, "geography_date")
         return geography.batch(cls.KIND, frame, era_of(raw.columns), as_of=day, layout=year)
 
 
-class Indicators(HeaderedCsv):
+class _ReferenceCsv(QofCsv):
+    """A QOF reference table kept as published: TABLE names its writer spec, COLUMNS the
+    columns it keeps."""
+
+    TABLE = ""
+    COLUMNS: tuple[str, ...] = ()
+
+    @classmethod
+    def batch(cls, raw, frame, year):
+        table = frame.select(*cls.COLUMNS, qof_year=pl.lit(year))
+        return RegistryBatch(
+            kind=cls.KIND,
+            layout=year,
+            period=qof_date(year, "list_size_date"),
+            rows_read=frame.height,
+            reference={cls.TABLE: table},
+        )
+
+
+class Indicators(_ReferenceCsv):
     KIND = "qof-indicators"
     LABEL = "QOF indicator mapping (INDICATOR_MAPPINGS_yyyy / MAPPING_INDICATORS_yyyy)"
     SIGNATURE = {"INDICATOR_CODE", "INDICATOR_POINT_VALUE"}
@@ -127,32 +152,17 @@ class Indicators(HeaderedCsv):
         "list_type": ("PATIENT_LIST_TYPE",),
     }
     OPTIONAL = {"description": ("INDICATOR_DESCRIPTION",)}
+    TABLE = "QOF indicators"
+    COLUMNS = (*REQUIRED, "description")
 
     @classmethod
-    def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
-        year, read = _read(cls, source, problems)
-        if read is None:
-            return None
-        _, frame = read
+    def check(cls, frame, problems):
         frame = parse_counts(frame, problems, "points", of="points")
         check_unique(frame, problems, ["code"], "indicator")
-        if problems.total:
-            return None
-        table = frame.select(
-            "code",
-            "points",
-            "group_code",
-            "group_description",
-            "domain_code",
-            "domain_description",
-            "list_type",
-            qof_year=pl.lit(year),
-            description=pl.col("description").fill_null(""),
-        )
-        return _reference_batch(cls.KIND, year, frame.height, "QOF indicators", table)
+        return frame.with_columns(pl.col("description").fill_null(""))
 
 
-class MaximumPoints(HeaderedCsv):
+class MaximumPoints(_ReferenceCsv):
     KIND = "qof-organisation-reference"
     LABEL = "QOF organisation reference: maximum points (ORGANISATION_REFERENCE_yyyy)"
     SIGNATURE = {"PRACTICE_CODE", "REVISED_MAXIMUM_POINTS"}
@@ -177,23 +187,17 @@ class MaximumPoints(HeaderedCsv):
             "COUNTRY",
         )
     }
+    TABLE = "QOF maximum points"
+    COLUMNS = ("code", "maximum_points")
 
     @classmethod
-    def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
-        year, read = _read(cls, source, problems)
-        if read is None:
-            return None
-        _, frame = read
+    def check(cls, frame, problems):
         check_pattern(frame, problems, "code", "practice")
-        frame = parse_counts(frame, problems, "maximum_points", blank_ok=True, of="points")
         check_unique(frame, problems, ["code"], "practice")
-        if problems.total:
-            return None
-        table = frame.select("code", "maximum_points", qof_year=pl.lit(year))
-        return _reference_batch(cls.KIND, year, frame.height, "QOF maximum points", table)
+        return parse_counts(frame, problems, "maximum_points", blank_ok=True, of="points")
 
 
-class ValidationOutcomes(HeaderedCsv):
+class ValidationOutcomes(_ReferenceCsv):
     KIND = "qof-validation-outcomes"
     LABEL = "QOF practice validation outcomes (PRACTICE_VALIDATION_OUTCOMES_yyyy)"
     SIGNATURE = {"PRACTICE_CODE", "VALIDATION_RULE"}
@@ -202,27 +206,11 @@ class ValidationOutcomes(HeaderedCsv):
         "rule": ("VALIDATION_RULE",),
         "description": ("RULE_DESCRIPTION",),
     }
+    TABLE = "QOF validation outcomes"
+    COLUMNS = ("code", "rule", "description")
 
     @classmethod
-    def parse(cls, source: SourceFile, problems: Problems) -> RegistryBatch | None:
-        year, read = _read(cls, source, problems)
-        if read is None:
-            return None
-        _, frame = read
+    def check(cls, frame, problems):
         check_pattern(frame, problems, "code", "practice")
         check_unique(frame, problems, ["code", "rule"], "practice and rule")
-        if problems.total:
-            return None
-        table = frame.select("code", "rule", "description", qof_year=pl.lit(year))
-        return _reference_batch(cls.KIND, year, frame.height, "QOF validation outcomes", table)
-
-
-def _reference_batch(kind, year, rows_read, table, frame) -> RegistryBatch:
-    """QOF reference tables describe the whole QOF year; the period is its list-size date."""
-    return RegistryBatch(
-        kind=kind,
-        layout=year,
-        period=qof_date(year, "list_size_date"),
-        rows_read=rows_read,
-        reference={table: frame},
-    )
+        return frame
