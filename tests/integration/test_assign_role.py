@@ -26,3 +26,12 @@ def test_assign_role_refuses_unknown_user_or_code(area, django_user_model, args,
         call_command("assign_role", *args, verbosity=0)
     assert not RoleAssignment.objects.exists()
     assert not django_user_model.objects.filter(username="x").exists()
+
+
+def test_assign_role_records_who_granted_it_and_repeats_change_nothing(area, registry_admin):
+    from accounts.actions import assign_role
+
+    granted = assign_role(user=registry_admin, role="read_only", by=registry_admin)
+    again = assign_role(user=registry_admin, role="read_only", by=registry_admin)
+    assert again == granted and granted.history.count() == 1
+    assert granted.history.first().history_user == registry_admin

@@ -5,10 +5,9 @@ with --national it imports the national NHS files from NHS_DATA_DIR instead. Saf
 unchanged files change nothing."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.actions import assign_role
+from accounts.actions import assign_role, set_up_person
 from accounts.models import Role
 from imports.actions import import_file
 from imports.national import national_files
@@ -66,13 +65,9 @@ class Command(BaseCommand):
             ("finance", "Commissioner finance", Role.COMMISSIONER_FINANCE, commissioner.first()),
             ("pcn", "PCN manager", Role.PCN_MANAGER, pcn),
         ]
-        User = get_user_model()
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, title, role, organisation in cast:
-            user, _ = User.objects.get_or_create(username=username)
-            user.first_name = title
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+            user = set_up_person(username=username, full_title=title, password=DEMO_PASSWORD)
             assign_role(user=user, role=role, organisation=organisation)
             scope = organisation.name if organisation else "England"
             self.stdout.write(f"  {username:<13} {title} — {scope}")
