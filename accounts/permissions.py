@@ -22,15 +22,27 @@ class Permission(StrEnum):
     EDIT_REGISTRY = "edit_registry"
     RUN_IMPORTS = "run_imports"
     VIEW_BANK_DETAILS = "view_bank_details"
+    # DES registration: a network drafts and submits its own; the commissioner decides; the
+    # STP/ICS assures (issue 3, the 2019 timetable in seeds 001 and 003).
+    DRAFT_REGISTRATION = "draft_registration"
+    DECIDE_REGISTRATION = "decide_registration"
+    ASSURE_REGISTRATION = "assure_registration"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.NATIONAL_VIEWER: frozenset({Permission.VIEW_REGISTRY}),
     Role.READ_ONLY: frozenset({Permission.VIEW_REGISTRY}),
-    Role.PROGRAMME_OFFICE: frozenset({Permission.VIEW_REGISTRY}),
-    Role.COMMISSIONER: frozenset({Permission.VIEW_REGISTRY, Permission.EDIT_REGISTRY}),
+    Role.PROGRAMME_OFFICE: frozenset({Permission.VIEW_REGISTRY, Permission.ASSURE_REGISTRATION}),
+    Role.COMMISSIONER: frozenset(
+        {
+            Permission.VIEW_REGISTRY,
+            Permission.EDIT_REGISTRY,
+            Permission.DRAFT_REGISTRATION,
+            Permission.DECIDE_REGISTRATION,
+        }
+    ),
     Role.COMMISSIONER_FINANCE: frozenset({Permission.VIEW_REGISTRY, Permission.VIEW_BANK_DETAILS}),
-    Role.PCN_MANAGER: frozenset({Permission.VIEW_REGISTRY}),
+    Role.PCN_MANAGER: frozenset({Permission.VIEW_REGISTRY, Permission.DRAFT_REGISTRATION}),
     Role.PRACTICE_MANAGER: frozenset({Permission.VIEW_REGISTRY}),
     Role.REGISTRY_ADMIN: frozenset(
         {Permission.VIEW_REGISTRY, Permission.EDIT_REGISTRY, Permission.RUN_IMPORTS}

@@ -91,16 +91,33 @@ def practices_in_no_pcn(org: Organisation, day: date) -> QuerySet[Organisation]:
 def practices_under(orgs, day: date) -> dict[int, set[int]]:
     """For each organisation, the practices under it on day, following the hierarchy down.
     One query per level, however many organisations and practices."""
-    practices_of: dict[int, set[int]] = {}
+    return _reach(orgs, day, OrgKind.PRACTICE, _PRACTICE_PATH)
+
+
+def commissioners_under(orgs, day: date) -> dict[int, set[int]]:
+    """For each organisation, the commissioners under it on day (a commissioner: itself)."""
+    return _reach(orgs, day, OrgKind.COMMISSIONER, _COMMISSIONER_PATH)
+
+
+_COMMISSIONER_PATH = {
+    OrgKind.ICS: [RelType.COMMISSIONER_ICS],
+    OrgKind.REGION: [RelType.ICS_REGION, RelType.COMMISSIONER_ICS],
+}
+
+
+def _reach(orgs, day: date, target: str, paths: dict[str, list[str]]) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = {}
     by_kind: dict[str, list[int]] = {}
     for org in orgs:
-        if org.kind == OrgKind.PRACTICE:
-            practices_of[org.pk] = {org.pk}
-        else:
+        if org.kind == target:
+            found[org.pk] = {org.pk}
+        elif org.kind in paths:
             by_kind.setdefault(org.kind, []).append(org.pk)
+        else:
+            found[org.pk] = set()
     for kind, roots in by_kind.items():
         reach = {root: {root} for root in roots}
-        for rel in _PRACTICE_PATH[kind]:
+        for rel in paths[kind]:
             wanted = set().union(*reach.values())
             links: dict[int, set[int]] = {}
             rows = Relationship.objects.filter(
@@ -112,8 +129,8 @@ def practices_under(orgs, day: date) -> dict[int, set[int]]:
                 root: set().union(*(links.get(i, set()) for i in ids))
                 for root, ids in reach.items()
             }
-        practices_of.update(reach)
-    return practices_of
+        found.update(reach)
+    return found
 
 
 def member_practice_ids(org: Organisation, day: date) -> set[int]:
@@ -178,6 +195,32 @@ def latest_practice_sizes(
     for org_id, extract_date, patients in rows:
         latest[org_id] = (extract_date, patients)
     return latest
+
+
+def nearest_practice_sizes(
+    practice_ids, day: date, measure: str = Measure.REGISTERED
+) -> dict[int, tuple[date, int]]:
+    """latest_practice_sizes, falling back to the earliest snapshot after `day` for a practice
+    with none before it: the national files start after some DES reference dates (the
+    December 2019 ePCN configuration has no list at 1 January 2019), and a figure shown with
+    its extract date beats none."""
+    found = latest_practice_sizes(practice_ids, day, measure)
+    missing = set(practice_ids) - set(found)
+    if missing:
+        rows = (
+            ListSize.objects.filter(
+                organisation_id__in=missing,
+                measure=measure,
+                sex="ALL",
+                age="ALL",
+                extract_date__gt=day,
+            )
+            .order_by("organisation_id", "-extract_date")
+            .values_list("organisation_id", "extract_date", "patients")
+        )
+        for org_id, extract_date, patients in rows:
+            found[org_id] = (extract_date, patients)
+    return found
 
 
 def list_size(

@@ -17,6 +17,14 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# Bank details are encrypted with a key derived from SECRET_KEY and SALT_KEY (a list rotates:
+# the first encrypts, every one decrypts). Losing either makes stored bank details unreadable.
+SALT_KEY = env_list("SALT_KEY", [])
+if not SALT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SALT_KEY must be set when DEBUG is off")
+    SALT_KEY = ["insecure-development-salt-only-used-with-debug-on"]
+
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -39,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "organisations",
     "imports",
+    "registrations",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,301 @@
+"""Coverage assurance as at any date: which practices and patients are in an approved PCN.
+
+A PCN's registration in force on D is the one of the latest DES year that has started by D
+and was approved by D (a registration rolls over until the next year's is approved); its
+members on D are covered. A registration's status on D is its last workflow step taken by
+the end of D, so the figure for any past date is the one the commissioner would have seen.
+Patients are each practice's latest registered list on or before D (the earliest after D
+where the registry has none before).
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Q
+from django.utils import timezone
+
+from organisations.models import Organisation, Relationship, RelType
+from organisations.queries import (
+    commissioners_under,
+    nearest_practice_sizes,
+    practices_under,
+    valid_on,
+)
+from registrations.facts import with_members
+from registrations.models import APPROVED_STATUSES, Registration, Status, Transition
+from registrations.years import DesYear, des_year, des_years, year_in_force
+
+
+@dataclass(frozen=True)
+class Network:
+    """One PCN's registration in force in the area, with its size by the DES rule."""
+
+    registration: Registration
+    status: str  # status on the day
+    practices: int
+    list_size: int
+    under_minimum: bool
+    over_maximum: bool
+
+    @property
+    def single_practice(self) -> bool:
+        return self.practices == 1
+
+    @property
+    def is_outlier(self) -> bool:
+        return self.under_minimum or self.over_maximum or self.single_practice
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+
+@dataclass(frozen=True)
+class MilestoneProgress:
+    label: str
+    date: date
+    done: int
+    total: int
+    overdue: int
+
+    @property
+    def is_past(self) -> bool:
+        return self.overdue > 0 or self.done == self.total
+
+
+@dataclass(frozen=True)
+class UncoveredPractice:
+    practice: Organisation
+    patients: int | None
+    ods_pcn: str  # the PCN ODS records, if any
+
+
+@dataclass
+class Coverage:
+    day: date
+    area: Organisation | None  # None: England
+    year: DesYear | None
+    practices: int = 0
+    practices_covered: int = 0
+    practices_in_ods_pcn: int = 0
+    patients: int = 0
+    patients_covered: int = 0
+    size_dates: tuple[date, ...] = ()
+    uncovered: list[UncoveredPractice] = field(default_factory=list)
+    networks: list[Network] = field(default_factory=list)
+    progress: list[MilestoneProgress] = field(default_factory=list)
+    variations_signed: int = 0
+    variations_total: int = 0
+    minimum: int | None = None
+    maximum: int | None = None
+
+    @staticmethod
+    def _pct(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def practices_pct(self) -> float | None:
+        return self._pct(self.practices_covered, self.practices)
+
+    @property
+    def patients_pct(self) -> float | None:
+        return self._pct(self.patients_covered, self.patients)
+
+    @property
+    def ods_pct(self) -> float | None:
+        return self._pct(self.practices_in_ods_pcn, self.practices)
+
+    @property
+    def outliers(self) -> list[Network]:
+        return [n for n in self.networks if n.is_outlier]
+
+    @property
+    def status_counts(self) -> list[tuple[str, int]]:
+        counts = Counter(n.status for n in self.networks)
+        return [(s.label, counts[s]) for s in Status if counts[s]]
+
+    def size_distribution(self, width: int = 5000, top: int = 100_000) -> list[tuple[str, int]]:
+        """PCNs by list size in bands of `width` patients, the last band open-ended."""
+        counts = Counter(min(n.list_size // width, top // width) for n in self.networks)
+        bands = []
+        for i in range(top // width + 1):
+            label = (
+                f"{i * width // 1000}k-{(i + 1) * width // 1000}k"
+                if i < top // width
+                else (f"{top // 1000}k+")
+            )
+            bands.append((label, counts.get(i, 0)))
+        return bands
+
+
+def end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def statuses_on(registration_ids, day: date) -> dict[int, str]:
+    """Each registration's status at the end of `day`: its last step taken by then."""
+    status: dict[int, str] = {}
+    for registration_id, to_status in (
+        Transition.objects.filter(registration_id__in=registration_ids, at__lte=end_of(day))
+        .order_by("registration_id", "at", "pk")
+        .values_list("registration_id", "to_status")
+    ):
+        status[registration_id] = to_status
+    return status
+
+
+def _thresholds(year: DesYear | None) -> tuple[int | None, int | None]:
+    if year is None:
+        return None, None
+    minimum = next((int(r.params["minimum"]) for r in year.rules if "minimum" in r.params), None)
+    maximum = next((int(r.params["maximum"]) for r in year.rules if "maximum" in r.params), None)
+    return minimum, maximum
+
+
+def _members_on(registration: Registration, day: date) -> list[int]:
+    return [
+        m.practice_id
+        for m in registration.members.all()
+        if (m.joined_on is None or m.joined_on <= day) and (m.left_on is None or m.left_on >= day)
+    ]
+
+
+def in_force(registrations: list[Registration], day: date) -> dict[int, tuple[Registration, str]]:
+    """Per PCN: the registration in force on `day` and its status then (see module doc)."""
+    started = {label for label, year in des_years().items() if year.starts <= day}
+    candidates = [r for r in registrations if r.des_year in started]
+    status = statuses_on([r.pk for r in candidates], day)
+    chosen: dict[int, tuple[Registration, str]] = {}
+    for registration in sorted(candidates, key=lambda r: r.des_year):
+        now = status.get(registration.pk)
+        if now is None:
+            if registration.created_at > end_of(day):
+                continue  # not yet started on the day
+            now = Status.DRAFT
+        current = chosen.get(registration.pcn_id)
+        # A newer year replaces an older one once approved, or when the older was never approved.
+        if current is None or now in APPROVED_STATUSES or current[1] not in APPROVED_STATUSES:
+            chosen[registration.pcn_id] = (registration, now)
+    return chosen
+
+
+def coverage(area: Organisation | None, day: date, year_label: str | None = None) -> Coverage:
+    """Coverage of the area (a commissioner, ICS or region; None for England) on `day`."""
+    year = des_year(year_label) if year_label else year_in_force(day)
+    result = Coverage(day=day, area=area, year=year)
+    result.minimum, result.maximum = _thresholds(year)
+    if area is None:
+        practice_ids = set(
+            Relationship.objects.filter(
+                valid_on(day), rel_type=RelType.PRACTICE_COMMISSIONER
+            ).values_list("child_id", flat=True)
+        )
+        registrations = Registration.objects.all()
+    else:
+        practice_ids = practices_under([area], day)[area.pk]
+        commissioner_ids = commissioners_under([area], day)[area.pk]
+        registrations = Registration.objects.filter(
+            Q(commissioner_id__in=commissioner_ids) | Q(members__practice_id__in=practice_ids)
+        ).distinct()
+    chosen = in_force(list(with_members(registrations)), day)
+    sizes = nearest_practice_sizes(practice_ids, day) if practice_ids else {}
+    covered = {
+        practice_id
+        for registration, status in chosen.values()
+        if status in APPROVED_STATUSES
+        for practice_id in _members_on(registration, day)
+    }
+    ods_pcn = dict(
+        Relationship.objects.filter(
+            valid_on(day), rel_type=RelType.PRACTICE_PCN, child_id__in=practice_ids
+        ).values_list("child_id", "parent__code")
+    )
+    result.practices = len(practice_ids)
+    result.practices_covered = len(practice_ids & covered)
+    result.practices_in_ods_pcn = len(ods_pcn)
+    result.patients = sum(p for _, p in sizes.values())
+    result.patients_covered = sum(sizes[i][1] for i in practice_ids & covered if i in sizes)
+    result.size_dates = tuple(sorted({d for d, _ in sizes.values()}))
+    uncovered_ids = practice_ids - covered
+    result.uncovered = [
+        UncoveredPractice(p, sizes.get(p.pk, (None, None))[1], ods_pcn.get(p.pk, ""))
+        for p in Organisation.objects.filter(pk__in=uncovered_ids).order_by("name")
+    ]
+    local = [
+        (registration, status)
+        for registration, status in chosen.values()
+        if area is None or registration.commissioner_id in commissioner_ids
+    ]
+    result.networks = sorted(
+        (_network(registration, status, result) for registration, status in local),
+        key=lambda n: n.registration.pcn.name,
+    )
+    members = [m for registration, _ in local for m in registration.members.all()]
+    result.variations_total = len(members)
+    result.variations_signed = sum(1 for m in members if m.variation_status == "signed")
+    if year is not None:
+        result.progress = _progress(year, [r for r, _ in local if r.des_year == year.label], day)
+    return result
+
+
+def _network(registration: Registration, status: str, result: Coverage) -> Network:
+    members = [m for m in registration.members.all() if m.left_on is None]
+    size = sum(m.list_size or 0 for m in members)
+    return Network(
+        registration=registration,
+        status=status,
+        practices=len(members),
+        list_size=size,
+        under_minimum=result.minimum is not None and size < result.minimum,
+        over_maximum=result.maximum is not None and size > result.maximum,
+    )
+
+
+def _progress(
+    year: DesYear, registrations: list[Registration], day: date
+) -> list[MilestoneProgress]:
+    """Per milestone of the year: how many registrations had done what it asks by its date."""
+    if not registrations:
+        return []
+    steps: dict[int, list[Transition]] = defaultdict(list)
+    for step in Transition.objects.filter(
+        registration__in=registrations, at__lte=end_of(day)
+    ).order_by("at"):
+        steps[step.registration_id].append(step)
+    total = len(registrations)
+
+    def first(registration, statuses) -> date | None:
+        return next(
+            (timezone.localdate(s.at) for s in steps[registration.pk] if s.to_status in statuses),
+            None,
+        )
+
+    progress = []
+    for milestone in year.milestones:
+        if milestone.kind == "submission":
+            reached = [first(r, set(Status) - {Status.DRAFT}) for r in registrations]
+        elif milestone.kind in ("decision", "go_live"):
+            wanted = (
+                APPROVED_STATUSES
+                if milestone.kind == "go_live"
+                else (APPROVED_STATUSES | {Status.RETURNED})
+            )
+            reached = [first(r, wanted) for r in registrations]
+        else:
+            due = [d.key for d in year.documents if d.due.key == milestone.key]
+            if not due:
+                continue
+            reached = []
+            for registration in registrations:
+                signed = {d.key: d.signed_on for d in registration.documents.all()}
+                dates = [signed.get(key) for key in due]
+                reached.append(max(dates) if dates and all(dates) else None)
+        done = sum(1 for d in reached if d is not None and d <= day)
+        overdue = (
+            sum(1 for d in reached if d is None or d > milestone.date)
+            if day > milestone.date
+            else 0
+        )
+        progress.append(MilestoneProgress(milestone.label, milestone.date, done, total, overdue))
+    return progress

@@ -1,0 +1,129 @@
+"""Gathers the facts the checker needs for many registrations at once, in a fixed number of
+queries however many there are: every PCN in England is checked in one pass."""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Prefetch
+from shapely.geometry import shape
+from shapely.ops import unary_union
+
+from organisations.models import Relationship, RelType
+from organisations.queries import nearest_practice_sizes, valid_on
+from registrations.models import Registration, RegistrationMember, Status
+from registrations.rules import MemberFacts, RegistrationFacts, RuleResult, check
+from registrations.years import des_year
+
+# Registrations that claim their members: a draft or a returned one claims nothing yet.
+CLAIMING = frozenset(Status) - {Status.DRAFT, Status.RETURNED}
+
+
+def area_parts(geojson: dict | None) -> int | None:
+    """How many separate pieces the mapped area falls into, or None without a usable map."""
+    if not geojson:
+        return None
+    features = geojson.get("features") if geojson.get("type") == "FeatureCollection" else None
+    geometries = (
+        [f["geometry"] for f in features if f.get("geometry")]
+        if features is not None
+        else [geojson.get("geometry", geojson)]
+    )
+    merged = unary_union([shape(g).buffer(0) for g in geometries])
+    return len(getattr(merged, "geoms", [merged])) if not merged.is_empty else None
+
+
+def current_members(registration: Registration, day: date | None = None):
+    """Members on `day` (default: every member not yet gone)."""
+    return [
+        m
+        for m in registration.members.all()
+        if (day is None and m.left_on is None)
+        or (
+            day is not None
+            and (m.joined_on is None or m.joined_on <= day)
+            and (m.left_on is None or m.left_on >= day)
+        )
+    ]
+
+
+def with_members(queryset):
+    return queryset.select_related(
+        "pcn", "commissioner", "clinical_director_practice", "payee_practice"
+    ).prefetch_related(
+        Prefetch("members", queryset=RegistrationMember.objects.select_related("practice")),
+        "documents",
+    )
+
+
+def gather(registrations: list[Registration], today: date) -> dict[int, RegistrationFacts]:
+    """Facts for each registration (its members, documents and prefetched relations loaded)."""
+    by_year: dict[str, list[Registration]] = defaultdict(list)
+    for registration in registrations:
+        by_year[registration.des_year].append(registration)
+    facts: dict[int, RegistrationFacts] = {}
+    for label, group in by_year.items():
+        year = des_year(label)
+        on = year.go_live
+        practice_ids = {m.practice_id for r in group for m in current_members(r)}
+        sizes = nearest_practice_sizes(practice_ids, year.list_size_date) if practice_ids else {}
+        commissioner_of = dict(
+            Relationship.objects.filter(
+                valid_on(on), child_id__in=practice_ids, rel_type=RelType.PRACTICE_COMMISSIONER
+            ).values_list("child_id", "parent__code")
+        )
+        claimed: dict[int, set[str]] = defaultdict(set)
+        for practice_id, pcn_code in RegistrationMember.objects.filter(
+            registration__des_year=label,
+            registration__status__in=CLAIMING,
+            practice_id__in=practice_ids,
+            left_on__isnull=True,
+        ).values_list("practice_id", "registration__pcn__code"):
+            claimed[practice_id].add(pcn_code)
+        for registration in group:
+            members = []
+            for member in current_members(registration):
+                practice = member.practice
+                if member.list_size is not None:
+                    size, size_date = member.list_size, member.list_size_date
+                else:
+                    size_date, size = sizes.get(practice.pk, (None, None))
+                members.append(
+                    MemberFacts(
+                        code=practice.code,
+                        name=practice.name,
+                        is_open=practice.close_date is None or practice.close_date >= on,
+                        contract_type=practice.contract_type,
+                        commissioner_code=commissioner_of.get(practice.pk),
+                        list_size=size,
+                        list_size_date=size_date,
+                        other_pcns=tuple(sorted(claimed[practice.pk] - {registration.pcn.code})),
+                    )
+                )
+            cd = registration.clinical_director_practice
+            facts[registration.pk] = RegistrationFacts(
+                pcn_code=registration.pcn.code,
+                commissioner_code=registration.commissioner.code,
+                members=tuple(members),
+                today=today,
+                clinical_director_name=registration.clinical_director_name,
+                clinical_director_practice=cd.code if cd else "",
+                payee_practice=registration.payee_practice.code
+                if registration.payee_practice_id
+                else "",
+                payee_provider=registration.payee_provider_name,
+                has_bank_details=registration.has_bank_details,
+                documents={d.key: d.signed_on for d in registration.documents.all()},
+                population_exception=registration.population_exception,
+                cross_boundary_reason=registration.cross_boundary_reason,
+                area_parts=area_parts(registration.area_map),
+            )
+    return facts
+
+
+def results_for(registrations: list[Registration], today: date) -> dict[int, list[RuleResult]]:
+    facts = gather(registrations, today)
+    return {r.pk: check(facts[r.pk], des_year(r.des_year)) for r in registrations if r.pk in facts}
+
+
+def results_of(registration: Registration, today: date) -> list[RuleResult]:
+    return results_for([registration], today)[registration.pk]
