@@ -182,6 +182,9 @@ class RegistrationDocument(models.Model):
             models.UniqueConstraint(fields=["registration", "key"], name="document_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.key} signed {self.signed_on} for {self.registration}"
+
 
 class Transition(models.Model):
     """One step of the workflow: who moved the registration, when, why, and what the rules said."""
