@@ -22,8 +22,9 @@ from organisations.queries import (
     practices_under,
     valid_on,
 )
-from registrations.facts import with_members
+from registrations.facts import gather, with_members
 from registrations.models import APPROVED_STATUSES, Registration, Status, Transition
+from registrations.rules import RegistrationFacts
 from registrations.years import DesYear, des_year, des_years, year_in_force
 
 
@@ -227,8 +228,12 @@ def coverage(area: Organisation | None, day: date, year_label: str | None = None
         for registration, status in chosen.values()
         if area is None or registration.commissioner_id in commissioner_ids
     ]
+    facts = gather([registration for registration, _ in local], day)
     result.networks = sorted(
-        (_network(registration, status, result) for registration, status in local),
+        (
+            _network(registration, status, facts[registration.pk], result)
+            for registration, status in local
+        ),
         key=lambda n: n.registration.pcn.name,
     )
     members = [m for registration, _ in local for m in registration.members.all()]
@@ -239,13 +244,15 @@ def coverage(area: Organisation | None, day: date, year_label: str | None = None
     return result
 
 
-def _network(registration: Registration, status: str, result: Coverage) -> Network:
-    members = [m for m in registration.members.all() if m.left_on is None]
-    size = sum(m.list_size or 0 for m in members)
+def _network(
+    registration: Registration, status: str, facts: RegistrationFacts, result: Coverage
+) -> Network:
+    """A network's size is the DES one: its members' lists at 1 January, as the rules see it."""
+    size = facts.list_size
     return Network(
         registration=registration,
         status=status,
-        practices=len(members),
+        practices=len(facts.members),
         list_size=size,
         under_minimum=result.minimum is not None and size < result.minimum,
         over_maximum=result.maximum is not None and size > result.maximum,

@@ -75,9 +75,9 @@ class Registration(models.Model):
     )
     payee_provider_name = models.CharField(max_length=200, blank=True)
     payee_provider_code = models.CharField(max_length=12, blank=True)
-    bank_account_name = EncryptedCharField(max_length=140, blank=True)
-    bank_sort_code = EncryptedCharField(max_length=6, blank=True)
-    bank_account_number = EncryptedCharField(max_length=8, blank=True)
+    bank_account_name = EncryptedCharField(max_length=140, blank=True, null=True)
+    bank_sort_code = EncryptedCharField(max_length=6, blank=True, null=True)
+    bank_account_number = EncryptedCharField(max_length=8, blank=True, null=True)
 
     extended_hours = models.BooleanField(default=False, help_text="signed up to extended hours")
     extended_hours_signed_on = models.DateField(null=True, blank=True)

@@ -125,6 +125,40 @@ def finance_user(area):
 
 
 @pytest.fixture
+def programme_office_user(area):
+    """The STP/ICS programme office, which assures the commissioner's decisions."""
+    return _person("programme_office", area["ics"], "programme_office")
+
+
+@pytest.fixture
+def drafted(area, this_pcn_manager):
+    """This PCN's 2019/20 registration, complete but for the 30,000 minimum (20,000 patients)."""
+    from registrations import actions
+
+    registration = actions.start_registration(
+        pcn=area["this_pcn"], year_label="2019/20", by=this_pcn_manager
+    )
+    first = area["practices"][0]
+    actions.update_details(
+        registration=registration,
+        by=this_pcn_manager,
+        clinical_director_name="Dr Ada Clinician",
+        clinical_director_profession="gp",
+        clinical_director_practice=first,
+        payee_practice=first,
+        bank_account_name="Surgery 1 Partnership",
+        bank_sort_code="12-34-56",
+        bank_account_number="12345678",
+        area_description="The town of Testbury and its villages",
+    )
+    for key in ("initial_agreement", "full_agreement", "data_sharing"):
+        actions.attach_document(
+            registration=registration, key=key, signed_on=date(2019, 5, 10), by=this_pcn_manager
+        )
+    return registration
+
+
+@pytest.fixture
 def registry_admin(area):
     return _person("registry_admin", None, "registry_admin")
 

@@ -46,6 +46,7 @@ class PcnFactory(OrganisationFactory):
 
 class PracticeFactory(OrganisationFactory):
     kind = OrgKind.PRACTICE
+    contract_type = "GMS"
 
 
 class RelationshipFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,439 @@
+"""The NHS England coverage return, from a `Coverage`, as CSV, Excel workbook and one-page PDF.
+
+Every format is built from the same rows (`network_rows`, `uncovered_rows`), so a figure in the
+committee paper is the one in the spreadsheet and the CSV. The CSV is for machines (one table,
+a header row, ISO dates, plain integers); the workbook and PDF are for people.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from io import BytesIO, StringIO
+
+import xlsxwriter
+from fpdf import FPDF, XPos, YPos
+
+from registrations.coverage import Coverage, MilestoneProgress, Network
+
+ENGLAND = ("ENG", "England")
+AREA_HEADER = ("Area code", "Area name", "As at", "DES year")
+NETWORK_HEADER = (
+    *AREA_HEADER,
+    "PCN ODS code",
+    "PCN name",
+    "Commissioner code",
+    "Status",
+    "Member practices",
+    "List size (1 January)",
+    "Under minimum",
+    "Over guide maximum",
+    "Single practice",
+)
+UNCOVERED_HEADER = (
+    *AREA_HEADER,
+    "Practice ODS code",
+    "Practice name",
+    "Patients",
+    "ODS PCN",
+)
+PROGRESS_HEADER = ("Milestone", "Date", "Done", "Total", "Overdue")
+# Columns of patient counts, shown with thousands separators in the workbook.
+THOUSANDS_COLUMNS = frozenset({"List size (1 January)", "Patients"})
+
+Row = Sequence[object]
+
+
+# Shared rows -----------------------------------------------------------------------------
+
+
+def area_code_name(coverage: Coverage) -> tuple[str, str]:
+    """The area's code and name; England has no Organisation row, so it gets ENG."""
+    return (coverage.area.code, coverage.area.name) if coverage.area else ENGLAND
+
+
+def _area_columns(coverage: Coverage) -> tuple[object, ...]:
+    """Repeated on every row so each CSV stands alone once separated from its request."""
+    code, name = area_code_name(coverage)
+    return (code, name, coverage.day, coverage.year.label if coverage.year else "")
+
+
+def network_rows(coverage: Coverage, networks: Iterable[Network] | None = None) -> Iterator[Row]:
+    """Header then one row per network in force (or the `networks` given, e.g. outliers).
+
+    Values stay Python types (dates, ints, bools) so each format renders them its own way.
+    """
+    yield NETWORK_HEADER
+    area = _area_columns(coverage)
+    for network in coverage.networks if networks is None else networks:
+        registration = network.registration
+        yield (
+            *area,
+            registration.pcn.code,
+            registration.pcn.name,
+            registration.commissioner.code,
+            network.status_label,
+            network.practices,
+            network.list_size,
+            network.under_minimum,
+            network.over_maximum,
+            network.single_practice,
+        )
+
+
+def uncovered_rows(coverage: Coverage) -> Iterator[Row]:
+    """Header then one row per practice in the area that no approved PCN covers."""
+    yield UNCOVERED_HEADER
+    area = _area_columns(coverage)
+    for item in coverage.uncovered:
+        yield (*area, item.practice.code, item.practice.name, item.patients, item.ods_pcn)
+
+
+def progress_rows(coverage: Coverage) -> Iterator[Row]:
+    """Header then the timetable progress of the DES year's registrations."""
+    yield PROGRESS_HEADER
+    for step in coverage.progress:
+        yield (step.label, step.date, step.done, step.total, step.overdue)
+
+
+def _long_date(day: date) -> str:
+    return day.strftime("%-d %B %Y")
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}%"
+
+
+# CSV -------------------------------------------------------------------------------------
+
+
+def _csv_text(value: object) -> str:
+    """One cell as text a loader can parse: Yes/No, ISO dates, integers without separators."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _csv(rows: Iterable[Row]) -> str:
+    """The rows as CSV with \\r\\n line ends; callers encode as utf-8-sig for Excel."""
+    out = StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([_csv_text(value) for value in row])
+    return out.getvalue()
+
+
+def networks_csv(coverage: Coverage) -> str:
+    """One row per network in force in the area, for the NHS England return."""
+    return _csv(network_rows(coverage))
+
+
+def uncovered_csv(coverage: Coverage) -> str:
+    """One row per practice not covered by an approved PCN, for the NHS England return."""
+    return _csv(uncovered_rows(coverage))
+
+
+# Excel -----------------------------------------------------------------------------------
+
+
+def _formats(workbook) -> dict:
+    return {
+        "header": workbook.add_format(
+            {"bold": True, "bg_color": "#DCE6F1", "bottom": 1, "text_wrap": True, "valign": "top"}
+        ),
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "bold": workbook.add_format({"bold": True}),
+        "date": workbook.add_format({"num_format": "yyyy-mm-dd", "align": "left"}),
+        "thousands": workbook.add_format({"num_format": "#,##0"}),
+        "percent": workbook.add_format({"num_format": "0.0%"}),
+    }
+
+
+def _write_cell(sheet, row: int, col: int, value: object, formats: dict, fmt=None) -> None:
+    """Write by type: numbers as numbers, dates as dates, bools as Yes/No.
+
+    Text always goes through write_string so a name beginning with '=' is never a formula.
+    """
+    if value is None:
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, "Yes" if value else "No", fmt)
+    elif isinstance(value, date):
+        sheet.write_datetime(row, col, value, fmt or formats["date"])
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, fmt)
+    else:
+        sheet.write_string(row, col, str(value), fmt)
+
+
+def _width(values: Iterable[object]) -> int:
+    """A column width that fits its longest value, within reason."""
+    longest = max((len(_csv_text(v)) for v in values), default=0)
+    return min(max(longest + 2, 8), 60)
+
+
+def _table_sheet(sheet, formats: dict, rows: Iterable[Row]) -> None:
+    """A filterable table: formatted header frozen at the top, columns sized to their data."""
+    header, *body = list(rows)
+    sheet.write_row(0, 0, header, formats["header"])
+    for r, row in enumerate(body, start=1):
+        for c, value in enumerate(row):
+            fmt = formats["thousands"] if header[c] in THOUSANDS_COLUMNS else None
+            _write_cell(sheet, r, c, value, formats, fmt)
+    for c, name in enumerate(header):
+        sheet.set_column(c, c, _width([name, *(row[c] for row in body)]))
+    sheet.autofilter(0, 0, len(body), len(header) - 1)
+    sheet.freeze_panes(1, 0)
+
+
+def _summary_items(coverage: Coverage) -> list[tuple[str, object, str | None]]:
+    """Label, value and number format of each headline figure."""
+    code, name = area_code_name(coverage)
+
+    def fraction(pct: float | None) -> float | None:
+        return None if pct is None else pct / 100
+
+    return [
+        ("Area", f"{name} ({code})", None),
+        ("As at", coverage.day, "date"),
+        ("DES year", coverage.year.label if coverage.year else "", None),
+        ("Practices", coverage.practices, "thousands"),
+        ("Practices in an approved PCN", coverage.practices_covered, "thousands"),
+        ("% practices in an approved PCN", fraction(coverage.practices_pct), "percent"),
+        ("Registered patients", coverage.patients, "thousands"),
+        ("Patients in an approved PCN", coverage.patients_covered, "thousands"),
+        ("% patients in an approved PCN", fraction(coverage.patients_pct), "percent"),
+        ("Practices in a PCN according to ODS", coverage.practices_in_ods_pcn, "thousands"),
+        ("List-size extract dates used", ", ".join(d.isoformat() for d in coverage.size_dates), None),
+        (
+            "Contract variations signed",
+            f"{coverage.variations_signed} of {coverage.variations_total}",
+            None,
+        ),
+    ]
+
+
+def _summary_sheet(sheet, formats: dict, coverage: Coverage) -> None:
+    """Headline figures as label/value rows, then the timetable progress table below them."""
+    sheet.write_string(0, 0, f"PCN coverage: {area_code_name(coverage)[1]}", formats["title"])
+    items = _summary_items(coverage)
+    for r, (label, value, fmt) in enumerate(items, start=2):
+        sheet.write_string(r, 0, label, formats["bold"])
+        _write_cell(sheet, r, 1, value, formats, formats[fmt] if fmt else None)
+    top = len(items) + 3
+    sheet.write_string(top, 0, "Timetable progress", formats["title"])
+    header, *body = progress_rows(coverage)
+    sheet.write_row(top + 1, 0, header, formats["header"])
+    for r, row in enumerate(body, start=top + 2):
+        for c, value in enumerate(row):
+            _write_cell(sheet, r, c, value, formats)
+    sheet.set_column(0, 0, _width([label for label, _, _ in items] + [row[0] for row in body]))
+    sheet.set_column(1, 4, 14)
+
+
+def coverage_xlsx(coverage: Coverage) -> bytes:
+    """The return as a workbook: Summary, Networks, Not covered and Outliers sheets."""
+    buffer = BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    formats = _formats(workbook)
+    _summary_sheet(workbook.add_worksheet("Summary"), formats, coverage)
+    _table_sheet(workbook.add_worksheet("Networks"), formats, network_rows(coverage))
+    _table_sheet(workbook.add_worksheet("Not covered"), formats, uncovered_rows(coverage))
+    outliers = network_rows(coverage, coverage.outliers)
+    _table_sheet(workbook.add_worksheet("Outliers"), formats, outliers)
+    workbook.close()
+    return buffer.getvalue()
+
+
+# PDF -------------------------------------------------------------------------------------
+
+# Characters common in pasted names that the latin-1 core fonts cannot draw.
+_ASCII = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2026": "...",
+        "\u2022": "-",
+        "\u00a0": " ",
+        "\u200b": "",
+    }
+)
+MAX_MILESTONES = 8
+MAX_UNCOVERED = 10
+LINE = 6  # mm, one table row
+FOOTER_HEIGHT = 14  # mm kept clear at the bottom for the source line
+
+
+def latin1(text: str) -> str:
+    """Text the core Helvetica font can draw: known look-alikes to ASCII, the rest to '?'."""
+    return text.translate(_ASCII).encode("latin-1", "replace").decode("latin-1")
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """The text, cut with '...' so it fits a cell of `width` rather than spilling or wrapping."""
+    text = latin1(text)
+    room = width - 2 * pdf.c_margin
+    if pdf.get_string_width(text) <= room:
+        return text
+    while text and pdf.get_string_width(text + "...") > room:
+        text = text[:-1]
+    return text.rstrip() + "..."
+
+
+def _body_bottom(pdf: FPDF) -> float:
+    return pdf.h - pdf.b_margin - FOOTER_HEIGHT
+
+
+def _row(pdf: FPDF, cells: Sequence[tuple[str, float, str]], bold: bool = False) -> bool:
+    """One table row of (text, width, align); skipped, returning False, if it would reach
+    the footer, so the paper can never run onto a second page."""
+    if pdf.get_y() + LINE > _body_bottom(pdf):
+        return False
+    pdf.set_font("Helvetica", "B" if bold else "", 9)
+    for text, width, align in cells:
+        pdf.cell(width, LINE, _fit(pdf, text, width), border="B", align=align)
+    pdf.ln(LINE)
+    return True
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 7, _fit(pdf, text, pdf.epw), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _text_line(pdf: FPDF, text: str, size: int = 10, style: str = "") -> None:
+    pdf.set_font("Helvetica", style, size)
+    pdf.cell(0, LINE, _fit(pdf, text, pdf.epw), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _pdf_title(pdf: FPDF, coverage: Coverage) -> None:
+    pdf.set_font("Helvetica", "B", 18)
+    title = f"PCN coverage: {area_code_name(coverage)[1]}"
+    pdf.cell(0, 10, _fit(pdf, title, pdf.epw), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    year = coverage.year.label if coverage.year else "none in force"
+    _text_line(pdf, f"As at {_long_date(coverage.day)}, DES year {year}", size=11)
+
+
+def _pdf_headline(pdf: FPDF, coverage: Coverage) -> None:
+    """The two figures the committee asks for first, side by side in large bold type."""
+    pdf.ln(4)
+    half = pdf.epw / 2
+    figures = [
+        (coverage.practices_pct, f"of practices ({coverage.practices_covered:,} of "
+         f"{coverage.practices:,}) in an approved PCN"),
+        (coverage.patients_pct, f"of patients ({coverage.patients_covered:,} of "
+         f"{coverage.patients:,}) in an approved PCN"),
+    ]
+    pdf.set_font("Helvetica", "B", 28)
+    for pct, _ in figures:
+        pdf.cell(half, 13, _percent(pct))
+    pdf.ln(13)
+    pdf.set_font("Helvetica", "", 9)
+    for _, caption in figures:
+        pdf.cell(half, 5, _fit(pdf, caption, half))
+    pdf.ln(5)
+
+
+def _pdf_progress(pdf: FPDF, progress: list[MilestoneProgress]) -> None:
+    _heading(pdf, "Timetable progress")
+    if not progress:
+        _text_line(pdf, "No registrations for the DES year in the area.")
+        return
+    widths = (pdf.epw - 80, 26, 18, 18, 18)
+    aligns = ("L", "L", "R", "R", "R")
+    header, *body = progress_rows_for(progress)
+    _row(pdf, list(zip(header, widths, aligns, strict=True)), bold=True)
+    for row in body[:MAX_MILESTONES]:
+        _row(pdf, list(zip(row, widths, aligns, strict=True)))
+
+
+def progress_rows_for(progress: list[MilestoneProgress]) -> list[tuple[str, ...]]:
+    """The progress table as text for the PDF, dates written out as the paper reads them."""
+    return [PROGRESS_HEADER] + [
+        (p.label, p.date.strftime("%-d %b %Y"), str(p.done), str(p.total), str(p.overdue))
+        for p in progress
+    ]
+
+
+def _pdf_outliers(pdf: FPDF, coverage: Coverage) -> None:
+    _heading(pdf, f"Networks outside the size rules ({len(coverage.outliers)} of "
+             f"{len(coverage.networks)})")
+    minimum = f" of {coverage.minimum:,} patients" if coverage.minimum else ""
+    maximum = f" of {coverage.maximum:,} patients" if coverage.maximum else ""
+    counts = [
+        (f"Under the minimum{minimum}", sum(n.under_minimum for n in coverage.networks)),
+        (f"Over the guide maximum{maximum}", sum(n.over_maximum for n in coverage.networks)),
+        ("Single practice", sum(n.single_practice for n in coverage.networks)),
+    ]
+    widths = (pdf.epw - 30, 30)
+    for label, count in counts:
+        _row(pdf, [(label, widths[0], "L"), (str(count), widths[1], "R")])
+
+
+def _pdf_uncovered(pdf: FPDF, coverage: Coverage) -> None:
+    uncovered = coverage.uncovered
+    _heading(pdf, f"Practices not in an approved PCN ({len(uncovered)})")
+    if not uncovered:
+        _text_line(pdf, "None: every practice in the area is in an approved PCN.")
+        return
+    widths = (24, pdf.epw - 24 - 28 - 28, 28, 28)
+    aligns = ("L", "L", "R", "L")
+    _row(pdf, list(zip(("ODS code", "Practice", "Patients", "ODS PCN"), widths, aligns)), True)
+    shown = 0
+    for item in uncovered[:MAX_UNCOVERED]:
+        patients = "" if item.patients is None else f"{item.patients:,}"
+        texts = (item.practice.code, item.practice.name, patients, item.ods_pcn)
+        if not _row(pdf, list(zip(texts, widths, aligns, strict=True))):
+            break
+        shown += 1
+    if shown < len(uncovered):
+        _text_line(pdf, f"and {len(uncovered) - shown:,} more", size=9, style="I")
+
+
+def _dates_text(dates: Sequence[date]) -> str:
+    """Extract dates for the source line, summarised when there are many so it stays short."""
+    if not dates:
+        return "no extract on file"
+    if len(dates) <= 3:
+        return ", ".join(_long_date(d) for d in dates)
+    return f"{_long_date(dates[0])} to {_long_date(dates[-1])} ({len(dates)} extracts)"
+
+
+def _pdf_footer(pdf: FPDF, coverage: Coverage) -> None:
+    pdf.set_y(_body_bottom(pdf) + 4)
+    pdf.set_font("Helvetica", "", 8)
+    text = (
+        "Source: PCN Hub, registrations approved by the commissioner; list sizes from "
+        f"NHS Digital extracts of {_dates_text(coverage.size_dates)}"
+    )
+    pdf.multi_cell(0, 4, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def coverage_pdf(coverage: Coverage) -> bytes:
+    """One A4 page for a committee paper. Lists are cut short and page breaks are off, so
+    no area is too big for one page; a second page would be a bug and raises."""
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(15, 15, 15)
+    pdf.set_title(latin1(f"PCN coverage: {area_code_name(coverage)[1]}"))
+    pdf.add_page()
+    _pdf_title(pdf, coverage)
+    _pdf_headline(pdf, coverage)
+    _pdf_progress(pdf, coverage.progress)
+    _pdf_outliers(pdf, coverage)
+    _pdf_uncovered(pdf, coverage)
+    _pdf_footer(pdf, coverage)
+    if pdf.pages_count != 1:
+        raise RuntimeError(f"coverage paper ran to {pdf.pages_count} pages")
+    return bytes(pdf.output())
