@@ -1,5 +1,5 @@
 /*
- * Progressive enhancement for PCN Hub charts. Each <figure data-chart="line|pyramid"> holds a
+ * Progressive enhancement for PCN Hub charts. Each <figure data-chart="line|pyramid|bar"> holds a
  * real data table (the page works without JavaScript); this draws a Chart.js chart from that
  * table above it and folds the table into its <details>, where it stays one click away.
  * Chart.js is loaded before this file as a plain script (window.Chart).
@@ -117,6 +117,25 @@
     };
   }
 
+  function barChart(data) {
+    return {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: [{ label: data.headers[0], data: data.series[0], backgroundColor: NHS_BLUE }],
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: { legend: { display: false } },
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
+    };
+  }
+
+  var CHARTS = { line: lineChart, pyramid: pyramidChart, bar: barChart };
+
   function draw(figure) {
     var table = figure.querySelector("table");
     if (!table || !table.tHead || !table.tBodies.length || !table.tBodies[0].rows.length) {
@@ -137,7 +156,7 @@
     );
     box.appendChild(canvas);
     figure.insertBefore(box, figure.firstChild);
-    new window.Chart(canvas, kind === "pyramid" ? pyramidChart(data) : lineChart(data));
+    new window.Chart(canvas, (CHARTS[kind] || lineChart)(data));
     var details = figure.querySelector("details");
     if (details) {
       details.open = false;

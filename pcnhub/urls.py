@@ -11,4 +11,5 @@ urlpatterns = [
     path("api/", include("pcnhub.api_urls")),
     path("admin/", admin.site.urls),
     path("", include("organisations.urls")),
+    path("", include("registrations.urls")),
 ]

@@ -196,12 +196,17 @@ def update_details(*, registration: Registration, by, reason: str = "", **change
     unknown = set(changes) - DETAIL_FIELDS
     if unknown:
         raise ValidationError(f"these fields cannot be set here: {', '.join(sorted(unknown))}")
-    if "bank_sort_code" in changes:
-        changes["bank_sort_code"] = normalise_sort_code(changes["bank_sort_code"])
-    if "bank_account_number" in changes:
-        changes["bank_account_number"] = normalise_account_number(changes["bank_account_number"])
-    member_ids = {m.practice_id for m in current_members(registration)}
     errors = {}
+    for name, normalise in (
+        ("bank_sort_code", normalise_sort_code),
+        ("bank_account_number", normalise_account_number),
+    ):
+        if name in changes:
+            try:
+                changes[name] = normalise(changes[name])
+            except ValidationError as error:
+                errors.update(error.message_dict)
+    member_ids = {m.practice_id for m in current_members(registration)}
     cd_practice = changes.get("clinical_director_practice", registration.clinical_director_practice)
     if cd_practice is not None and cd_practice.pk not in member_ids:
         errors["clinical_director_practice"] = (

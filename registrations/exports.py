@@ -13,7 +13,7 @@ from io import BytesIO, StringIO
 import xlsxwriter
 from fpdf import FPDF, XPos, YPos
 
-from registrations.coverage import Coverage, MilestoneProgress, Network
+from registrations.coverage import Coverage, Network
 
 ENGLAND = ("ENG", "England")
 AREA_HEADER = ("Area code", "Area name", "As at", "DES year")
@@ -207,7 +207,11 @@ def _summary_items(coverage: Coverage) -> list[tuple[str, object, str | None]]:
         ("Patients in an approved PCN", coverage.patients_covered, "thousands"),
         ("% patients in an approved PCN", fraction(coverage.patients_pct), "percent"),
         ("Practices in a PCN according to ODS", coverage.practices_in_ods_pcn, "thousands"),
-        ("List-size extract dates used", ", ".join(d.isoformat() for d in coverage.size_dates), None),
+        (
+            "List-size extract dates used",
+            ", ".join(d.isoformat() for d in coverage.size_dates),
+            None,
+        ),
         (
             "Contract variations signed",
             f"{coverage.variations_signed} of {coverage.variations_total}",
@@ -330,10 +334,16 @@ def _pdf_headline(pdf: FPDF, coverage: Coverage) -> None:
     pdf.ln(4)
     half = pdf.epw / 2
     figures = [
-        (coverage.practices_pct, f"of practices ({coverage.practices_covered:,} of "
-         f"{coverage.practices:,}) in an approved PCN"),
-        (coverage.patients_pct, f"of patients ({coverage.patients_covered:,} of "
-         f"{coverage.patients:,}) in an approved PCN"),
+        (
+            coverage.practices_pct,
+            f"of practices ({coverage.practices_covered:,} of "
+            f"{coverage.practices:,}) in an approved PCN",
+        ),
+        (
+            coverage.patients_pct,
+            f"of patients ({coverage.patients_covered:,} of "
+            f"{coverage.patients:,}) in an approved PCN",
+        ),
     ]
     pdf.set_font("Helvetica", "B", 28)
     for pct, _ in figures:
@@ -345,60 +355,67 @@ def _pdf_headline(pdf: FPDF, coverage: Coverage) -> None:
     pdf.ln(5)
 
 
-def _pdf_progress(pdf: FPDF, progress: list[MilestoneProgress]) -> None:
-    _heading(pdf, "Timetable progress")
-    if not progress:
-        _text_line(pdf, "No registrations for the DES year in the area.")
-        return
-    widths = (pdf.epw - 80, 26, 18, 18, 18)
-    aligns = ("L", "L", "R", "R", "R")
-    header, *body = progress_rows_for(progress)
+def _pdf_text(value: object) -> str:
+    """One cell as the paper reads it: dates written out, numbers with thousands separators."""
+    if isinstance(value, date):
+        return value.strftime("%-d %b %Y")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return _csv_text(value)
+
+
+def _pdf_table(
+    pdf: FPDF, rows: Iterable[Row], widths: Sequence[float], aligns: str, limit: int
+) -> int:
+    """Header and up to `limit` rows; returns how many body rows were drawn."""
+    header, *body = rows
     _row(pdf, list(zip(header, widths, aligns, strict=True)), bold=True)
-    for row in body[:MAX_MILESTONES]:
-        _row(pdf, list(zip(row, widths, aligns, strict=True)))
-
-
-def progress_rows_for(progress: list[MilestoneProgress]) -> list[tuple[str, ...]]:
-    """The progress table as text for the PDF, dates written out as the paper reads them."""
-    return [PROGRESS_HEADER] + [
-        (p.label, p.date.strftime("%-d %b %Y"), str(p.done), str(p.total), str(p.overdue))
-        for p in progress
-    ]
-
-
-def _pdf_outliers(pdf: FPDF, coverage: Coverage) -> None:
-    _heading(pdf, f"Networks outside the size rules ({len(coverage.outliers)} of "
-             f"{len(coverage.networks)})")
-    minimum = f" of {coverage.minimum:,} patients" if coverage.minimum else ""
-    maximum = f" of {coverage.maximum:,} patients" if coverage.maximum else ""
-    counts = [
-        (f"Under the minimum{minimum}", sum(n.under_minimum for n in coverage.networks)),
-        (f"Over the guide maximum{maximum}", sum(n.over_maximum for n in coverage.networks)),
-        ("Single practice", sum(n.single_practice for n in coverage.networks)),
-    ]
-    widths = (pdf.epw - 30, 30)
-    for label, count in counts:
-        _row(pdf, [(label, widths[0], "L"), (str(count), widths[1], "R")])
-
-
-def _pdf_uncovered(pdf: FPDF, coverage: Coverage) -> None:
-    uncovered = coverage.uncovered
-    _heading(pdf, f"Practices not in an approved PCN ({len(uncovered)})")
-    if not uncovered:
-        _text_line(pdf, "None: every practice in the area is in an approved PCN.")
-        return
-    widths = (24, pdf.epw - 24 - 28 - 28, 28, 28)
-    aligns = ("L", "L", "R", "L")
-    _row(pdf, list(zip(("ODS code", "Practice", "Patients", "ODS PCN"), widths, aligns)), True)
     shown = 0
-    for item in uncovered[:MAX_UNCOVERED]:
-        patients = "" if item.patients is None else f"{item.patients:,}"
-        texts = (item.practice.code, item.practice.name, patients, item.ods_pcn)
+    for row in body[:limit]:
+        texts = [_pdf_text(value) for value in row]
         if not _row(pdf, list(zip(texts, widths, aligns, strict=True))):
             break
         shown += 1
-    if shown < len(uncovered):
-        _text_line(pdf, f"and {len(uncovered) - shown:,} more", size=9, style="I")
+    return shown
+
+
+def _pdf_progress(pdf: FPDF, coverage: Coverage) -> None:
+    _heading(pdf, "Timetable progress")
+    if not coverage.progress:
+        _text_line(pdf, "No registrations for the DES year in the area.")
+        return
+    widths = (pdf.epw - 80, 26, 18, 18, 18)
+    _pdf_table(pdf, progress_rows(coverage), widths, "LLRRR", MAX_MILESTONES)
+
+
+def _pdf_outliers(pdf: FPDF, coverage: Coverage) -> None:
+    networks = coverage.networks
+    _heading(pdf, f"Networks outside the size rules ({len(coverage.outliers)} of {len(networks)})")
+    minimum = f" of {coverage.minimum:,} patients" if coverage.minimum else ""
+    maximum = f" of {coverage.maximum:,} patients" if coverage.maximum else ""
+    counts = [
+        (f"Under the minimum{minimum}", sum(n.under_minimum for n in networks)),
+        (f"Over the guide maximum{maximum}", sum(n.over_maximum for n in networks)),
+        ("Single practice", sum(n.single_practice for n in networks)),
+    ]
+    widths = (pdf.epw - 30, 30)
+    for label, count in counts:
+        _row(pdf, [(label, widths[0], "L"), (f"{count:,}", widths[1], "R")])
+
+
+def _pdf_uncovered(pdf: FPDF, coverage: Coverage) -> None:
+    """The first few uncovered practices, the columns of the Not covered table less the area."""
+    total = len(coverage.uncovered)
+    _heading(pdf, f"Practices not in an approved PCN ({total:,})")
+    if not total:
+        _text_line(pdf, "None: every practice in the area is in an approved PCN.")
+        return
+    skip = len(AREA_HEADER)
+    rows = [row[skip:] for row in uncovered_rows(coverage)]
+    widths = (34, pdf.epw - 34 - 22 - 30, 22, 30)
+    shown = _pdf_table(pdf, rows, widths, "LLRL", MAX_UNCOVERED)
+    if shown < total:
+        _text_line(pdf, f"and {total - shown:,} more", size=9, style="I")
 
 
 def _dates_text(dates: Sequence[date]) -> str:
@@ -424,13 +441,13 @@ def coverage_pdf(coverage: Coverage) -> bytes:
     """One A4 page for a committee paper. Lists are cut short and page breaks are off, so
     no area is too big for one page; a second page would be a bug and raises."""
     pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(False)
+    pdf.set_auto_page_break(False, margin=15)  # the margin sets where the footer sits
     pdf.set_margins(15, 15, 15)
     pdf.set_title(latin1(f"PCN coverage: {area_code_name(coverage)[1]}"))
     pdf.add_page()
     _pdf_title(pdf, coverage)
     _pdf_headline(pdf, coverage)
-    _pdf_progress(pdf, coverage.progress)
+    _pdf_progress(pdf, coverage)
     _pdf_outliers(pdf, coverage)
     _pdf_uncovered(pdf, coverage)
     _pdf_footer(pdf, coverage)
