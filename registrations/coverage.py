@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from django.db.models import Q
 from django.utils import timezone
 
-from organisations.models import Organisation, Relationship, RelType
+from organisations.models import Organisation, OrgKind, Relationship, RelType
 from organisations.queries import (
     commissioners_under,
     nearest_practice_sizes,
@@ -26,6 +26,15 @@ from registrations.facts import gather, with_members
 from registrations.models import APPROVED_STATUSES, Registration, Status, Transition
 from registrations.rules import RegistrationFacts
 from registrations.years import DesYear, des_year, des_years, year_in_force
+
+# ODS statuses of a practice with no patients, where the file gives no close date.
+NOT_OPEN_STATUSES = ("closed", "dormant")
+AREA_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER)
+
+
+def find_area(code: str) -> Organisation | None:
+    """The commissioner, ICS or region with this ODS code."""
+    return Organisation.objects.filter(code=code.strip().upper(), kind__in=AREA_KINDS).first()
 
 
 @dataclass(frozen=True)
@@ -181,6 +190,18 @@ def in_force(registrations: list[Registration], day: date) -> dict[int, tuple[Re
     return chosen
 
 
+def _open_practices(practice_ids: set[int], day: date) -> set[int]:
+    """The practices open on `day`: a commissioner's link to a closed or dormant practice is
+    often never ended in the ODS files, and such a practice has no patients to cover."""
+    return set(
+        Organisation.objects.filter(pk__in=practice_ids)
+        .filter(Q(open_date__isnull=True) | Q(open_date__lte=day))
+        .filter(Q(close_date__isnull=True) | Q(close_date__gte=day))
+        .exclude(status__in=NOT_OPEN_STATUSES, close_date__isnull=True)
+        .values_list("pk", flat=True)
+    )
+
+
 def coverage(area: Organisation | None, day: date, year_label: str | None = None) -> Coverage:
     """Coverage of the area (a commissioner, ICS or region; None for England) on `day`."""
     year = des_year(year_label) if year_label else year_in_force(day)
@@ -200,6 +221,7 @@ def coverage(area: Organisation | None, day: date, year_label: str | None = None
             Q(commissioner_id__in=commissioner_ids) | Q(members__practice_id__in=practice_ids)
         ).distinct()
     chosen = in_force(list(with_members(registrations)), day)
+    practice_ids = _open_practices(practice_ids, day)
     sizes = nearest_practice_sizes(practice_ids, day) if practice_ids else {}
     covered = {
         practice_id

@@ -16,7 +16,7 @@ from accounts.permissions import Permission, has_permission, scope_filter
 from organisations.decorators import as_at_date
 from organisations.models import Organisation, OrgKind
 from registrations import actions, exports, maps
-from registrations.coverage import coverage
+from registrations.coverage import AREA_KINDS, coverage, find_area
 from registrations.facts import current_members, results_for, with_members
 from registrations.forms import (
     DecisionForm,
@@ -324,9 +324,6 @@ def bank_details(request, pk):
     return response
 
 
-AREA_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER)
-
-
 def _own_area(user) -> Organisation | None:
     """The widest area a user's roles are held over, for the Coverage link."""
     held = [a.organisation for a in user.role_assignments.select_related("organisation")]
@@ -339,7 +336,7 @@ def _coverage_area(request, code):
         if not has_permission(request.user, Permission.VIEW_REGISTRY):
             raise Http404("No such page")
         return None
-    area = Organisation.objects.filter(code=code.upper(), kind__in=AREA_KINDS).first()
+    area = find_area(code)
     if area is None or not has_permission(request.user, Permission.VIEW_REGISTRY, area):
         raise Http404("No such area")
     return area

@@ -4,14 +4,18 @@ Without --national it writes the generated demo area's files under var/demo and 
 with --national it imports the national NHS files from NHS_DATA_DIR instead. Safe to re-run:
 unchanged files change nothing."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.actions import assign_role, set_up_person
-from accounts.models import Role
+from accounts.models import Role, RoleAssignment
+from demo.registrations import seed as seed_registrations
 from imports.actions import import_file
 from imports.national import national_files
 from organisations.models import Organisation, OrgKind
+from registrations.actions import record_from_ods
 
 DEMO_PASSWORD = "pcnhub-demo"  # noqa: S105 - printed for the local demo, refused without DEBUG
 
@@ -34,7 +38,7 @@ class Command(BaseCommand):
             )
             if run.status != "succeeded":
                 raise CommandError(f"{path} did not import: {run.problems[:3]}")
-        self._people()
+        self._registrations(self._people(), national)
 
     def _demo(self):
         from demo.generate import generate
@@ -52,22 +56,51 @@ class Command(BaseCommand):
         return national_files(data)
 
     def _people(self):
-        commissioner = Organisation.objects.filter(kind=OrgKind.COMMISSIONER).order_by("code")
+        commissioners = list(
+            Organisation.objects.filter(kind=OrgKind.COMMISSIONER).order_by("code")
+        )
+        first = commissioners[0] if commissioners else None
         pcn = Organisation.objects.filter(kind=OrgKind.PCN).order_by("code").first()
+        stp = Organisation.objects.filter(kind=OrgKind.ICS).order_by("code").first()
         cast = [
             ("demo", "Registry administrator (all of England)", Role.REGISTRY_ADMIN, None),
+            ("commissioner", "Commissioner primary care team", Role.COMMISSIONER, first),
+            ("finance", "Commissioner finance", Role.COMMISSIONER_FINANCE, first),
+            ("pcn", "PCN manager", Role.PCN_MANAGER, pcn),
+            ("stp", "STP programme office", Role.PROGRAMME_OFFICE, stp),
+        ]
+        # The other commissioners' teams, who took their networks' registrations in 2019.
+        cast += [
             (
-                "commissioner",
+                f"commissioner-{org.code.lower()}",
                 "Commissioner primary care team",
                 Role.COMMISSIONER,
-                commissioner.first(),
-            ),
-            ("finance", "Commissioner finance", Role.COMMISSIONER_FINANCE, commissioner.first()),
-            ("pcn", "PCN manager", Role.PCN_MANAGER, pcn),
+                org,
+            )
+            for org in commissioners[1:3]
         ]
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        people = {}
         for username, title, role, organisation in cast:
             user = set_up_person(username=username, full_title=title, password=DEMO_PASSWORD)
             assign_role(user=user, role=role, organisation=organisation)
+            people[username] = user
             scope = organisation.name if organisation else "England"
-            self.stdout.write(f"  {username:<13} {title} — {scope}")
+            self.stdout.write(f"  {username:<17} {title} — {scope}")
+        return people
+
+    def _registrations(self, people, national):
+        """2019/20 registrations: the demo area's in every state; for the national files, the
+        December 2019 ODS configuration recorded as approved."""
+        if national:
+            count = record_from_ods(year_label="2019/20", on=date(2019, 12, 1), by=people["demo"])
+        else:
+            teams = RoleAssignment.objects.filter(
+                role=Role.COMMISSIONER, user__in=people.values()
+            ).select_related("organisation", "user")
+            staff = {team.organisation.code: team.user for team in teams}
+            staff["stp"] = people["stp"]
+            count = seed_registrations(
+                staff=staff, pcn_user=people["pcn"], registry_admin=people["demo"]
+            )
+        self.stdout.write(f"2019/20 registrations recorded: {count}")
