@@ -11,10 +11,13 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.permissions import Permission, has_permission
 from imports.forms import UploadForm
-from imports.models import ImportRun
+from imports.models import ImportRun, RunStatus
 from organisations.decorators import require_import_run_access, require_permission
+from registrations.coverage import drift_for
 
 RUNS_PER_PAGE = 50
+# The ODS files that say which PCN a practice is in.
+DRIFT_KINDS = ("epcn", "epcn-partners", "gp-reg-pat-prac-map")
 
 
 def import_run_from_id(view):
@@ -43,7 +46,12 @@ def run_list(request):
 @require_import_run_access
 @import_run_from_id
 def run_detail(request, run):
-    return TemplateResponse(request, "imports/run_detail.html", {"run": run})
+    """The run's report; after an ODS PCN file, where ODS now differs from what commissioners
+    approved, so each difference becomes a change to approve or an instruction to ODS."""
+    drift = None
+    if run.kind in DRIFT_KINDS and run.status == RunStatus.SUCCEEDED and run.period:
+        drift = drift_for(request.user, run.period)
+    return TemplateResponse(request, "imports/run_detail.html", {"run": run, "drift": drift})
 
 
 @require_GET

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.permissions import Permission, scope_filter
 from organisations.models import Organisation, OrgKind, Relationship, RelType
 from organisations.queries import (
     commissioners_under,
@@ -81,6 +82,16 @@ class UncoveredPractice:
     ods_pcn: str  # the PCN ODS records, if any
 
 
+@dataclass(frozen=True)
+class Drift:
+    """A practice where ODS and the commissioner's approved registrations disagree."""
+
+    practice: Organisation
+    ods_pcn: str  # "" when ODS has it in no PCN
+    approved_pcn: str  # "" when no approved registration holds it
+    registration_id: int | None
+
+
 @dataclass
 class Coverage:
     day: date
@@ -93,6 +104,7 @@ class Coverage:
     patients_covered: int = 0
     size_dates: tuple[date, ...] = ()
     uncovered: list[UncoveredPractice] = field(default_factory=list)
+    drift: list[Drift] = field(default_factory=list)
     networks: list[Network] = field(default_factory=list)
     progress: list[MilestoneProgress] = field(default_factory=list)
     variations_signed: int = 0
@@ -223,17 +235,10 @@ def coverage(area: Organisation | None, day: date, year_label: str | None = None
     chosen = in_force(list(with_members(registrations)), day)
     practice_ids = _open_practices(practice_ids, day)
     sizes = nearest_practice_sizes(practice_ids, day) if practice_ids else {}
-    covered = {
-        practice_id
-        for registration, status in chosen.values()
-        if status in APPROVED_STATUSES
-        for practice_id in _members_on(registration, day)
-    }
-    ods_pcn = dict(
-        Relationship.objects.filter(
-            valid_on(day), rel_type=RelType.PRACTICE_PCN, child_id__in=practice_ids
-        ).values_list("child_id", "parent__code")
-    )
+    approved_of = approved_members(chosen, day)
+    covered = set(approved_of)
+    ods_pcn = _ods_pcns(practice_ids, day)
+    result.drift = _drift(practice_ids, ods_pcn, approved_of)
     result.practices = len(practice_ids)
     result.practices_covered = len(practice_ids & covered)
     result.practices_in_ods_pcn = len(ods_pcn)
@@ -264,6 +269,69 @@ def coverage(area: Organisation | None, day: date, year_label: str | None = None
     if year is not None:
         result.progress = _progress(year, [r for r, _ in local if r.des_year == year.label], day)
     return result
+
+
+def approved_members(
+    chosen: dict[int, tuple[Registration, str]], day: date
+) -> dict[int, Registration]:
+    """Each practice covered on `day`, with the approved registration that covers it."""
+    return {
+        practice_id: registration
+        for registration, status in chosen.values()
+        if status in APPROVED_STATUSES
+        for practice_id in _members_on(registration, day)
+    }
+
+
+def _ods_pcns(practice_ids, day: date) -> dict[int, str]:
+    return dict(
+        Relationship.objects.filter(
+            valid_on(day), rel_type=RelType.PRACTICE_PCN, child_id__in=practice_ids
+        ).values_list("child_id", "parent__code")
+    )
+
+
+def _drift(practice_ids, ods_pcn: dict[int, str], approved_of: dict[int, Registration]):
+    differ = {
+        practice_id: approved_of.get(practice_id)
+        for practice_id in practice_ids
+        if ods_pcn.get(practice_id, "")
+        != (approved_of[practice_id].pcn.code if practice_id in approved_of else "")
+        and (practice_id in ods_pcn or practice_id in approved_of)
+    }
+    practices = Organisation.objects.filter(pk__in=differ).order_by("name") if differ else []
+    return [
+        Drift(
+            practice=practice,
+            ods_pcn=ods_pcn.get(practice.pk, ""),
+            approved_pcn=differ[practice.pk].pcn.code if differ[practice.pk] else "",
+            registration_id=differ[practice.pk].pk if differ[practice.pk] else None,
+        )
+        for practice in practices
+    ]
+
+
+def drift_for(user, day: date) -> list[Drift]:
+    """drift() over the practices the user may view."""
+    visible = Organisation.objects.filter(
+        scope_filter(user, Permission.VIEW_REGISTRY), kind=OrgKind.PRACTICE
+    ).values_list("pk", flat=True)
+    return drift(day, set(visible))
+
+
+def drift(day: date, visible_practices: set[int] | None = None) -> list[Drift]:
+    """Across England (or the practices given): where the ODS PCN of an open practice differs
+    from its approved registration on `day`. Shown after each ePCN or map import."""
+    practice_ids = set(
+        Relationship.objects.filter(
+            valid_on(day), rel_type__in=(RelType.PRACTICE_PCN, RelType.PRACTICE_COMMISSIONER)
+        ).values_list("child_id", flat=True)
+    )
+    if visible_practices is not None:
+        practice_ids &= visible_practices
+    practice_ids = _open_practices(practice_ids, day)
+    chosen = in_force(list(with_members(Registration.objects.all())), day)
+    return _drift(practice_ids, _ods_pcns(practice_ids, day), approved_members(chosen, day))
 
 
 def _network(

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from registrations import actions
-from registrations.coverage import coverage
+from registrations.coverage import coverage, drift
 from registrations.models import Status, Transition
 from tests import factories as f
 
@@ -127,3 +127,33 @@ def test_recording_the_ods_configuration_covers_what_ods_holds(area, registry_ad
     assert (
         actions.record_from_ods(year_label="2019/20", on=date(2019, 12, 1), by=registry_admin) == 0
     )
+
+
+def test_drift_lists_practices_whose_ods_pcn_differs_from_the_approved_one(
+    area, moved, registry_admin
+):
+    """Recorded from ODS in 2019; ODS then moves Surgery 2 in April 2021 with no approval."""
+    actions.record_from_ods(year_label="2019/20", on=date(2019, 12, 1), by=registry_admin)
+    assert coverage(area["commissioner"], date(2020, 1, 1)).drift == []
+    found = coverage(area["commissioner"], date(2021, 4, 1)).drift
+    assert [(d.practice.code, d.ods_pcn, d.approved_pcn) for d in found] == [
+        ("A00002", "U00002", "U00001")
+    ]
+    assert [d.practice.code for d in drift(date(2021, 4, 1))] == ["A00002"]
+    assert drift(date(2021, 4, 1), visible_practices=set()) == []
+
+
+def test_the_import_report_of_an_epcn_file_lists_the_drift(
+    client, area, moved, registry_admin
+):
+    from imports.models import ImportRun
+
+    actions.record_from_ods(year_label="2019/20", on=date(2019, 12, 1), by=registry_admin)
+    run = ImportRun.objects.create(
+        file_name="ePCN.xlsx", kind="epcn", status="succeeded", period=date(2021, 4, 1)
+    )
+    client.force_login(registry_admin)
+    shown = client.get(f"/imports/{run.pk}/")
+    assert shown.status_code == 200
+    assert "ODS and approved registrations differ (1)" in shown.text
+    assert "Surgery 2" in shown.text
