@@ -13,6 +13,7 @@ from organisations.api import (
     OrganisationViewSet,
     RelationshipViewSet,
 )
+from registrations.api import RegistrationViewSet
 
 app_name = "api"
 
@@ -20,6 +21,7 @@ router = SimpleRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("relationships", RelationshipViewSet, basename="relationship")
 router.register("import-runs", ImportRunViewSet, basename="import-run")
+router.register("registrations", RegistrationViewSet, basename="registration")
 
 # The schema describes private endpoints, so it is for signed-in users like the API itself;
 # the docs pages send a browser to the login page rather than showing a bare 403.

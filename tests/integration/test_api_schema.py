@@ -22,6 +22,8 @@ def test_schema_is_valid_openapi_with_as_at_on_every_endpoint(api, outsider):
     validate_schema(schema)
     assert "/api/organisations/{code}/list-sizes/" in schema["paths"]
     for path, operations in schema["paths"].items():
+        if "get" not in operations:
+            continue  # the workflow steps are POST only
         names = {p["name"] for p in operations["get"]["parameters"]}
         assert "as_at" in names, path
 
