@@ -36,31 +36,50 @@ def update_organisation(*, organisation: Organisation, by, reason: str, **change
     return organisation
 
 
-@transaction.atomic
-def move_practice(
-    *, practice: Organisation, to: Organisation, rel_type: str, on: date, by, reason: str
-) -> Relationship:
-    """End the practice's current row of rel_type the day before `on` and start one under `to`.
-
-    The change-control workflow (registration issue) will call this on approval."""
-    current = (
+def _open_row(child: Organisation, rel_type: str) -> Relationship | None:
+    return (
         Relationship.objects.select_for_update()
-        .filter(child=practice, rel_type=rel_type, valid_to__isnull=True)
+        .filter(child=child, rel_type=rel_type, valid_to__isnull=True)
         .order_by("-valid_from")
         .first()
     )
+
+
+def _end(row: Relationship, on: date, by, reason: str) -> None:
+    if on <= row.valid_from:
+        raise ValidationError(
+            f"{row.child.code}: the change must take effect after its current "
+            f"{row.get_rel_type_display().lower()} row started ({row.valid_from})"
+        )
+    row.valid_to = on - timedelta(days=1)
+    row._history_user = by
+    row._change_reason = reason
+    row.save()
+
+
+@transaction.atomic
+def move(
+    *, child: Organisation, to: Organisation, rel_type: str, on: date, by, reason: str
+) -> Relationship:
+    """End the child's current row of rel_type the day before `on` and start one under `to`:
+    a practice changing PCN, or a new PCN placed under its commissioner. Change control calls
+    this on approval."""
+    current = _open_row(child, rel_type)
     if current is not None:
-        if on <= current.valid_from:
-            raise ValidationError(
-                f"the move must take effect after the current row started ({current.valid_from})"
-            )
-        current.valid_to = on - timedelta(days=1)
-        current._history_user = by
-        current._change_reason = reason
-        current.save()
-    link = Relationship(child=practice, parent=to, rel_type=rel_type, valid_from=on)
+        _end(current, on, by, reason)
+    link = Relationship(child=child, parent=to, rel_type=rel_type, valid_from=on)
     link._history_user = by
     link._change_reason = reason
     link.full_clean()
     link.save()
     return link
+
+
+@transaction.atomic
+def end_relationship(*, child: Organisation, rel_type: str, on: date, by, reason: str) -> None:
+    """The child leaves its current parent of rel_type from `on` (its last day is the day
+    before): a practice leaving its PCN on closure, merger or removal."""
+    current = _open_row(child, rel_type)
+    if current is None:
+        raise ValidationError(f"{child.code} has no current {rel_type} row to end")
+    _end(current, on, by, reason)

@@ -255,7 +255,7 @@ def coverage(area: Organisation | None, day: date, year_label: str | None = None
         for registration, status in chosen.values()
         if area is None or registration.commissioner_id in commissioner_ids
     ]
-    facts = gather([registration for registration, _ in local], day)
+    facts = gather([registration for registration, _ in local], day, members_on=day)
     result.networks = sorted(
         (
             _network(registration, status, facts[registration.pk], result)

@@ -2,6 +2,7 @@
 queries however many there are: every PCN in England is checked in one pass."""
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from django.db.models import Prefetch
@@ -12,7 +13,7 @@ from organisations.models import Relationship, RelType
 from organisations.queries import nearest_practice_sizes, valid_on
 from registrations.models import Registration, RegistrationMember, Status
 from registrations.rules import MemberFacts, RegistrationFacts, RuleResult, check
-from registrations.years import des_year
+from registrations.years import DesYear, des_year
 
 # Registrations that claim their members: a draft or a returned one claims nothing yet.
 CLAIMING = frozenset(Status) - {Status.DRAFT, Status.RETURNED}
@@ -55,50 +56,73 @@ def with_members(queryset):
     )
 
 
-def gather(registrations: list[Registration], today: date) -> dict[int, RegistrationFacts]:
-    """Facts for each registration (its members, documents and prefetched relations loaded)."""
+def practice_facts(practices, year: DesYear, sized=None) -> dict[int, MemberFacts]:
+    """What the rules need of each practice for the year: open on the go-live date, contract,
+    commissioner, list size at the year's 1 January (for the `sized` ids only, default all)
+    and every PCN whose registration of the year claims it."""
+    on = year.go_live
+    practices = {p.pk: p for p in practices}
+    ids = set(practices)
+    wanted = ids if sized is None else set(sized)
+    sizes = nearest_practice_sizes(wanted, year.list_size_date) if wanted else {}
+    commissioner_of = dict(
+        Relationship.objects.filter(
+            valid_on(on), child_id__in=ids, rel_type=RelType.PRACTICE_COMMISSIONER
+        ).values_list("child_id", "parent__code")
+    )
+    claimed: dict[int, set[str]] = defaultdict(set)
+    for practice_id, pcn_code in RegistrationMember.objects.filter(
+        registration__des_year=year.label,
+        registration__status__in=CLAIMING,
+        practice_id__in=ids,
+        left_on__isnull=True,
+    ).values_list("practice_id", "registration__pcn__code"):
+        claimed[practice_id].add(pcn_code)
+    return {
+        pk: MemberFacts(
+            code=practice.code,
+            name=practice.name,
+            is_open=practice.close_date is None or practice.close_date >= on,
+            contract_type=practice.contract_type,
+            commissioner_code=commissioner_of.get(pk),
+            list_size=sizes.get(pk, (None, None))[1],
+            list_size_date=sizes.get(pk, (None, None))[0],
+            other_pcns=tuple(sorted(claimed[pk])),
+        )
+        for pk, practice in practices.items()
+    }
+
+
+def member_facts(member: RegistrationMember, base: MemberFacts, pcn_code: str) -> MemberFacts:
+    """A member as its registration sees it: its frozen list size, and no claim by itself."""
+    frozen = {}
+    if member.list_size is not None:
+        frozen = {"list_size": member.list_size, "list_size_date": member.list_size_date}
+    others = tuple(code for code in base.other_pcns if code != pcn_code)
+    return replace(base, other_pcns=others, **frozen)
+
+
+def gather(
+    registrations: list[Registration], today: date, members_on: date | None = None
+) -> dict[int, RegistrationFacts]:
+    """Facts for each registration (its members, documents and prefetched relations loaded),
+    with its members on `members_on` (default: those not yet gone)."""
     by_year: dict[str, list[Registration]] = defaultdict(list)
     for registration in registrations:
         by_year[registration.des_year].append(registration)
     facts: dict[int, RegistrationFacts] = {}
     for label, group in by_year.items():
-        year = des_year(label)
-        on = year.go_live
-        practice_ids = {m.practice_id for r in group for m in current_members(r)}
-        sizes = nearest_practice_sizes(practice_ids, year.list_size_date) if practice_ids else {}
-        commissioner_of = dict(
-            Relationship.objects.filter(
-                valid_on(on), child_id__in=practice_ids, rel_type=RelType.PRACTICE_COMMISSIONER
-            ).values_list("child_id", "parent__code")
-        )
-        claimed: dict[int, set[str]] = defaultdict(set)
-        for practice_id, pcn_code in RegistrationMember.objects.filter(
-            registration__des_year=label,
-            registration__status__in=CLAIMING,
-            practice_id__in=practice_ids,
-            left_on__isnull=True,
-        ).values_list("practice_id", "registration__pcn__code"):
-            claimed[practice_id].add(pcn_code)
+        current = {r.pk: current_members(r, members_on) for r in group}
+        practices = {m.practice for members in current.values() for m in members}
+        unsized = {
+            m.practice_id for members in current.values() for m in members if m.list_size is None
+        }
+        known = practice_facts(practices, des_year(label), sized=unsized)
         for registration in group:
-            members = []
-            for member in current_members(registration):
-                practice = member.practice
-                if member.list_size is not None:
-                    size, size_date = member.list_size, member.list_size_date
-                else:
-                    size_date, size = sizes.get(practice.pk, (None, None))
-                members.append(
-                    MemberFacts(
-                        code=practice.code,
-                        name=practice.name,
-                        is_open=practice.close_date is None or practice.close_date >= on,
-                        contract_type=practice.contract_type,
-                        commissioner_code=commissioner_of.get(practice.pk),
-                        list_size=size,
-                        list_size_date=size_date,
-                        other_pcns=tuple(sorted(claimed[practice.pk] - {registration.pcn.code})),
-                    )
-                )
+            code = registration.pcn.code
+            members = [
+                member_facts(m, known[m.practice_id], code) for m in current[registration.pk]
+            ]
             cd = registration.clinical_director_practice
             facts[registration.pk] = RegistrationFacts(
                 pcn_code=registration.pcn.code,

@@ -230,3 +230,83 @@ class BankDetailsView(models.Model):
 
     def __str__(self) -> str:
         return f"bank details of {self.registration} seen by {self.viewed_by} at {self.viewed_at}"
+
+
+class ChangeKind(models.TextChoices):
+    MOVE = "move", "Move a practice to another PCN"
+    ADD = "add", "Add a member practice"
+    REMOVE = "remove", "Remove a member practice"
+    MERGER = "merger", "Record a practice merger"
+    CLOSURE = "closure", "Record a practice closure"
+    CLINICAL_DIRECTOR = "clinical_director", "Change the Clinical Director"
+    PAYEE = "payee", "Change the nominated payee or bank details"
+    SPLIT = "split", "Split the PCN"
+    MERGE = "merge", "Merge into another PCN"
+
+
+class ChangeStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ChangeRequest(models.Model):
+    """A change to an approved network, effective from a date, approved by a committee. On
+    approval it writes the registry's and the registration's effective-dated rows itself."""
+
+    kind = models.CharField(max_length=20, choices=ChangeKind.choices)
+    status = models.CharField(
+        max_length=12, choices=ChangeStatus.choices, default=ChangeStatus.REQUESTED
+    )
+    pcn = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="change_requests")
+    target_pcn = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    practice = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    absorbing_practice = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    practices = models.ManyToManyField(Organisation, blank=True, related_name="+")
+    new_pcn_code = models.CharField(max_length=12, blank=True)
+    new_pcn_name = models.CharField(max_length=200, blank=True)
+
+    clinical_director_name = models.CharField(max_length=120, blank=True)
+    clinical_director_profession = models.CharField(
+        max_length=12, choices=Profession.choices, blank=True
+    )
+    clinical_director_practice = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payee_practice = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payee_provider_name = models.CharField(max_length=200, blank=True)
+    bank_account_name = EncryptedCharField(max_length=140, blank=True, null=True)
+    bank_sort_code = EncryptedCharField(max_length=6, blank=True, null=True)
+    bank_account_number = EncryptedCharField(max_length=8, blank=True, null=True)
+
+    effective_date = models.DateField()
+    reason = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    committee = models.CharField(max_length=200, blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+    decision_notes = models.TextField(blank=True)
+    created_pcn = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords(m2m_fields=[practices])
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.pcn.code} from {self.effective_date}"

@@ -68,8 +68,8 @@ def test_organisation_practice_breadcrumbs_follow_hierarchy(client, commissioner
 
 
 def test_organisation_as_at_shows_members_before_and_after_a_move(client, commissioner_user, area):
-    actions.move_practice(
-        practice=area["practices"][1],
+    actions.move(
+        child=area["practices"][1],
         to=area["other_pcn"],
         rel_type=RelType.PRACTICE_PCN,
         on=date(2021, 4, 1),
