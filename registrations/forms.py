@@ -7,9 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from shapely.errors import GEOSException
 
+from organisations.models import Organisation, OrgKind
 from registrations.actions import DECISIONS
 from registrations.facts import area_parts
-from registrations.models import Profession, Status, VariationStatus
+from registrations.models import ChangeKind, Profession, Status, VariationStatus
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATE_HELP = "For example, 2019-05-15 or 15/05/2019"
@@ -215,3 +216,126 @@ class ReasonForm(forms.Form):
 class VariationForm(forms.Form):
     status = forms.ChoiceField(label="Contract variation", choices=VariationStatus.choices)
     signed_on = date_field("Date signed", required=False)
+
+
+class OdsCodeField(forms.CharField):
+    """An ODS code typed or pasted by a person, resolved to the organisation of that kind."""
+
+    def __init__(self, *args, kind: str, **kwargs):
+        self.kind = kind
+        kwargs.setdefault("max_length", 12)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        code = super().clean(value).strip().upper()
+        if not code:
+            return None
+        found = Organisation.objects.filter(code=code, kind=self.kind).first()
+        if found is None:
+            what = "PCN" if self.kind == OrgKind.PCN else self.kind
+            raise ValidationError(f"There is no {what} with ODS code {code}")
+        return found
+
+
+class OdsCodesField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def clean(self, value):
+        codes = super().clean(value).replace(",", " ").upper().split()
+        found = {
+            o.code: o for o in Organisation.objects.filter(code__in=codes, kind=OrgKind.PRACTICE)
+        }
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise ValidationError(f"No practice with ODS code {', '.join(unknown)}")
+        return [found[c] for c in codes]
+
+
+CHANGE_FIELDS = {
+    ChangeKind.MOVE: ("practice", "target_pcn"),
+    ChangeKind.ADD: ("practice",),
+    ChangeKind.REMOVE: ("practice",),
+    ChangeKind.CLOSURE: ("practice",),
+    ChangeKind.MERGER: ("practice", "absorbing_practice"),
+    ChangeKind.CLINICAL_DIRECTOR: (
+        "clinical_director_name",
+        "clinical_director_profession",
+        "clinical_director_practice",
+    ),
+    ChangeKind.PAYEE: (
+        "payee_practice",
+        "payee_provider_name",
+        "bank_account_name",
+        "bank_sort_code",
+        "bank_account_number",
+    ),
+    ChangeKind.SPLIT: (
+        "new_pcn_code",
+        "new_pcn_name",
+        "practices",
+        "clinical_director_name",
+        "clinical_director_profession",
+        "clinical_director_practice",
+    ),
+    ChangeKind.MERGE: ("target_pcn",),
+}
+
+
+class ChangeForm(forms.Form):
+    """One form for every kind of change; only the kind's own fields are kept."""
+
+    practice = OdsCodeField(label="Practice ODS code", kind=OrgKind.PRACTICE)
+    target_pcn = OdsCodeField(label="The other PCN's ODS code", kind=OrgKind.PCN)
+    absorbing_practice = OdsCodeField(
+        label="ODS code of the practice it merges into", kind=OrgKind.PRACTICE
+    )
+    new_pcn_code = forms.CharField(
+        label="New PCN's ODS code", help_text="As ODS assigned it, like U12345", max_length=12
+    )
+    new_pcn_name = forms.CharField(label="New PCN's name", max_length=200)
+    practices = OdsCodesField(
+        label="Practices forming the new PCN", help_text="ODS codes, one a line or comma-separated"
+    )
+    clinical_director_name = forms.CharField(label="Clinical Director", max_length=120)
+    clinical_director_profession = forms.ChoiceField(
+        label="Profession", choices=[("", "Not given"), *Profession.choices], required=False
+    )
+    clinical_director_practice = OdsCodeField(
+        label="ODS code of the practice the Clinical Director works in", kind=OrgKind.PRACTICE
+    )
+    payee_practice = OdsCodeField(
+        label="Nominated payee: member practice ODS code", kind=OrgKind.PRACTICE, required=False
+    )
+    payee_provider_name = forms.CharField(
+        label="Or another provider's name", max_length=200, required=False
+    )
+    bank_account_name = forms.CharField(label="Bank account name", max_length=140)
+    bank_sort_code = forms.CharField(label="Sort code", help_text="6 digits", max_length=8)
+    bank_account_number = forms.CharField(
+        label="Account number", help_text="8 digits", max_length=10
+    )
+    effective_date = date_field("Effective date")
+    reason = forms.CharField(
+        label="Why is the change needed?", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = set(CHANGE_FIELDS[kind]) | {"effective_date", "reason"}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+
+
+class ChangeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision", choices=[("approve", "Approve"), ("reject", "Reject")]
+    )
+    committee = forms.CharField(label="Committee", max_length=200, required=False)
+    decision_date = date_field("Date of the decision", required=False)
+    decision_notes = forms.CharField(
+        label="Notes",
+        help_text="Required when rejecting",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

@@ -128,10 +128,14 @@ def list_size_at_most(facts: RegistrationFacts, params: dict, year: DesYear) -> 
     return Result.PASS, f"{_n(size)} patients, at or below {_n(maximum)}"
 
 
+def _either(items: list[str]) -> str:
+    return " or ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
 def members_eligible(facts: RegistrationFacts, params: dict, year: DesYear) -> Outcome:
     if not facts.members:
         return Result.FAIL, "the registration names no member practices"
-    contracts = set(params.get("contracts", ()))
+    contracts = list(params.get("contracts", ()))
     closed = [m.code for m in facts.members if not m.is_open]
     wrong = [
         f"{m.code} ({m.contract_type})"
@@ -144,12 +148,12 @@ def members_eligible(facts: RegistrationFacts, params: dict, year: DesYear) -> O
         if closed:
             parts.append(f"closed: {', '.join(closed)}")
         if wrong:
-            parts.append(f"not a {'/'.join(sorted(contracts))} contract: {', '.join(wrong)}")
+            parts.append(f"not a {_either(contracts)} contract: {', '.join(wrong)}")
         return Result.FAIL, "; ".join(parts)
     if unknown:
         return Result.WARNING, (
             f"contract type not recorded for {', '.join(unknown)}: confirm each holds a "
-            f"{', '.join(sorted(contracts))} contract"
+            f"{_either(contracts)} contract"
         )
     return Result.PASS, f"all {len(facts.members)} members are open with an eligible contract"
 

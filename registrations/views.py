@@ -16,9 +16,12 @@ from accounts.permissions import Permission, has_permission, scope_filter
 from organisations.decorators import as_at_date
 from organisations.models import Organisation, OrgKind
 from registrations import actions, exports, maps
+from registrations.changes import decide_change, impact, registration_in_force, request_change
 from registrations.coverage import AREA_KINDS, coverage, find_area
 from registrations.facts import current_members, results_for, with_members
 from registrations.forms import (
+    ChangeDecisionForm,
+    ChangeForm,
     DecisionForm,
     DetailsForm,
     DocumentForm,
@@ -30,6 +33,9 @@ from registrations.forms import (
 from registrations.models import (
     AWAITING_DECISION,
     EDITABLE_STATUSES,
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
     Registration,
     RegistrationMember,
     Status,
@@ -157,6 +163,8 @@ def detail(request, pk):
             user, Permission.DECIDE_REGISTRATION, registration.commissioner
         ),
         "sees_bank_details": has_permission(user, Permission.VIEW_BANK_DETAILS, registration.pcn),
+        "can_request_change": registration.is_approved
+        and has_permission(user, Permission.DRAFT_REGISTRATION, registration.pcn),
     }
     return TemplateResponse(request, "registrations/detail.html", context)
 
@@ -394,3 +402,104 @@ def coverage_export(request, fmt, code=None, *, as_at, as_at_raw, as_at_error, t
     name = f"pcn-coverage-{area.code if area else 'ENG'}-{as_at.isoformat()}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _change(request, pk) -> ChangeRequest:
+    change = (
+        ChangeRequest.objects.select_related(
+            "pcn",
+            "target_pcn",
+            "practice",
+            "absorbing_practice",
+            "clinical_director_practice",
+            "payee_practice",
+            "requested_by",
+            "decided_by",
+            "created_pcn",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if change is None or not has_permission(request.user, Permission.VIEW_REGISTRY, change.pcn):
+        raise Http404("No such change")
+    return change
+
+
+@require_GET
+def change_list(request):
+    """Change requests the user may see: those awaiting a decision first."""
+    visible = ChangeRequest.objects.filter(
+        scope_filter(request.user, Permission.VIEW_REGISTRY, "pcn_id")
+    ).select_related("pcn", "target_pcn", "practice", "requested_by")
+    context = {
+        "waiting": list(visible.filter(status=ChangeStatus.REQUESTED).order_by("effective_date")),
+        "decided": list(visible.exclude(status=ChangeStatus.REQUESTED)[:100]),
+    }
+    return TemplateResponse(request, "registrations/change_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def change_new(request, code):
+    """Request a change to a network: first its kind, then the kind's own fields."""
+    pcn = Organisation.objects.filter(code=code.upper(), kind=OrgKind.PCN).first()
+    if pcn is None or not has_permission(request.user, Permission.DRAFT_REGISTRATION, pcn):
+        raise Http404("No such PCN")
+    kind = request.GET.get("kind", "")
+    if kind not in ChangeKind.values:
+        context = {"pcn": pcn, "kinds": ChangeKind.choices}
+        return TemplateResponse(request, "registrations/change_kind.html", context)
+    form = ChangeForm(request.POST or None, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        practices = fields.pop("practices", None)
+        try:
+            change = request_change(
+                by=request.user, kind=kind, pcn=pcn, practices=practices, **fields
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Change requested: the preview below goes to the committee")
+            return redirect("change", pk=change.pk)
+    context = {"pcn": pcn, "form": form, "kind_label": ChangeKind(kind).label}
+    return TemplateResponse(request, "registrations/change_new.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def change_detail(request, pk):
+    """The change, its impact on both networks, and the committee's decision."""
+    change = _change(request, pk)
+    source = registration_in_force(change.pcn, change.effective_date)
+    may_decide = change.status == ChangeStatus.REQUESTED and has_permission(
+        request.user,
+        Permission.DECIDE_REGISTRATION,
+        source.commissioner if source else change.pcn,
+    )
+    form = ChangeDecisionForm(request.POST or None) if may_decide else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("Nothing to decide")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                decide_change(
+                    change=change,
+                    by=request.user,
+                    approve=data["decision"] == "approve",
+                    committee=data["committee"],
+                    decision_date=data["decision_date"],
+                    notes=data["decision_notes"],
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(request, f"Change {change.get_status_display().lower()}")
+                return redirect("change", pk=pk)
+    context = {
+        "change": change,
+        "practices": list(change.practices.all()),
+        "impact": impact(change) if change.status == ChangeStatus.REQUESTED else None,
+        "form": form,
+        "source": source,
+    }
+    return TemplateResponse(request, "registrations/change_detail.html", context)

@@ -246,3 +246,45 @@ def test_list_and_coverage_pages_take_a_bounded_number_of_queries(
         assert client.get(reverse("registrations"), {"year": "2019/20"}).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(reverse("coverage", args=["01X"])).status_code == 200
+
+
+def test_a_change_is_requested_previewed_and_approved_through_the_pages(
+    client, area, registry_admin, this_pcn_manager, commissioner_user
+):
+    actions.record_from_ods(year_label="2019/20", on=date(2019, 12, 1), by=registry_admin)
+    client.force_login(this_pcn_manager)
+    kinds = client.get(reverse("change_new", args=["U00001"]))
+    assert "Move a practice to another PCN" in kinds.text
+    url = reverse("change_new", args=["U00001"]) + "?kind=move"
+    refused = client.post(
+        url,
+        {
+            "practice": "A00003",
+            "target_pcn": "U00002",
+            "effective_date": "2021-04-01",
+            "reason": "x",
+        },
+    )
+    assert "A00003 is not a member of U00001" in refused.text
+    assert "There is a problem" in refused.text
+    requested = client.post(
+        url,
+        {
+            "practice": "A00002",
+            "target_pcn": "U00002",
+            "effective_date": "2021-04-01",
+            "reason": "x",
+        },
+    )
+    assert requested.status_code == 302
+    preview = client.get(requested["Location"])
+    assert "Impact if approved" in preview.text and "20,000" in preview.text
+    assert "Record the committee" not in preview.text  # the PCN cannot decide
+    client.force_login(commissioner_user)
+    decided = client.post(
+        requested["Location"],
+        {"decision": "approve", "committee": "PCCC", "decision_date": "2021-03-10"},
+    )
+    assert decided.status_code == 302
+    assert "Approved" in client.get(requested["Location"]).text
+    assert page(client, this_pcn_manager, "change_new", "U00002").status_code == 404

@@ -143,9 +143,7 @@ def test_drift_lists_practices_whose_ods_pcn_differs_from_the_approved_one(
     assert drift(date(2021, 4, 1), visible_practices=set()) == []
 
 
-def test_the_import_report_of_an_epcn_file_lists_the_drift(
-    client, area, moved, registry_admin
-):
+def test_the_import_report_of_an_epcn_file_lists_the_drift(client, area, moved, registry_admin):
     from imports.models import ImportRun
 
     actions.record_from_ods(year_label="2019/20", on=date(2019, 12, 1), by=registry_admin)

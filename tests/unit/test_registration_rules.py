@@ -107,7 +107,8 @@ def test_members_must_be_open_and_hold_an_eligible_contract():
     assert result_of("members_eligible", closed).result == Result.FAIL
     wrong = facts(member(contract_type="OTHER"))
     assert (
-        "not a APMS/GMS/PMS contract: A00001 (OTHER)" in result_of("members_eligible", wrong).reason
+        "not a GMS, PMS or APMS contract: A00001 (OTHER)"
+        in result_of("members_eligible", wrong).reason
     )
     unknown = result_of("members_eligible", facts(member(contract_type="")))
     assert unknown.result == Result.WARNING and "not recorded" in unknown.reason
