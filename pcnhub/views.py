@@ -9,6 +9,7 @@ from accounts.permissions import Permission, has_permission, scope_filter, visib
 from imports.models import ImportRun
 from organisations import queries
 from organisations.models import OrgKind
+from registrations.worklist import worklist
 
 LATEST_RUNS = 5
 
@@ -31,6 +32,7 @@ def home(request):
         "runs": ImportRun.objects.select_related("run_by")[:LATEST_RUNS] if sees_registry else [],
         "sees_registry": sees_registry,
         "can_import": has_permission(user, Permission.RUN_IMPORTS),
+        "work": worklist(user),
     }
     return TemplateResponse(request, "home.html", context)
 

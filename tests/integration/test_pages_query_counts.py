@@ -21,10 +21,11 @@ SIZES = pytest.mark.parametrize("amount", [3, 30], ids=["small", "large"])
 # Every page begins with the same three: the session, the user, and the user's role
 # assignments (once per request, kept on the user by accounts.permissions).
 # Then: two levels of the hierarchy below the commissioner for its scope, counts by kind,
-# regions and ICSs, roles with their organisations, the latest runs with who ran them.
-HOME_COMMISSIONER_BOUND = 9
-# A national role needs no hierarchy walk: counts by kind, regions and ICSs, roles, runs.
-HOME_REGISTRY_ADMIN_BOUND = 7
+# regions and ICSs, roles with their organisations, the latest runs with who ran them, and the
+# work waiting (registrations in one aggregate, change requests in another).
+HOME_COMMISSIONER_BOUND = 11
+# A national role needs no hierarchy walk: counts by kind, regions and ICSs, roles, runs, work.
+HOME_REGISTRY_ADMIN_BOUND = 9
 # The paginator's count, then one page of runs with who ran them.
 RUN_LIST_BOUND = 5
 # The run with who ran it; the problems are JSON on the run, not rows of their own.

@@ -288,3 +288,13 @@ def test_a_change_is_requested_previewed_and_approved_through_the_pages(
     assert decided.status_code == 302
     assert "Approved" in client.get(requested["Location"]).text
     assert page(client, this_pcn_manager, "change_new", "U00002").status_code == 404
+
+
+def test_the_home_page_lists_what_is_waiting_for_each_person(
+    client, drafted, this_pcn_manager, commissioner_user
+):
+    assert "Registrations to finish and submit" in page(client, this_pcn_manager, "home").text
+    actions.submit(registration=drafted, by=this_pcn_manager)
+    home = page(client, commissioner_user, "home").text
+    assert "Registrations awaiting your panel" in home
+    assert "Registrations to finish" not in page(client, this_pcn_manager, "home").text
