@@ -122,11 +122,16 @@ def scope_filter(user, permission: Permission, field: str = "pk") -> Q:
     return Q(**{f"{field}__in": reach})
 
 
+def holds_anywhere(user, permission: Permission) -> bool:
+    """Whether the user holds the permission over some organisation (or all of England)."""
+    scopes = _scopes(user)
+    return permission in scopes and scopes[permission] != set()
+
+
 def sees_import_runs(user) -> bool:
     """Import runs record national reference files, not any one organisation's business:
     anyone who may view some part of the registry may read them (pages and API alike)."""
-    scopes = _scopes(user)
-    return Permission.VIEW_REGISTRY in scopes and scopes[Permission.VIEW_REGISTRY] != set()
+    return holds_anywhere(user, Permission.VIEW_REGISTRY)
 
 
 def visible_organisations(user, permission: Permission = Permission.VIEW_REGISTRY):

@@ -339,3 +339,21 @@ class ChangeDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+
+class RegistrationFileForm(forms.Form):
+    file = forms.FileField(
+        label="Registration file", help_text="A .csv or .xlsx file, at most 5 MB"
+    )
+    submit = forms.ChoiceField(
+        label="Submit the registrations once imported",
+        choices=[("no", "No, keep them as drafts"), ("yes", "Yes, submit them")],
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("The file must be a .csv or .xlsx file")
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError("The file must be 5 MB or smaller")
+        return upload

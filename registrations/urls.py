@@ -5,6 +5,7 @@ from registrations import views
 urlpatterns = [
     path("registrations/", views.registration_list, name="registrations"),
     path("registrations/start/", views.start, name="registration_start"),
+    path("registrations/import/", views.import_form, name="registration_import"),
     path("registrations/<int:pk>/", views.detail, name="registration"),
     path("registrations/<int:pk>/members/", views.edit_members, name="registration_members"),
     path("registrations/<int:pk>/details/", views.edit_details, name="registration_details"),

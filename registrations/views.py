@@ -1,7 +1,9 @@
 """Registration and coverage pages. Views load, check scope and hand over to actions; a
 refusal from an action comes back through the form's error summary."""
 
+import tempfile
 from datetime import date
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,13 +14,15 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import Permission, has_permission, scope_filter
+from accounts.permissions import Permission, has_permission, holds_anywhere, scope_filter
+from imports.problems import ImportRejected
 from organisations.decorators import as_at_date
 from organisations.models import Organisation, OrgKind
 from registrations import actions, exports, maps
 from registrations.changes import decide_change, impact, registration_in_force, request_change
 from registrations.coverage import AREA_KINDS, coverage, find_area
 from registrations.facts import current_members, results_for, with_members
+from registrations.form_import import import_registrations
 from registrations.forms import (
     ChangeDecisionForm,
     ChangeForm,
@@ -27,6 +31,7 @@ from registrations.forms import (
     DocumentForm,
     MembersForm,
     ReasonForm,
+    RegistrationFileForm,
     VariationForm,
     add_action_errors,
 )
@@ -109,6 +114,7 @@ def registration_list(request):
         "years": list(des_years().values()),
         "rows": rows,
         "not_started": list(not_started),
+        "can_import": holds_anywhere(request.user, Permission.DRAFT_REGISTRATION),
         "today": today,
     }
     return TemplateResponse(request, "registrations/list.html", context)
@@ -503,3 +509,32 @@ def change_detail(request, pk):
         "source": source,
     }
     return TemplateResponse(request, "registrations/change_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def import_form(request):
+    """Upload registration forms as a spreadsheet; checked whole, saved whole or not at all."""
+    if not holds_anywhere(request.user, Permission.DRAFT_REGISTRATION):
+        raise Http404("No such page")
+    form = RegistrationFileForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "problems": None}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(upload.name).name
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            try:
+                result = import_registrations(
+                    path=path, by=request.user, submit=form.cleaned_data["submit"] == "yes"
+                )
+            except ImportRejected as rejected:
+                context.update(problems=rejected.problems, total=rejected.total)
+            else:
+                done = ", ".join(r.pcn.code for r in result.registrations)
+                messages.success(request, f"Imported {len(result.registrations)}: {done}")
+                for warning in result.warnings[:20]:
+                    messages.warning(request, warning)
+                return redirect("registrations")
+    return TemplateResponse(request, "registrations/import.html", context)

@@ -298,3 +298,34 @@ def test_the_home_page_lists_what_is_waiting_for_each_person(
     home = page(client, commissioner_user, "home").text
     assert "Registrations awaiting your panel" in home
     assert "Registrations to finish" not in page(client, this_pcn_manager, "home").text
+
+
+def test_registrations_are_imported_from_a_spreadsheet_through_the_page(
+    client, area, this_pcn_manager, outsider
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    header = (
+        "DES year,PCN ODS code,Member practice,Practice ODS code,Clinical Director,"
+        "Clinical Director practice ODS code,Nominated payee ODS code,Nominated payee name,"
+        "Bank account name,Account number,Sort code\r\n"
+    )
+    good = header + (
+        "2019/20,U00001,Surgery 1,A00001,Dr Ada,A00001,A00001,,Surgery 1,12345678,12-34-56\r\n"
+        "2019/20,U00001,Surgery 2,A00002,,,,,,,\r\n"
+    )
+    bad = good.replace("12345678", "1234")
+    client.force_login(this_pcn_manager)
+    url = reverse("registration_import")
+    refused = client.post(
+        url, {"file": SimpleUploadedFile("forms.csv", bad.encode()), "submit": "no"}
+    )
+    assert "This file was not imported" in refused.text
+    assert "forms.csv" in refused.text and "Account number" in refused.text
+    assert not Registration.objects.exists()
+    imported = client.post(
+        url, {"file": SimpleUploadedFile("forms.csv", good.encode()), "submit": "yes"}
+    )
+    assert imported.status_code == 302
+    assert Registration.objects.get().status == Status.SUBMITTED
+    assert page(client, outsider, "registration_import").status_code == 404
