@@ -69,6 +69,7 @@ format: install
 
 bench: install
 	$(BIN)/python bench/import_national.py
+	$(BIN)/python bench/registrations.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles

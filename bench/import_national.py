@@ -9,18 +9,16 @@ Targets on the 2-core reference machine: whole set < 60 s, peak memory < 1 GB, u
 re-import < 5 s.
 """
 
-import argparse
 import os
 import resource
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+import throwaway  # noqa: E402 - bench/ is this script's own folder
 
 
 def measure(data: Path) -> None:
@@ -80,53 +78,12 @@ def measure(data: Path) -> None:
     print(f"floor (polars read of the same files, no checks, no writes): {floor:.2f} s")
 
 
-def child(data: Path, database_url: str) -> int:
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"}
-    command = [sys.executable, __file__, "--data", str(data), "--child"]
-    return subprocess.call(command, env=env)  # noqa: S603
-
-
-def on_sqlite(data: Path) -> int:
-    with tempfile.TemporaryDirectory() as folder:
-        return child(data, f"sqlite:///{folder}/bench.sqlite3")
-
-
-def on_postgresql(data: Path) -> int:
-    import psycopg
-
-    name = f"pcnhub_bench_{os.getpid()}"
-    try:
-        admin = psycopg.connect(POSTGRES, autocommit=True)
-    except psycopg.OperationalError as error:
-        print(f"PostgreSQL not reachable at {POSTGRES}: {error}; skipped")
+def check_data(data: Path) -> int | None:
+    if not data.is_dir():
+        print(f"no national data at {data}; nothing to measure")
         return 0
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            return child(data, POSTGRES.rsplit("/", 1)[0] + f"/{name}")
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "nhs")
-    parser.add_argument("--only", choices=["sqlite", "postgresql"])
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if not args.data.is_dir():
-        print(f"no national data at {args.data}; nothing to measure")
-        return 0
-    if args.child:
-        measure(args.data)
-        return 0
-    failed = 0
-    if args.only in (None, "sqlite"):
-        failed |= on_sqlite(args.data)
-    if args.only in (None, "postgresql"):
-        failed |= on_postgresql(args.data)
-    return failed
+    return None
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(throwaway.main(__file__, __doc__.splitlines()[0], measure, check_data))

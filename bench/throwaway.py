@@ -1,0 +1,71 @@
+"""Run a bench script's measurement in fresh throwaway databases: a SQLite file in a temporary
+folder, then a new PostgreSQL database (BENCH_POSTGRES_URL, default the local server), each
+in a child process whose DATABASE_URL names it, so no bench ever touches a real database."""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+NHS_DATA = ROOT.parent / "shared" / "data" / "nhs"
+
+
+def _child(script: str, data: Path, database_url: str, env: dict) -> int:
+    environment = {**os.environ, **env, "DATABASE_URL": database_url, "DEBUG": "1"}
+    command = [sys.executable, script, "--data", str(data), "--child"]
+    return subprocess.call(command, env=environment)  # noqa: S603
+
+
+def _on_sqlite(script: str, data: Path, env: dict) -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        return _child(script, data, f"sqlite:///{folder}/bench.sqlite3", env)
+
+
+def _on_postgresql(script: str, data: Path, env: dict) -> int:
+    import psycopg
+
+    name = f"pcnhub_bench_{os.getpid()}"
+    try:
+        admin = psycopg.connect(POSTGRES, autocommit=True)
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL not reachable at {POSTGRES}: {error}; skipped")
+        return 0
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            return _child(script, data, POSTGRES.rsplit("/", 1)[0] + f"/{name}", env)
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main(
+    script: str,
+    description: str,
+    measure: Callable[[Path], None],
+    check_data: Callable[[Path], int | None],
+    env: dict | None = None,
+) -> int:
+    """The bench's command line: `--data DIR`, `--only sqlite|postgresql`. check_data returns
+    an exit code to stop with (the data is missing) or None to go on."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data", type=Path, default=NHS_DATA)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    stop = check_data(args.data)
+    if stop is not None:
+        return stop
+    if args.child:
+        measure(args.data)
+        return 0
+    failed = 0
+    if args.only in (None, "sqlite"):
+        failed |= _on_sqlite(script, args.data, env or {})
+    if args.only in (None, "postgresql"):
+        failed |= _on_postgresql(script, args.data, env or {})
+    return failed
