@@ -176,25 +176,23 @@ class ListSizeFigure:
     basis: str  # "members", "own" or "none"
 
 
+def _practice_totals(practice_ids, measure: str, newest_last: bool, **on):
+    """(practice, extract date, patients) of ALL/ALL snapshots, each practice's wanted one last."""
+    return (
+        ListSize.objects.filter(
+            organisation_id__in=practice_ids, measure=measure, sex="ALL", age="ALL", **on
+        )
+        .order_by("organisation_id", "extract_date" if newest_last else "-extract_date")
+        .values_list("organisation_id", "extract_date", "patients")
+    )
+
+
 def latest_practice_sizes(
     practice_ids, day: date, measure: str = Measure.REGISTERED
 ) -> dict[int, tuple[date, int]]:
     """Per practice: (extract date, patients) of its latest ALL/ALL snapshot on or before day."""
-    latest: dict[int, tuple[date, int]] = {}
-    rows = (
-        ListSize.objects.filter(
-            organisation_id__in=practice_ids,
-            measure=measure,
-            sex="ALL",
-            age="ALL",
-            extract_date__lte=day,
-        )
-        .order_by("organisation_id", "extract_date")
-        .values_list("organisation_id", "extract_date", "patients")
-    )
-    for org_id, extract_date, patients in rows:
-        latest[org_id] = (extract_date, patients)
-    return latest
+    rows = _practice_totals(practice_ids, measure, True, extract_date__lte=day)
+    return {org_id: (extract_date, patients) for org_id, extract_date, patients in rows}
 
 
 def nearest_practice_sizes(
@@ -207,19 +205,8 @@ def nearest_practice_sizes(
     found = latest_practice_sizes(practice_ids, day, measure)
     missing = set(practice_ids) - set(found)
     if missing:
-        rows = (
-            ListSize.objects.filter(
-                organisation_id__in=missing,
-                measure=measure,
-                sex="ALL",
-                age="ALL",
-                extract_date__gt=day,
-            )
-            .order_by("organisation_id", "-extract_date")
-            .values_list("organisation_id", "extract_date", "patients")
-        )
-        for org_id, extract_date, patients in rows:
-            found[org_id] = (extract_date, patients)
+        rows = _practice_totals(missing, measure, False, extract_date__gt=day)
+        found.update((org_id, (extract_date, patients)) for org_id, extract_date, patients in rows)
     return found
 
 

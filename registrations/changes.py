@@ -45,12 +45,19 @@ from registrations.years import des_year
 PCN_CODE = re.compile(r"^U\d{5}$")
 LEAVING = (ChangeKind.REMOVE, ChangeKind.CLOSURE, ChangeKind.MERGER)
 MEMBER_KINDS = (ChangeKind.MOVE, ChangeKind.ADD, *LEAVING)
-DETAIL_FIELDS = {
-    ChangeKind.CLINICAL_DIRECTOR: (
-        "clinical_director_name",
-        "clinical_director_profession",
-        "clinical_director_practice",
-    ),
+CLINICAL_DIRECTOR_FIELDS = (
+    "clinical_director_name",
+    "clinical_director_profession",
+    "clinical_director_practice",
+)
+# What each kind of change asks for, besides its effective date and reason.
+KIND_FIELDS = {
+    ChangeKind.MOVE: ("practice", "target_pcn"),
+    ChangeKind.ADD: ("practice",),
+    ChangeKind.REMOVE: ("practice",),
+    ChangeKind.CLOSURE: ("practice",),
+    ChangeKind.MERGER: ("practice", "absorbing_practice"),
+    ChangeKind.CLINICAL_DIRECTOR: CLINICAL_DIRECTOR_FIELDS,
     ChangeKind.PAYEE: (
         "payee_practice",
         "payee_provider_name",
@@ -58,6 +65,12 @@ DETAIL_FIELDS = {
         "bank_sort_code",
         "bank_account_number",
     ),
+    ChangeKind.SPLIT: ("new_pcn_code", "new_pcn_name", "practices", *CLINICAL_DIRECTOR_FIELDS),
+    ChangeKind.MERGE: ("target_pcn",),
+}
+# The kinds that change the registration's own details rather than its members.
+DETAIL_FIELDS = {
+    kind: KIND_FIELDS[kind] for kind in (ChangeKind.CLINICAL_DIRECTOR, ChangeKind.PAYEE)
 }
 
 

@@ -9,8 +9,9 @@ from shapely.errors import GEOSException
 
 from organisations.models import Organisation, OrgKind
 from registrations.actions import DECISIONS
+from registrations.changes import KIND_FIELDS
 from registrations.facts import area_parts
-from registrations.models import ChangeKind, Profession, Status, VariationStatus
+from registrations.models import Profession, Status, VariationStatus
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATE_HELP = "For example, 2019-05-15 or 15/05/2019"
@@ -251,36 +252,6 @@ class OdsCodesField(forms.CharField):
         return [found[c] for c in codes]
 
 
-CHANGE_FIELDS = {
-    ChangeKind.MOVE: ("practice", "target_pcn"),
-    ChangeKind.ADD: ("practice",),
-    ChangeKind.REMOVE: ("practice",),
-    ChangeKind.CLOSURE: ("practice",),
-    ChangeKind.MERGER: ("practice", "absorbing_practice"),
-    ChangeKind.CLINICAL_DIRECTOR: (
-        "clinical_director_name",
-        "clinical_director_profession",
-        "clinical_director_practice",
-    ),
-    ChangeKind.PAYEE: (
-        "payee_practice",
-        "payee_provider_name",
-        "bank_account_name",
-        "bank_sort_code",
-        "bank_account_number",
-    ),
-    ChangeKind.SPLIT: (
-        "new_pcn_code",
-        "new_pcn_name",
-        "practices",
-        "clinical_director_name",
-        "clinical_director_profession",
-        "clinical_director_practice",
-    ),
-    ChangeKind.MERGE: ("target_pcn",),
-}
-
-
 class ChangeForm(forms.Form):
     """One form for every kind of change; only the kind's own fields are kept."""
 
@@ -321,7 +292,7 @@ class ChangeForm(forms.Form):
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        keep = set(CHANGE_FIELDS[kind]) | {"effective_date", "reason"}
+        keep = set(KIND_FIELDS[kind]) | {"effective_date", "reason"}
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
