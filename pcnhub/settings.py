@@ -27,6 +27,9 @@ if not SALT_KEY:
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# History records keep the whole reason a person gave (the default column holds 100 characters).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
