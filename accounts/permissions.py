@@ -27,6 +27,9 @@ class Permission(StrEnum):
     DRAFT_REGISTRATION = "draft_registration"
     DECIDE_REGISTRATION = "decide_registration"
     ASSURE_REGISTRATION = "assure_registration"
+    # Money: every viewer of a PCN sees its payments; finance marks them paid and revises rates.
+    MANAGE_PAYMENTS = "manage_payments"
+    EDIT_RATES = "edit_rates"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -41,7 +44,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.DECIDE_REGISTRATION,
         }
     ),
-    Role.COMMISSIONER_FINANCE: frozenset({Permission.VIEW_REGISTRY, Permission.VIEW_BANK_DETAILS}),
+    Role.COMMISSIONER_FINANCE: frozenset(
+        {
+            Permission.VIEW_REGISTRY,
+            Permission.VIEW_BANK_DETAILS,
+            Permission.MANAGE_PAYMENTS,
+            Permission.EDIT_RATES,
+        }
+    ),
     Role.PCN_MANAGER: frozenset({Permission.VIEW_REGISTRY, Permission.DRAFT_REGISTRATION}),
     Role.PRACTICE_MANAGER: frozenset({Permission.VIEW_REGISTRY}),
     Role.REGISTRY_ADMIN: frozenset(

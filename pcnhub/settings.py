@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "organisations",
     "imports",
     "registrations",
+    "payments",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,216 @@
+"""The entitlement calculator: rates and populations in, monthly payment lines out. No database.
+
+Rounding: each monthly line is computed exactly in Decimal and rounded once, to the penny,
+half up (ROUND_HALF_UP). A year's twelve lines may therefore differ from the annual figure
+by up to half a penny a line; nothing is carried between months.
+
+Per: a "year" rate pays basis x value / 12 a month; a "month" rate basis x value a month; a
+"period" rate basis x value over the period, in equal monthly parts; a "point" rate pays the
+points achieved x value, and an "assessed" rate basis x value x the commissioner's assessed
+share, each once, in the period's last month.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from payments.rates import RateSpec, VersionSpec
+
+PENNY = Decimal("0.01")
+ONE_OFF = ("point", "assessed")
+
+
+def to_pence(amount: Decimal) -> Decimal:
+    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def months(start: date, end: date) -> list[date]:
+    """First days of the months from start's to end's, inclusive."""
+    found, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        found.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def financial_year(label: str) -> tuple[date, date]:
+    """'2019/20' -> (1 April 2019, 31 March 2020)."""
+    first = int(label[:4])
+    return date(first, 4, 1), date(first + 1, 3, 31)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A population (or beds, or points) with where it came from."""
+
+    value: Decimal
+    as_at: date | None  # the extract date of the figure, None when entered by hand
+    source: str  # e.g. "sum of 5 members' lists", "entered by the commissioner"
+
+
+@dataclass(frozen=True)
+class Payee:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class NetworkMonth:
+    """What one PCN is paid on for one month: its members' populations at each basis date,
+    counted over the practices that are members on the first of the month."""
+
+    registered: Figure | None = None
+    weighted: Figure | None = None
+    adjusted: Figure | None = None
+    beds: Figure | None = None
+
+
+@dataclass(frozen=True)
+class NetworkInputs:
+    pcn: Payee
+    payee: Payee  # the nominated payee
+    by_month: Mapping[date, NetworkMonth]
+    points: Figure | None = None  # IIF points achieved in the year
+    assessed_share: Decimal | None = None  # CAIP: the share of the maximum assessed
+    practices: Mapping[date, Mapping[Payee, Figure]] = field(default_factory=dict)
+    # practice -> its weighted population, for the members on the first of each month
+
+
+@dataclass(frozen=True)
+class Line:
+    payee: Payee
+    pcn: Payee
+    entitlement: str
+    label: str
+    month: date
+    amount: Decimal
+    formula: str
+    basis: str
+    basis_value: Decimal | None
+    basis_as_at: date | None
+    basis_source: str
+    rate: Decimal
+    per: str
+    version: str
+    rate_status: str
+    rate_note: str
+    rate_source: str
+
+    @property
+    def key(self) -> tuple:
+        return (self.payee.code, self.pcn.code, self.entitlement, self.month)
+
+
+def rates_in_force(
+    versions: Iterable[VersionSpec], month: date, known_on: date
+) -> dict[str, tuple[RateSpec, VersionSpec]]:
+    """Each entitlement's rate for the month, as known on `known_on`: the latest version
+    published by then and effective by the month, for each entitlement it names."""
+    found: dict[str, tuple[RateSpec, VersionSpec]] = {}
+    for version in versions:
+        if version.published > known_on or version.effective_from > month:
+            continue
+        for rate in version.rates:
+            if rate.start <= month <= rate.end:
+                found[rate.entitlement] = (rate, version)
+    return found
+
+
+def _money(value: Decimal) -> str:
+    """£1.50, £0.5143, £120.00: pence always, more places only where the rate has them."""
+    return f"£{value:,.2f}" if value.as_tuple().exponent >= -2 else f"£{value.normalize():,f}"
+
+
+def _figure_text(figure: Figure, unit: str) -> str:
+    when = f" at {figure.as_at:%-d %b %Y}" if figure.as_at else ""
+    return f"{figure.value:,} {unit}{when} ({figure.source})"
+
+
+UNIT_WORDS = {
+    "registered": "registered patients",
+    "weighted": "weighted patients",
+    "adjusted": "adjusted patients",
+    "practice_weighted": "weighted patients",
+    "beds": "care home beds",
+    "points": "IIF points",
+}
+
+
+def network_lines(
+    inputs: NetworkInputs, versions: list[VersionSpec], year: str, known_on: date
+) -> list[Line]:
+    """Every monthly line for one PCN and its member practices over the financial year."""
+    start, end = financial_year(year)
+    lines: list[Line] = []
+    for month in months(start, end):
+        for rate, version in rates_in_force(versions, month, known_on).values():
+            lines.extend(_lines_for(rate, version, month, inputs))
+    return lines
+
+
+def _lines_for(rate: RateSpec, version: VersionSpec, month: date, inputs: NetworkInputs):
+    period_months = months(rate.start, rate.end)
+    if rate.per in ONE_OFF and month != period_months[-1]:
+        return
+    if rate.payee == "practice":
+        for practice, figure in sorted(
+            inputs.practices.get(month, {}).items(), key=lambda item: item[0].code
+        ):
+            yield _line(rate, version, month, inputs, practice, figure, len(period_months))
+        return
+    network = inputs.by_month.get(month, NetworkMonth())
+    figure = {
+        "registered": network.registered,
+        "weighted": network.weighted,
+        "adjusted": network.adjusted,
+        "beds": network.beds,
+        "points": inputs.points,
+    }[rate.basis]
+    if figure is None or (rate.per == "assessed" and inputs.assessed_share is None):
+        return
+    yield _line(rate, version, month, inputs, inputs.payee, figure, len(period_months))
+
+
+def _line(rate, version, month, inputs, payee, figure: Figure, n_months: int) -> Line:
+    unit = UNIT_WORDS[rate.basis]
+    value = figure.value
+    if rate.per == "year":
+        exact = value * rate.value / 12
+        formula = f"{value:,} {unit} x {_money(rate.value)} a year / 12"
+    elif rate.per == "month":
+        exact = value * rate.value
+        formula = f"{value:,} {unit} x {_money(rate.value)} a month"
+    elif rate.per == "period":
+        exact = value * rate.value / n_months
+        formula = (
+            f"{value:,} {unit} x {_money(rate.value)} for {rate.start:%b %Y}-{rate.end:%b %Y} "
+            f"/ {n_months} months"
+        )
+    elif rate.per == "point":
+        exact = value * rate.value
+        formula = f"{value:,} {unit} x {_money(rate.value)} a point"
+    else:  # assessed
+        share = inputs.assessed_share
+        exact = value * rate.value * share
+        formula = f"{value:,} {unit} x {_money(rate.value)} x {share:.0%} assessed"
+    amount = to_pence(exact)
+    return Line(
+        payee=payee,
+        pcn=inputs.pcn,
+        entitlement=rate.entitlement,
+        label=rate.label,
+        month=month,
+        amount=amount,
+        formula=f"{formula} = £{exact:,.4f}, rounded to {_money(amount)}",
+        basis=rate.basis,
+        basis_value=value,
+        basis_as_at=figure.as_at,
+        basis_source=_figure_text(figure, unit),
+        rate=rate.value,
+        per=rate.per,
+        version=version.label,
+        rate_status=rate.status,
+        rate_note=rate.note,
+        rate_source=rate.source,
+    )

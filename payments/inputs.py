@@ -1,0 +1,179 @@
+"""Gathers what the calculator needs for many PCNs and a year, in a fixed number of queries.
+
+Membership rule: a PCN is paid in a month for the practices that are its members (in the
+registry: ODS, and changes approved in PCN Hub) on the first day of that month. Each
+practice counts with its list at the rate's basis date (1 January before the year): so a
+practice moving on 1 October is paid for with its old PCN to September and its new one
+from October, and the two PCNs' totals together stay the same.
+
+A network is paid from the start of the financial year even where its members joined later in
+it, as the 2019/20 DES was backdated to 1 April from its 1 July go-live: a month before the
+network's first members is paid on the members of its first month with any.
+
+Each population is the sum over those members of their figure at the basis date (the latest
+on or before it; the earliest after it where there is none before, named with its date);
+where no member has a figure for a measure, the PCN's own published figure stands in.
+"""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q
+
+from organisations.models import Measure, Organisation, OrgKind, Relationship, RelType
+from organisations.queries import nearest_practice_sizes
+from payments.engine import Figure, NetworkInputs, NetworkMonth, Payee, financial_year, months
+from payments.models import Achievement, CareHomeBeds
+from payments.rates import VersionSpec
+from registrations.models import APPROVED_STATUSES, Registration
+
+MEASURES = {
+    "registered": Measure.REGISTERED,
+    "weighted": Measure.WEIGHTED,
+    "adjusted": Measure.ADJUSTED,
+}
+
+
+def pcns_in(area: Organisation | None, year: str) -> list[Organisation]:
+    """The PCNs under a commissioner, ICS or region (or all of England) at any time in the year."""
+    start, end = financial_year(year)
+    links = Relationship.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start),
+        valid_from__lte=end,
+        rel_type=RelType.PCN_COMMISSIONER,
+    )
+    if area is not None and area.kind == OrgKind.PCN:
+        return [area]
+    if area is not None:
+        from organisations.queries import commissioners_under
+
+        links = links.filter(parent_id__in=commissioners_under([area], end)[area.pk] or {area.pk})
+    return list(Organisation.objects.filter(pk__in=links.values("child_id")).order_by("name"))
+
+
+def _basis_dates(versions: list[VersionSpec]) -> dict[str, set[date]]:
+    wanted: dict[str, set[date]] = defaultdict(set)
+    for version in versions:
+        for rate in version.rates:
+            measure = "weighted" if rate.basis == "practice_weighted" else rate.basis
+            if measure in MEASURES:
+                wanted[measure].add(rate.basis_date)
+    return wanted
+
+
+def _payees(pcns: list[Organisation], year: str) -> dict[int, Payee]:
+    """Each PCN's nominated payee: that of its approved registration for the year, or for the
+    latest year before it (a registration rolls over until the next)."""
+    approved = (
+        Registration.objects.filter(pcn__in=pcns, status__in=APPROVED_STATUSES, des_year__lte=year)
+        .select_related("payee_practice")
+        .order_by("des_year")
+    )
+    latest = {registration.pcn_id: registration for registration in approved}
+    payees = {}
+    for pcn in pcns:
+        registration = latest.get(pcn.pk)
+        if registration is not None and registration.payee_practice_id:
+            practice = registration.payee_practice
+            payees[pcn.pk] = Payee(practice.code, practice.name)
+        elif registration is not None and registration.payee_provider_name:
+            code = registration.payee_provider_code or pcn.code
+            payees[pcn.pk] = Payee(code, registration.payee_provider_name)
+        else:
+            payees[pcn.pk] = Payee(pcn.code, f"{pcn.name} (no nominated payee on record)")
+    return payees
+
+
+def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> list[NetworkInputs]:
+    start, end = financial_year(year)
+    firsts = months(start, end)
+    rows = Relationship.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start),
+        valid_from__lte=end,
+        rel_type=RelType.PRACTICE_PCN,
+        parent__in=pcns,
+    ).values_list("parent_id", "child_id", "child__code", "child__name", "valid_from", "valid_to")
+    members: dict[int, dict[date, list[tuple[int, Payee]]]] = defaultdict(lambda: defaultdict(list))
+    practice_ids = set()
+    for pcn_id, practice_id, code, name, valid_from, valid_to in rows:
+        practice_ids.add(practice_id)
+        for first in firsts:
+            if valid_from <= first and (valid_to is None or valid_to >= first):
+                members[pcn_id][first].append((practice_id, Payee(code, name)))
+    sizes = {
+        (measure, day): nearest_practice_sizes(
+            practice_ids | {p.pk for p in pcns}, day, MEASURES[measure]
+        )
+        for measure, days in _basis_dates(versions).items()
+        for day in days
+    }
+    basis_day = {measure: max(days) for measure, days in _basis_dates(versions).items()}
+    beds = {
+        (b.pcn_id, b.month): b
+        for b in CareHomeBeds.objects.filter(pcn__in=pcns, month__gte=start, month__lte=end)
+    }
+    achieved = {a.pcn_id: a for a in Achievement.objects.filter(pcn__in=pcns, year=year)}
+    payees = _payees(pcns, year)
+    found = []
+    for pcn in pcns:
+        by_month, practices = {}, {}
+        first_with_members = next((m for m in firsts if members[pcn.pk].get(m)), None)
+        for first in firsts:
+            current = members[pcn.pk].get(first) or (
+                members[pcn.pk].get(first_with_members, [])
+                if first_with_members and first < first_with_members
+                else []
+            )
+            figures = {
+                measure: _sum(pcn, current, sizes[measure, basis_day[measure]], measure)
+                for measure in basis_day
+            }
+            bed = beds.get((pcn.pk, first))
+            by_month[first] = NetworkMonth(
+                registered=figures.get("registered"),
+                weighted=figures.get("weighted"),
+                adjusted=figures.get("adjusted"),
+                beds=Figure(Decimal(bed.beds), None, bed.source) if bed else None,
+            )
+            if "weighted" in basis_day:
+                weighted = sizes["weighted", basis_day["weighted"]]
+                practices[first] = {
+                    payee: Figure(Decimal(weighted[pid][1]), weighted[pid][0], "the practice's own")
+                    for pid, payee in current
+                    if pid in weighted
+                }
+        achievement = achieved.get(pcn.pk)
+        found.append(
+            NetworkInputs(
+                pcn=Payee(pcn.code, pcn.name),
+                payee=payees[pcn.pk],
+                by_month=by_month,
+                points=Figure(achievement.iif_points, None, "entered by the commissioner")
+                if achievement and achievement.iif_points is not None
+                else None,
+                assessed_share=achievement.improvement_share if achievement else None,
+                practices=practices,
+            )
+        )
+    return found
+
+
+def _sum(pcn, current, sizes, measure) -> Figure | None:
+    counted = [sizes[pid] for pid, _ in current if pid in sizes]
+    if counted:
+        dates = sorted({d for d, _ in counted})
+        return Figure(
+            Decimal(sum(p for _, p in counted)),
+            dates[-1],
+            f"sum of {len(counted)} member{'s' if len(counted) != 1 else ''}' lists"
+            + (
+                f", {len(current) - len(counted)} without a figure"
+                if len(counted) < len(current)
+                else ""
+            ),
+        )
+    if pcn.pk in sizes and current:
+        day, patients = sizes[pcn.pk]
+        return Figure(Decimal(patients), day, "the PCN's own published figure")
+    return None

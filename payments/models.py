@@ -1,0 +1,151 @@
+"""Rates as versioned data, the inputs entered by commissioners, and payments once made.
+
+Rate versions ship as files (payments/rates/*.toml) and are loaded after each migrate; finance
+users may add a version (a revision) in the UI. A line once marked paid is never rewritten:
+a later revision shows as an arrears (or recovery) line in a month not yet paid.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from organisations.models import Organisation
+from payments.rates import BASES, ENTITLEMENTS, PAYEES, PERS, STATUSES, UNITS
+
+
+def _choices(values):
+    return [(value, value.replace("_", " ")) for value in values]
+
+
+class RateVersion(models.Model):
+    year = models.CharField(max_length=7, help_text="financial year, e.g. 2024/25")
+    label = models.CharField(max_length=120)
+    published = models.DateField()
+    effective_from = models.DateField()
+    source = models.TextField()
+    from_file = models.BooleanField(default=False, help_text="shipped in payments/rates/")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "published"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "label"], name="rate_version_label_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.label}"
+
+
+class Rate(models.Model):
+    version = models.ForeignKey(RateVersion, on_delete=models.CASCADE, related_name="rates")
+    entitlement = models.CharField(max_length=40, choices=list(ENTITLEMENTS.items()))
+    value = models.DecimalField(max_digits=12, decimal_places=5, validators=[MinValueValidator(0)])
+    per = models.CharField(max_length=10, choices=_choices(PERS))
+    unit = models.CharField(max_length=30, choices=_choices(UNITS))
+    start = models.DateField()
+    end = models.DateField()
+    basis = models.CharField(max_length=20, choices=_choices(BASES))
+    basis_date = models.DateField()
+    payee = models.CharField(max_length=10, choices=_choices(PAYEES))
+    source = models.TextField()
+    status = models.CharField(max_length=16, choices=_choices(STATUSES))
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entitlement"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "entitlement"], name="rate_once_a_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.entitlement} {self.value} {self.unit}"
+
+
+class CareHomeBeds(models.Model):
+    """Beds in the care homes aligned to a PCN in a month, as the commissioner supplies them."""
+
+    pcn = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(help_text="first day of the month")
+    beds = models.PositiveIntegerField()
+    source = models.CharField(max_length=200, default="entered by the commissioner")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pcn", "month"], name="beds_once_a_month")]
+
+    def __str__(self) -> str:
+        return f"{self.pcn.code} {self.month:%b %Y}: {self.beds} beds"
+
+
+class Achievement(models.Model):
+    """A PCN's year-end results the commissioner enters: IIF points achieved and the share of
+    the Capacity and Access Improvement Payment assessed."""
+
+    pcn = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.CharField(max_length=7)
+    iif_points = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    improvement_share = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 to 1: the share of the maximum improvement payment assessed",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pcn", "year"], name="achievement_once_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pcn.code} {self.year}"
+
+
+class PaidMonth(models.Model):
+    """A month marked paid for a PCN: its lines were stored as PaidLine rows, then."""
+
+    pcn = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    known_on = models.DateField(help_text="the rates known on this date were used")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pcn", "month"], name="paid_once")]
+
+    def __str__(self) -> str:
+        return f"{self.pcn.code} {self.month:%b %Y} paid"
+
+
+class PaidLine(models.Model):
+    """One line as it was paid. Never updated: differences found later are new lines."""
+
+    paid_month = models.ForeignKey(PaidMonth, on_delete=models.PROTECT, related_name="lines")
+    payee_code = models.CharField(max_length=12)
+    payee_name = models.CharField(max_length=200)
+    entitlement = models.CharField(max_length=40)
+    month = models.DateField(help_text="the month the amount is for")
+    arrears = models.BooleanField(
+        default=False, help_text="a difference for an earlier month, paid in this one"
+    )
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    formula = models.TextField()
+    version = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["payee_code", "entitlement", "month"]
+
+    def __str__(self) -> str:
+        return f"{self.payee_code} {self.entitlement} {self.month:%b %Y}: {self.amount}"

@@ -1,0 +1,186 @@
+"""Monthly payment schedules: the calculator's lines for a scope and year, set against what was
+already paid, with arrears for differences; and marking a month paid.
+
+A month once paid keeps the lines it was paid with. When the rates known today give another
+amount for it (a revision backdated to April, published in September), the difference is
+a new line, arrears (or a recovery when negative), in the first month not yet paid.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.permissions import Permission, has_permission
+from organisations.models import Organisation
+from payments import inputs
+from payments.engine import Line, Payee, financial_year, months, network_lines
+from payments.models import PaidLine, PaidMonth
+from payments.rates import ENTITLEMENTS
+from payments.versions import versions_for
+
+
+@dataclass(frozen=True)
+class ScheduleLine:
+    line: Line
+    paid: bool
+    arrears_for: date | None = None  # the month an arrears line makes good
+
+    @property
+    def is_recovery(self) -> bool:
+        return self.line.amount < 0
+
+
+@dataclass
+class Schedule:
+    year: str
+    known_on: date
+    lines: list[ScheduleLine]
+
+    @property
+    def months(self) -> list[date]:
+        start, end = financial_year(self.year)
+        return months(start, end)
+
+    def payees(self) -> list[Payee]:
+        return sorted({s.line.payee for s in self.lines}, key=lambda p: (p.name, p.code))
+
+    def by_payee(self) -> dict[Payee, dict[str, dict[date, Decimal]]]:
+        """payee -> entitlement label -> month -> amount: the spreadsheet's grid."""
+        grid: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
+        for item in self.lines:
+            label = item.line.label + (" (arrears)" if item.arrears_for else "")
+            grid[item.line.payee][label][item.line.month] += item.line.amount
+        return grid
+
+    @property
+    def total(self) -> Decimal:
+        return sum((s.line.amount for s in self.lines), Decimal("0.00"))
+
+
+def compute(pcns: list[Organisation], year: str, known_on: date) -> list[Line]:
+    """The lines the rates known on `known_on` give, for the PCNs and their practices."""
+    versions = versions_for(year)
+    lines = []
+    for network in inputs.gather(pcns, year, versions):
+        lines.extend(network_lines(network, versions, year, known_on))
+    return lines
+
+
+def _arrears(expected: Line, already: Decimal, versions: str, into: date) -> Line:
+    difference = expected.amount - already
+    kind = "Arrears" if difference > 0 else "Recovery"
+    return replace(
+        expected,
+        month=into,
+        amount=difference,
+        formula=(
+            f"{kind} for {expected.month:%B %Y}: now £{expected.amount:,.2f} "
+            f"({expected.version}: {expected.formula}) less £{already:,.2f} paid ({versions})"
+        ),
+    )
+
+
+def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) -> Schedule:
+    known_on = known_on or timezone.localdate()
+    expected = compute(pcns, year, known_on)
+    start, end = financial_year(year)
+    paid_months = {
+        (p.pcn.code, p.month): p
+        for p in PaidMonth.objects.filter(pcn__in=pcns, month__gte=start, month__lte=end)
+        .select_related("pcn")
+        .prefetch_related("lines")
+    }
+    # What has been paid for each line's month so far, arrears paid later included.
+    already: dict[tuple, Decimal] = defaultdict(Decimal)
+    versions: dict[tuple, list[str]] = defaultdict(list)
+    for (code, _), paid_month in paid_months.items():
+        for stored in paid_month.lines.all():
+            key = (stored.payee_code, code, stored.entitlement, stored.month)
+            already[key] += stored.amount
+            versions[key].append(stored.version)
+    pcn_of = {pcn.code: pcn for pcn in pcns}
+    next_unpaid = {
+        code: next((m for m in months(start, end) if (code, m) not in paid_months), None)
+        for code in pcn_of
+    }
+    result: list[ScheduleLine] = []
+    for line in expected:
+        if (line.pcn.code, line.month) not in paid_months:
+            result.append(ScheduleLine(line, paid=False))
+            continue
+        into = next_unpaid[line.pcn.code]
+        if line.amount != already[line.key] and into is not None:
+            made = ", ".join(dict.fromkeys(versions[line.key])) or "nothing paid"
+            arrears = _arrears(line, already[line.key], made, into)
+            result.append(ScheduleLine(arrears, paid=False, arrears_for=line.month))
+    # What was paid stands as paid.
+    labels = {line.entitlement: line.label for line in expected}
+    pcn_payees = {line.pcn.code: line.pcn for line in expected}
+    for (code, when), paid_month in paid_months.items():
+        for stored in paid_month.lines.all():
+            shown = Line(
+                payee=Payee(stored.payee_code, stored.payee_name),
+                pcn=pcn_payees.get(code, Payee(code, pcn_of[code].name)),
+                entitlement=stored.entitlement,
+                label=labels.get(stored.entitlement, ENTITLEMENTS.get(stored.entitlement, "")),
+                month=when,
+                amount=stored.amount,
+                formula=stored.formula,
+                basis="",
+                basis_value=None,
+                basis_as_at=None,
+                basis_source="as paid",
+                rate=Decimal("0"),
+                per="",
+                version=stored.version,
+                rate_status="",
+                rate_note="",
+                rate_source="",
+            )
+            result.append(
+                ScheduleLine(shown, paid=True, arrears_for=stored.month if stored.arrears else None)
+            )
+    result.sort(
+        key=lambda s: (s.line.pcn.code, s.line.payee.code, s.line.month, s.line.entitlement)
+    )
+    return Schedule(year=year, known_on=known_on, lines=result)
+
+
+def year_of(month: date) -> str:
+    """The financial year a month falls in: April 2024 -> '2024/25'."""
+    first = month.year if month.month >= 4 else month.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+@transaction.atomic
+def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = None) -> PaidMonth:
+    """Store the month's lines for the PCN (and its practices) as paid: arrears included."""
+    if by is not None and not has_permission(by, Permission.MANAGE_PAYMENTS, pcn):
+        raise PermissionDenied(f"you may not mark payments for {pcn.code}")
+    month = month.replace(day=1)
+    if PaidMonth.objects.filter(pcn=pcn, month=month).exists():
+        raise ValidationError(f"{month:%B %Y} is already marked paid for {pcn.code}")
+    known_on = known_on or timezone.localdate()
+    current = schedule([pcn], year_of(month), known_on)
+    due = [s for s in current.lines if not s.paid and s.line.month == month]
+    paid = PaidMonth.objects.create(pcn=pcn, month=month, known_on=known_on, marked_by=by)
+    PaidLine.objects.bulk_create(
+        PaidLine(
+            paid_month=paid,
+            payee_code=item.line.payee.code,
+            payee_name=item.line.payee.name,
+            entitlement=item.line.entitlement,
+            month=item.arrears_for or item.line.month,
+            arrears=item.arrears_for is not None,
+            amount=item.line.amount,
+            formula=item.line.formula,
+            version=item.line.version,
+        )
+        for item in due
+    )
+    return paid

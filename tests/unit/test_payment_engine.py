@@ -1,0 +1,238 @@
+"""The entitlement calculator on plain inputs: published figures to the penny, and properties."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from payments.engine import (
+    Figure,
+    NetworkInputs,
+    NetworkMonth,
+    Payee,
+    financial_year,
+    months,
+    network_lines,
+    rates_in_force,
+    to_pence,
+)
+from payments.rates import RateDataError, parse_year, rate_files
+
+PCN = Payee("U00001", "This PCN")
+PAYEE = Payee("A00001", "Surgery 1")
+
+
+def network(
+    registered=50_000,
+    adjusted=None,
+    weighted=None,
+    beds=None,
+    points=None,
+    share=None,
+    practices=None,
+    year="2019/20",
+):
+    start, end = financial_year(year)
+
+    def figure(value):
+        return Figure(Decimal(value), date(start.year, 1, 1), "test") if value is not None else None
+
+    month = NetworkMonth(
+        registered=figure(registered),
+        weighted=figure(weighted),
+        adjusted=figure(adjusted),
+        beds=Figure(Decimal(beds), None, "entered") if beds is not None else None,
+    )
+    return NetworkInputs(
+        pcn=PCN,
+        payee=PAYEE,
+        by_month=dict.fromkeys(months(start, end), month),
+        points=Figure(Decimal(points), None, "entered") if points is not None else None,
+        assessed_share=Decimal(share) if share is not None else None,
+        practices={m: practices for m in months(start, end)} if practices else {},
+    )
+
+
+def lines_of(year, inputs, entitlement, known_on=date(2030, 1, 1)):
+    versions = rate_files()[year]
+    return [
+        line
+        for line in network_lines(inputs, versions, year, known_on)
+        if line.entitlement == entitlement
+    ]
+
+
+def test_the_2019_20_clinical_director_contribution_is_paid_over_nine_months():
+    """£0.51430 per patient for July 2019 - March 2020: 50,000 patients, £25,715 in all."""
+    found = lines_of("2019/20", network(50_000), "clinical_director")
+    assert [line.month for line in found] == months(date(2019, 7, 1), date(2020, 3, 1))
+    assert {line.amount for line in found} == {Decimal("2857.22")}  # 25,715 / 9 = 2,857.2222
+    assert sum(line.amount for line in found) == Decimal("25714.98")
+    assert (
+        "50,000 registered patients x £0.5143 for Jul 2019-Mar 2020 / 9 months" in found[0].formula
+    )
+
+
+def test_core_funding_is_one_pound_fifty_a_year_paid_monthly():
+    found = lines_of("2019/20", network(30_001), "core")
+    assert len(found) == 12
+    assert found[0].amount == Decimal("3750.13")  # 30,001 x 1.50 / 12 = 3,750.125, half up
+    assert found[0].rate_source.startswith("[S14]")
+
+
+def test_enhanced_access_for_a_50000_patient_network():
+    """£7.46 a year per adjusted patient from October 2022: £373,000 a year, £31,083.33 a month."""
+    found = lines_of("2022/23", network(50_000, adjusted=50_000, year="2022/23"), "enhanced_access")
+    assert [line.month for line in found] == months(date(2022, 10, 1), date(2023, 3, 1))
+    assert {line.amount for line in found} == {Decimal("31083.33")}
+    assert found[0].rate_status == "conflict" and "3.764" in found[0].rate_note
+
+
+def test_iif_points_are_paid_once_at_the_end_of_the_period():
+    found = lines_of(
+        "2020/21", network(40_000, points="150.5", year="2020/21"), "investment_impact_fund"
+    )
+    assert [(line.month, line.amount) for line in found] == [
+        (date(2021, 3, 1), Decimal("16705.50"))
+    ]
+
+
+def test_the_improvement_payment_follows_the_assessed_share():
+    inputs = network(40_000, adjusted=42_000, share="0.667", year="2023/24")
+    found = lines_of("2023/24", inputs, "capacity_access_improvement")
+    # 42,000 x £1.185 x 0.667 = £33,196.59
+    assert [(line.month, line.amount) for line in found] == [
+        (date(2024, 3, 1), Decimal("33196.59"))
+    ]
+    unassessed = lines_of(
+        "2023/24", network(40_000, adjusted=42_000, year="2023/24"), "capacity_access_improvement"
+    )
+    assert unassessed == []
+
+
+def test_care_home_premium_pays_per_bed_per_month():
+    found = lines_of("2020/21", network(40_000, beds=87, year="2020/21"), "care_home_premium")
+    assert [line.month for line in found][0] == date(2020, 8, 1)
+    assert {line.amount for line in found} == {Decimal("652.50")}  # 87 x £7.50
+
+
+def test_the_network_participation_payment_goes_to_each_practice():
+    practices = {
+        Payee("A00001", "Surgery 1"): Figure(Decimal("11000"), date(2019, 1, 1), "own"),
+        Payee("A00002", "Surgery 2"): Figure(Decimal("9000"), date(2019, 1, 1), "own"),
+    }
+    found = lines_of("2019/20", network(20_000, practices=practices), "network_participation")
+    april = {line.payee.code: line.amount for line in found if line.month == date(2019, 4, 1)}
+    assert april == {"A00001": Decimal("1614.25"), "A00002": Decimal("1320.75")}  # x 1.761 / 12
+
+
+def test_the_september_2024_revision_applies_only_to_calculations_made_after_it():
+    inputs = network(40_000, adjusted=40_000, year="2024/25")
+    before = lines_of("2024/25", inputs, "enhanced_access", known_on=date(2024, 9, 25))
+    after = lines_of("2024/25", inputs, "enhanced_access", known_on=date(2024, 9, 26))
+    assert before[0].amount == Decimal("25580.00")  # 40,000 x 7.674 / 12
+    assert after[0].amount == Decimal("26583.33")  # 40,000 x 7.975 / 12, backdated to April
+    assert after[0].month == date(2024, 4, 1) and "revision" in after[0].version
+
+
+def test_rates_in_force_take_the_latest_known_version_for_each_entitlement():
+    versions = rate_files()["2024/25"]
+    found = rates_in_force(versions, date(2024, 6, 1), date(2025, 1, 1))
+    assert found["enhanced_access"][0].value == Decimal("7.975")
+    assert found["core_adjusted"][1].label == "2024/25 Network Contract DES"
+
+
+def test_every_year_from_2019_20_to_2024_25_is_on_file_and_not_confirmed_figures_say_why():
+    files = rate_files()
+    assert list(files) == ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25"]
+    for versions in files.values():
+        for rate in (r for v in versions for r in v.rates):
+            assert rate.source
+            assert rate.status == "confirmed" or rate.note
+
+
+def test_a_version_published_before_the_one_it_follows_is_refused():
+    data = {
+        "year": "2099/00",
+        "versions": [
+            {
+                "label": "a",
+                "published": date(2099, 3, 1),
+                "effective_from": date(2099, 4, 1),
+                "source": "s",
+            },
+            {
+                "label": "b",
+                "published": date(2099, 2, 1),
+                "effective_from": date(2099, 4, 1),
+                "source": "s",
+            },
+        ],
+    }
+    with pytest.raises(RateDataError, match="must form a chain"):
+        parse_year(data, "2099-00.toml")
+
+
+def test_a_rate_flagged_single_source_without_a_note_is_refused():
+    rate = {
+        "entitlement": "core",
+        "value": "1.5",
+        "per": "year",
+        "unit": "per_registered_patient",
+        "period": [date(2099, 4, 1), date(2100, 3, 31)],
+        "basis": "registered",
+        "basis_date": date(2099, 1, 1),
+        "payee": "pcn",
+        "source": "s",
+        "status": "single_source",
+    }
+    data = {
+        "year": "2099/00",
+        "versions": [
+            {
+                "label": "a",
+                "published": date(2099, 3, 1),
+                "effective_from": date(2099, 4, 1),
+                "source": "s",
+                "rates": [rate],
+            }
+        ],
+    }
+    with pytest.raises(RateDataError, match="must say why"):
+        parse_year(data, "2099-00.toml")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    registered=st.integers(0, 400_000),
+    year=st.sampled_from(["2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25"]),
+)
+def test_months_sum_to_the_annual_entitlement_within_half_a_penny_a_line(registered, year):
+    inputs = network(registered, adjusted=registered, weighted=registered, year=year)
+    versions = rate_files()[year]
+    lines = network_lines(inputs, versions, year, date(2030, 1, 1))
+    by_entitlement: dict[str, list] = {}
+    for line in lines:
+        by_entitlement.setdefault(line.entitlement, []).append(line)
+    for entitlement, found in by_entitlement.items():
+        rate = found[0].rate
+        n = len(found)
+        per = found[0].per
+        whole = {
+            "year": Decimal(registered) * rate * n / 12,
+            "month": Decimal(registered) * rate * n,
+            "period": Decimal(registered) * rate,
+        }.get(per)
+        if whole is None:
+            continue
+        assert abs(sum(line.amount for line in found) - whole) <= Decimal("0.005") * n, entitlement
+        assert all(line.amount >= 0 for line in found)
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=6, allow_nan=False))
+def test_rounding_is_half_up_to_the_penny(amount):
+    rounded = to_pence(amount)
+    assert abs(rounded - amount) <= Decimal("0.005")
+    assert rounded.as_tuple().exponent == -2
