@@ -146,3 +146,11 @@ def sees_import_runs(user) -> bool:
 
 def visible_organisations(user, permission: Permission = Permission.VIEW_REGISTRY):
     return Organisation.objects.filter(scope_filter(user, permission))
+
+
+def widest_held(user, kinds) -> Organisation | None:
+    """The organisation highest in `kinds` (listed widest first) that the user holds a role
+    over: where the national menu links take someone working for one area."""
+    held = [a.organisation for a in user.role_assignments.select_related("organisation")]
+    found = [org for org in held if org is not None and org.kind in kinds]
+    return min(found, key=lambda org: list(kinds).index(org.kind), default=None)

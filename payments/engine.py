@@ -119,7 +119,8 @@ def rates_in_force(
 
 def _money(value: Decimal) -> str:
     """£1.50, £0.5143, £120.00: pence always, more places only where the rate has them."""
-    return f"£{value:,.2f}" if value.as_tuple().exponent >= -2 else f"£{value.normalize():,f}"
+    value = value.normalize()
+    return f"£{value:,.2f}" if value.as_tuple().exponent >= -2 else f"£{value:,f}"
 
 
 def _figure_text(figure: Figure, unit: str) -> str:

@@ -49,13 +49,27 @@ class Schedule:
     def payees(self) -> list[Payee]:
         return sorted({s.line.payee for s in self.lines}, key=lambda p: (p.name, p.code))
 
-    def by_payee(self) -> dict[Payee, dict[str, dict[date, Decimal]]]:
-        """payee -> entitlement label -> month -> amount: the spreadsheet's grid."""
+    def table(self) -> list[tuple[Payee, list[tuple[str, list[Decimal | None], Decimal]]]]:
+        """Per payee, per entitlement (arrears apart): the amount of each month, and the total;
+        the grid of the statement page and of each payee's sheet."""
         grid: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
         for item in self.lines:
             label = item.line.label + (" (arrears)" if item.arrears_for else "")
             grid[item.line.payee][label][item.line.month] += item.line.amount
-        return grid
+        return [
+            (
+                payee,
+                [
+                    (
+                        label,
+                        [grid[payee][label].get(m) for m in self.months],
+                        sum(grid[payee][label].values()),
+                    )
+                    for label in sorted(grid[payee])
+                ],
+            )
+            for payee in self.payees()
+        ]
 
     @property
     def total(self) -> Decimal:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("organisations.urls")),
     path("", include("registrations.urls")),
+    path("", include("payments.urls")),
 ]

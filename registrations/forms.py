@@ -8,33 +8,13 @@ from django.core.exceptions import ValidationError
 from shapely.errors import GEOSException
 
 from organisations.models import Organisation, OrgKind
+from pcnhub.forms import date_field
 from registrations.actions import DECISIONS
 from registrations.changes import KIND_FIELDS
 from registrations.facts import area_parts
 from registrations.models import Profession, Status, VariationStatus
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATE_HELP = "For example, 2019-05-15 or 15/05/2019"
 YES_NO = [("no", "No"), ("yes", "Yes")]
-
-
-def date_field(label, **kwargs):
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        help_text=kwargs.pop("help_text", DATE_HELP),
-        error_messages={"invalid": f"Enter {label.lower()} as a real date, {DATE_HELP.lower()}"},
-        **kwargs,
-    )
-
-
-def add_action_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put an action's refusal on the form: on its field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class MembersForm(forms.Form):

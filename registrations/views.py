@@ -14,10 +14,17 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import Permission, has_permission, holds_anywhere, scope_filter
+from accounts.permissions import (
+    Permission,
+    has_permission,
+    holds_anywhere,
+    scope_filter,
+    widest_held,
+)
 from imports.problems import ImportRejected
 from organisations.decorators import as_at_date
 from organisations.models import Organisation, OrgKind
+from pcnhub.forms import add_action_errors
 from registrations import actions, exports, maps
 from registrations.changes import decide_change, impact, registration_in_force, request_change
 from registrations.coverage import AREA_KINDS, coverage, find_area
@@ -33,7 +40,6 @@ from registrations.forms import (
     ReasonForm,
     RegistrationFileForm,
     VariationForm,
-    add_action_errors,
 )
 from registrations.models import (
     AWAITING_DECISION,
@@ -338,13 +344,6 @@ def bank_details(request, pk):
     return response
 
 
-def _own_area(user) -> Organisation | None:
-    """The widest area a user's roles are held over, for the Coverage link."""
-    held = [a.organisation for a in user.role_assignments.select_related("organisation")]
-    areas = [org for org in held if org is not None and org.kind in AREA_KINDS]
-    return min(areas, key=lambda org: AREA_KINDS.index(org.kind), default=None)
-
-
 def _coverage_area(request, code):
     if code is None:
         if not has_permission(request.user, Permission.VIEW_REGISTRY):
@@ -362,7 +361,7 @@ def coverage_page(request, code=None, *, as_at, as_at_raw, as_at_error, today):
     """Coverage of a commissioner, ICS or region (England without a code) on any date; the
     England link takes someone working for one area to that area."""
     if code is None and not has_permission(request.user, Permission.VIEW_REGISTRY):
-        own = _own_area(request.user)
+        own = widest_held(request.user, AREA_KINDS)
         if own is not None:
             return redirect("coverage", code=own.code)
     area = _coverage_area(request, code)

@@ -1,0 +1,122 @@
+"""Payment schedules as files: CSV (one row per line, every input named) and an Excel workbook
+(a summary, then a sheet per payee with the months as columns), the layouts finance teams
+check against their ledgers."""
+
+import csv
+import io
+from collections.abc import Iterator
+
+import xlsxwriter
+
+from payments.schedule import Schedule
+
+CSV_HEADER = (
+    "Payee ODS code",
+    "Payee",
+    "PCN ODS code",
+    "PCN",
+    "Entitlement",
+    "Month",
+    "Amount",
+    "Paid",
+    "Arrears for",
+    "Formula",
+    "Population basis",
+    "Population",
+    "Population as at",
+    "Rate",
+    "Rate version",
+    "Rate status",
+    "Rate note",
+)
+
+
+def csv_rows(schedule: Schedule) -> Iterator[tuple]:
+    yield CSV_HEADER
+    for item in schedule.lines:
+        line = item.line
+        yield (
+            line.payee.code,
+            line.payee.name,
+            line.pcn.code,
+            line.pcn.name,
+            line.label,
+            line.month.isoformat(),
+            f"{line.amount:.2f}",
+            "Yes" if item.paid else "No",
+            item.arrears_for.isoformat() if item.arrears_for else "",
+            line.formula,
+            line.basis,
+            "" if line.basis_value is None else f"{line.basis_value}",
+            line.basis_as_at.isoformat() if line.basis_as_at else "",
+            f"{line.rate}" if line.rate else "",
+            line.version,
+            line.rate_status,
+            line.rate_note,
+        )
+
+
+def schedule_csv(schedule: Schedule) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(csv_rows(schedule))
+    return out.getvalue()
+
+
+def _sheet_name(payee, used: set[str]) -> str:
+    """Excel allows 31 characters and no []:*?/\\ in a sheet name, each name once."""
+    base = "".join(c for c in f"{payee.code} {payee.name}" if c not in "[]:*?/\\")[:31]
+    name, n = base, 2
+    while name.lower() in used:
+        name = f"{base[:27]} ({n})"
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+def schedule_xlsx(schedule: Schedule) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
+    bold = book.add_format({"bold": True})
+    money = book.add_format({"num_format": "£#,##0.00"})
+    money_bold = book.add_format({"num_format": "£#,##0.00", "bold": True})
+    header = book.add_format({"bold": True, "bg_color": "#E8EDEE", "border": 1})
+    months = schedule.months
+    summary = book.add_worksheet("Summary")
+    summary.write_row(
+        0, 0, ["Payee ODS code", "Payee", *[m.strftime("%b %Y") for m in months], "Total"], header
+    )
+    used = {"summary"}
+    table = schedule.table()
+    for row, (payee, rows) in enumerate(table, start=1):
+        summary.write_string(row, 0, payee.code)
+        summary.write_string(row, 1, payee.name)
+        totals = [sum(values[i] or 0 for _, values, _ in rows) for i in range(len(months))]
+        for col, value in enumerate(totals, start=2):
+            summary.write_number(row, col, float(value), money)
+        summary.write_number(row, len(months) + 2, float(sum(totals)), money_bold)
+        sheet = book.add_worksheet(_sheet_name(payee, used))
+        sheet.write_string(0, 0, f"{payee.name} ({payee.code}), {schedule.year}", bold)
+        sheet.write_row(
+            2, 0, ["Entitlement", *[m.strftime("%b %Y") for m in months], "Total"], header
+        )
+        for r, (label, values, total) in enumerate(rows, start=3):
+            sheet.write_string(r, 0, label)
+            for col, value in enumerate(values, start=1):
+                if value is not None:
+                    sheet.write_number(r, col, float(value), money)
+            sheet.write_number(r, len(months) + 1, float(total), money_bold)
+        sheet.set_column(0, 0, 46)
+        sheet.set_column(1, len(months) + 1, 12)
+        sheet.freeze_panes(3, 1)
+    summary.set_column(0, 0, 14)
+    summary.set_column(1, 1, 44)
+    summary.set_column(2, len(months) + 2, 12)
+    summary.freeze_panes(1, 2)
+    summary.write_string(
+        len(table) + 2,
+        0,
+        f"Rates as known on {schedule.known_on:%-d %B %Y}. "
+        "Each line is rounded to the penny, half up.",
+    )
+    book.close()
+    return out.getvalue()

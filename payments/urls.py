@@ -1,0 +1,13 @@
+from django.urls import path
+
+from payments import views
+
+urlpatterns = [
+    path("payments/", views.statement, name="payments_england"),
+    path("payments/rates/", views.rates, name="rates"),
+    path("payments/rates/revise/", views.revise, name="rate_revise"),
+    path("payments/export.<str:fmt>", views.export, name="payments_export_england"),
+    path("payments/<str:code>/", views.statement, name="payments"),
+    path("payments/<str:code>/export.<str:fmt>", views.export, name="payments_export"),
+    path("payments/<str:code>/paid/", views.paid, name="payments_paid"),
+]

@@ -1,0 +1,158 @@
+"""Payment pages: a PCN's statement (every line with why), an area's schedule summary, the
+exports, marking a month paid, and the rate tables with their versions."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import Permission, has_permission, holds_anywhere, widest_held
+from organisations.models import Organisation, OrgKind
+from payments import exports
+from payments.forms import RevisionForm
+from payments.inputs import pcns_in
+from payments.models import PaidMonth, RateVersion
+from payments.schedule import mark_paid, schedule, year_of
+from payments.versions import add_revision, versions_for
+from pcnhub.forms import add_action_errors
+from registrations.coverage import AREA_KINDS
+
+SCOPE_KINDS = (*AREA_KINDS, OrgKind.PCN)
+
+
+def _years() -> list[str]:
+    return list(RateVersion.objects.order_by("year").values_list("year", flat=True).distinct())
+
+
+def _year(request) -> str:
+    years = _years()
+    asked = request.GET.get("year", "")
+    if asked in years:
+        return asked
+    current = year_of(timezone.localdate())
+    return current if current in years else years[-1]
+
+
+def _scope(request, code) -> Organisation | None:
+    """The PCN or area named by the URL (None: England), or 404 when out of scope."""
+    if code is None:
+        if not has_permission(request.user, Permission.VIEW_REGISTRY):
+            raise Http404("No such page")
+        return None
+    org = Organisation.objects.filter(code=code.upper(), kind__in=SCOPE_KINDS).first()
+    if org is None or not has_permission(request.user, Permission.VIEW_REGISTRY, org):
+        raise Http404("No such organisation")
+    return org
+
+
+@require_GET
+def statement(request, code=None):
+    """A PCN's statement, or an area's schedule: months across, entitlements down, and each
+    line opening onto its formula, population, rate, version and source."""
+    if code is None and not has_permission(request.user, Permission.VIEW_REGISTRY):
+        own = widest_held(request.user, SCOPE_KINDS)
+        if own is not None:
+            return redirect("payments", code=own.code)
+    scope = _scope(request, code)
+    year = _year(request)
+    pcns = pcns_in(scope, year)
+    found = schedule(pcns, year)
+    is_pcn = scope is not None and scope.kind == OrgKind.PCN
+    paid = set(
+        PaidMonth.objects.filter(pcn__in=pcns, month__in=found.months).values_list(
+            "month", flat=True
+        )
+    )
+    context = {
+        "scope": scope,
+        "year": year,
+        "years": _years(),
+        "schedule": found,
+        "table": found.table(),
+        "is_pcn": is_pcn,
+        "pcns": pcns,
+        "paid_months": paid,
+        "can_mark_paid": is_pcn and has_permission(request.user, Permission.MANAGE_PAYMENTS, scope),
+        "next_unpaid": next((m for m in found.months if m not in paid), None),
+        "lines": found.lines if is_pcn else [],
+    }
+    return TemplateResponse(request, "payments/statement.html", context)
+
+
+@require_GET
+def export(request, fmt, code=None):
+    scope = _scope(request, code)
+    year = _year(request)
+    found = schedule(pcns_in(scope, year), year)
+    name = f"pcn-payments-{scope.code if scope else 'ENG'}-{year.replace('/', '-')}"
+    if fmt == "csv":
+        body, kind = exports.schedule_csv(found).encode("utf-8-sig"), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body = exports.schedule_xlsx(found)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404("No such format")
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_POST
+def paid(request, code):
+    """Finance marks the next month paid: its lines are kept as they are now, for good."""
+    scope = _scope(request, code)
+    if scope.kind != OrgKind.PCN or not has_permission(
+        request.user, Permission.MANAGE_PAYMENTS, scope
+    ):
+        raise Http404("No such page")
+    try:
+        month = date.fromisoformat(request.POST.get("month", ""))
+    except ValueError:
+        raise Http404("No such month") from None
+    try:
+        mark_paid(pcn=scope, month=month, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{month:%B %Y} marked paid for {scope.name}")
+    return redirect(reverse("payments", args=[scope.code]) + f"?year={year_of(month)}")
+
+
+@require_GET
+def rates(request):
+    """Every year's rate versions with their sources and notes."""
+    year = _year(request)
+    context = {
+        "year": year,
+        "years": _years(),
+        "versions": RateVersion.objects.filter(year=year)
+        .prefetch_related("rates")
+        .order_by("published"),
+        "can_revise": holds_anywhere(request.user, Permission.EDIT_RATES),
+    }
+    return TemplateResponse(request, "payments/rates.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def revise(request):
+    """Finance adds a revision of one rate: a new version superseding the latest."""
+    if not holds_anywhere(request.user, Permission.EDIT_RATES):
+        raise Http404("No such page")
+    year = _year(request)
+    chain = versions_for(year)
+    form = RevisionForm(request.POST or None, year=year, chain=chain)
+    if request.method == "POST" and form.is_valid():
+        try:
+            add_revision(year=year, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"New {year} rate version saved")
+            return redirect(reverse("rates") + f"?year={year}")
+    return TemplateResponse(request, "payments/revise.html", {"form": form, "year": year})

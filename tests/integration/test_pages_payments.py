@@ -1,0 +1,128 @@
+"""Payment pages through HTTP: statements with every line explained, exports that match,
+marking months paid, the rate tables and revisions, and scope."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+import pytest
+from django.urls import reverse
+
+from payments.models import PaidMonth, RateVersion
+from tests import factories as f
+
+
+def get(client, user, name, *args, **query):
+    client.force_login(user)
+    return client.get(reverse(name, args=args), query)
+
+
+def test_the_pcn_statement_shows_each_line_with_its_formula_and_source(
+    client, area, this_pcn_manager
+):
+    shown = get(client, this_pcn_manager, "payments", "U00001", year="2019/20")
+    assert shown.status_code == 200
+    text = shown.text
+    assert "Core PCN funding" in text and "Clinical Director contribution" in text
+    assert (
+        "20,000 registered patients x £1.50 a year / 12 = £2,500.0000, rounded to £2,500.00" in text
+    )
+    assert "sum of 2 members&#x27; lists" in text
+    assert "Seed 003 quotes £0.51 per patient" in text  # the seed's figure, noted on the rate
+    assert "Mark" not in text  # only finance marks months paid
+
+
+def test_a_pcn_manager_cannot_see_another_pcns_payments(client, area, this_pcn_manager):
+    assert get(client, this_pcn_manager, "payments", "U00002").status_code == 404
+    assert get(client, this_pcn_manager, "payments_export", "U00002", "csv").status_code == 404
+    assert get(client, this_pcn_manager, "payments_england").status_code == 302
+
+
+def test_the_excel_and_csv_exports_hold_the_page_figures(client, area, commissioner_user):
+    xlsx = get(client, commissioner_user, "payments_export", "U00001", "xlsx", year="2019/20")
+    assert xlsx["Content-Disposition"].endswith('2019-20.xlsx"')
+    summary = pl.read_excel(io.BytesIO(xlsx.content), sheet_name="Summary")
+    assert summary["Total"][0] == pytest.approx(20_000 * (1.5 + 0.5143 + 1.099), abs=0.1)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                get(
+                    client, commissioner_user, "payments_export", "U00001", "csv", year="2019/20"
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    core = [r for r in rows if r["Entitlement"] == "Core PCN funding"]
+    assert len(core) == 12 and {r["Amount"] for r in core} == {"2500.00"}
+    assert sum(Decimal(r["Amount"]) for r in rows) == Decimal(str(round(summary["Total"][0], 2)))
+
+
+def test_finance_marks_the_next_month_paid(client, area, finance_user, commissioner_user):
+    client.force_login(finance_user)
+    page = client.get(reverse("payments", args=["U00001"]), {"year": "2019/20"})
+    assert "Mark April 2019 paid" in page.text
+    marked = client.post(reverse("payments_paid", args=["U00001"]), {"month": "2019-04-01"})
+    assert marked.status_code == 302
+    assert PaidMonth.objects.filter(pcn=area["this_pcn"], month=date(2019, 4, 1)).exists()
+    client.force_login(commissioner_user)
+    refused = client.post(reverse("payments_paid", args=["U00001"]), {"month": "2019-05-01"})
+    assert refused.status_code == 404
+
+
+def test_rates_page_lists_versions_and_finance_adds_a_revision(
+    client, db, area, finance_user, commissioner_user
+):
+    shown = get(client, commissioner_user, "rates", year="2024/25")
+    assert "2024/25 revision (September 2024)" in shown.text and "derived" in shown.text.lower()
+    assert "Add a revision" not in shown.text
+    assert get(client, commissioner_user, "rate_revise").status_code == 404
+    client.force_login(finance_user)
+    url = reverse("rate_revise") + "?year=2023/24"
+    bad = client.post(
+        url,
+        {
+            "entitlement": "core",
+            "value": "1.55",
+            "label": "x",
+            "published": "2023-01-01",
+            "effective_from": "2023-04-01",
+            "source": "letter",
+            "status": "single_source",
+            "note": "",
+            "supersedes": "2023/24 Network Contract DES",
+        },
+    )
+    assert "There is a problem" in bad.text and "published must be after" in bad.text
+    good = client.post(
+        url,
+        {
+            "entitlement": "core",
+            "value": "1.55",
+            "label": "2023/24 local uplift",
+            "published": "2023-09-01",
+            "effective_from": "2023-04-01",
+            "source": "letter",
+            "status": "confirmed",
+            "note": "",
+            "supersedes": "2023/24 Network Contract DES",
+        },
+    )
+    assert good.status_code == 302
+    assert RateVersion.objects.get(label="2023/24 local uplift").created_by == finance_user
+
+
+@pytest.mark.parametrize("extra", [0, 10])
+def test_the_statement_takes_a_bounded_number_of_queries(
+    client, area, commissioner_user, django_assert_max_num_queries, extra
+):
+    for i in range(extra):
+        practice = f.PracticeFactory(code=f"B8{i:04d}")
+        f.RelationshipFactory(child=practice, parent=area["this_pcn"])
+        f.ListSizeFactory(organisation=practice, patients=5_000)
+    client.force_login(commissioner_user)
+    with django_assert_max_num_queries(24):
+        assert (
+            client.get(reverse("payments", args=["U00001"]), {"year": "2019/20"}).status_code == 200
+        )
