@@ -1,14 +1,16 @@
-"""Payment schedules as files: CSV (one row per line, every input named) and an Excel workbook
-(a summary, then a sheet per payee with the months as columns), the layouts finance teams
-check against their ledgers."""
+"""Payment schedules as files: CSV (one row per line, every input named), an Excel workbook
+(a summary, then a sheet per payee with the months as columns) and a PDF statement, the
+layouts finance teams and practice managers check against their ledgers."""
 
 import csv
 import io
 from collections.abc import Iterator
 
 import xlsxwriter
+from fpdf import FPDF, XPos, YPos
 
 from payments.schedule import Schedule
+from pcnhub.pdf import fit, latin1
 
 CSV_HEADER = (
     "Payee ODS code",
@@ -120,3 +122,68 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
     )
     book.close()
     return out.getvalue()
+
+
+def statement_pdf(schedule: Schedule, title: str) -> bytes:
+    """A statement a practice manager can check by hand: per payee, the months' amounts by
+    entitlement, then every line with its formula, population and rate version."""
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 15)
+    pdf.cell(
+        0,
+        9,
+        fit(pdf, f"Payment statement {schedule.year}: {title}", pdf.epw),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.set_font("Helvetica", "", 9)
+    pdf.cell(
+        0,
+        6,
+        latin1(
+            f"Rates as known on {schedule.known_on:%-d %B %Y}; each line rounded to the penny, "
+            f"half up. Total £{schedule.total:,.2f}."
+        ),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    months = schedule.months
+    label_width = 62
+    cell = (pdf.epw - label_width - 22) / max(len(months), 1)
+    for payee, rows in schedule.table():
+        pdf.ln(3)
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(
+            0,
+            7,
+            fit(pdf, f"{payee.name} ({payee.code})", pdf.epw),
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        pdf.set_font("Helvetica", "B", 7)
+        pdf.cell(label_width, 5, "Entitlement", border="B")
+        for month in months:
+            pdf.cell(cell, 5, month.strftime("%b %y"), border="B", align="R")
+        pdf.cell(22, 5, "Total", border="B", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("Helvetica", "", 7)
+        for label, values, total in rows:
+            pdf.cell(label_width, 5, fit(pdf, label, label_width))
+            for value in values:
+                pdf.cell(cell, 5, "" if value is None else f"{value:,.2f}", align="R")
+            pdf.cell(22, 5, f"{total:,.2f}", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(0, 7, "Every line, and how it is worked out", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Helvetica", "", 7)
+    for item in schedule.lines:
+        line = item.line
+        arrears = f" (arrears for {item.arrears_for:%b %Y})" if item.arrears_for else ""
+        paid = " [paid]" if item.paid else ""
+        text = (
+            f"{line.month:%b %Y}  {line.payee.code}  {line.label}{arrears}: "
+            f"£{line.amount:,.2f}{paid}. {line.formula}. {line.basis_source}. {line.version}."
+        )
+        pdf.multi_cell(0, 3.6, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return bytes(pdf.output())

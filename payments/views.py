@@ -96,6 +96,9 @@ def export(request, fmt, code=None):
     elif fmt == "xlsx":
         body = exports.schedule_xlsx(found)
         kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "pdf":
+        title = f"{scope.name} ({scope.code})" if scope else "England"
+        body, kind = exports.statement_pdf(found, title), "application/pdf"
     else:
         raise Http404("No such format")
     response = HttpResponse(body, content_type=kind)

@@ -13,6 +13,7 @@ from io import BytesIO, StringIO
 import xlsxwriter
 from fpdf import FPDF, XPos, YPos
 
+from pcnhub.pdf import fit, latin1
 from registrations.coverage import Coverage, Network
 
 ENGLAND = ("ENG", "England")
@@ -38,6 +39,10 @@ UNCOVERED_HEADER = (
 )
 PROGRESS_HEADER = ("Milestone", "Date", "Done", "Total", "Overdue")
 # Columns of patient counts, shown with thousands separators in the workbook.
+MAX_MILESTONES = 8
+MAX_UNCOVERED = 10
+LINE = 6  # mm, one table row
+FOOTER_HEIGHT = 14  # mm kept clear at the bottom for the source line
 THOUSANDS_COLUMNS = frozenset({"List size (1 January)", "Patients"})
 
 Row = Sequence[object]
@@ -254,46 +259,8 @@ def coverage_xlsx(coverage: Coverage) -> bytes:
 
 # PDF -------------------------------------------------------------------------------------
 
+
 # Characters common in pasted names that the latin-1 core fonts cannot draw.
-_ASCII = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u2026": "...",
-        "\u2022": "-",
-        "\u00a0": " ",
-        "\u200b": "",
-    }
-)
-MAX_MILESTONES = 8
-MAX_UNCOVERED = 10
-LINE = 6  # mm, one table row
-FOOTER_HEIGHT = 14  # mm kept clear at the bottom for the source line
-
-
-def latin1(text: str) -> str:
-    """Text the core Helvetica font can draw: known look-alikes to ASCII, the rest to '?'."""
-    return text.translate(_ASCII).encode("latin-1", "replace").decode("latin-1")
-
-
-def _fit(pdf: FPDF, text: str, width: float) -> str:
-    """The text, cut with '...' so it fits a cell of `width` rather than spilling or wrapping."""
-    text = latin1(text)
-    room = width - 2 * pdf.c_margin
-    if pdf.get_string_width(text) <= room:
-        return text
-    while text and pdf.get_string_width(text + "...") > room:
-        text = text[:-1]
-    return text.rstrip() + "..."
-
-
 def _body_bottom(pdf: FPDF) -> float:
     return pdf.h - pdf.b_margin - FOOTER_HEIGHT
 
@@ -305,7 +272,7 @@ def _row(pdf: FPDF, cells: Sequence[tuple[str, float, str]], bold: bool = False)
         return False
     pdf.set_font("Helvetica", "B" if bold else "", 9)
     for text, width, align in cells:
-        pdf.cell(width, LINE, _fit(pdf, text, width), border="B", align=align)
+        pdf.cell(width, LINE, fit(pdf, text, width), border="B", align=align)
     pdf.ln(LINE)
     return True
 
@@ -313,18 +280,18 @@ def _row(pdf: FPDF, cells: Sequence[tuple[str, float, str]], bold: bool = False)
 def _heading(pdf: FPDF, text: str) -> None:
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 7, _fit(pdf, text, pdf.epw), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 7, fit(pdf, text, pdf.epw), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _text_line(pdf: FPDF, text: str, size: int = 10, style: str = "") -> None:
     pdf.set_font("Helvetica", style, size)
-    pdf.cell(0, LINE, _fit(pdf, text, pdf.epw), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, LINE, fit(pdf, text, pdf.epw), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _pdf_title(pdf: FPDF, coverage: Coverage) -> None:
     pdf.set_font("Helvetica", "B", 18)
     title = f"PCN coverage: {area_code_name(coverage)[1]}"
-    pdf.cell(0, 10, _fit(pdf, title, pdf.epw), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 10, fit(pdf, title, pdf.epw), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     year = coverage.year.label if coverage.year else "none in force"
     _text_line(pdf, f"As at {_long_date(coverage.day)}, DES year {year}", size=11)
 
@@ -351,7 +318,7 @@ def _pdf_headline(pdf: FPDF, coverage: Coverage) -> None:
     pdf.ln(13)
     pdf.set_font("Helvetica", "", 9)
     for _, caption in figures:
-        pdf.cell(half, 5, _fit(pdf, caption, half))
+        pdf.cell(half, 5, fit(pdf, caption, half))
     pdf.ln(5)
 
 

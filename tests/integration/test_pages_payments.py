@@ -126,3 +126,20 @@ def test_the_statement_takes_a_bounded_number_of_queries(
         assert (
             client.get(reverse("payments", args=["U00001"]), {"year": "2019/20"}).status_code == 200
         )
+
+
+def test_the_pdf_statement_and_the_schedule_command(client, area, commissioner_user, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    pdf = get(client, commissioner_user, "payments_export", "U00001", "pdf", year="2019/20")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    out = tmp_path / "u00001.xlsx"
+    call_command(
+        "schedule", "--year", "2019/20", "--scope", "U00001", "--format", "xlsx", "--out", str(out)
+    )
+    summary = pl.read_excel(out, sheet_name="Summary")
+    assert summary["Total"][0] == pytest.approx(62_266, abs=1)
+    with pytest.raises(CommandError, match="no rates for '2031/32'"):
+        call_command("schedule", "--year", "2031/32")
+    with pytest.raises(CommandError, match="no PCN, commissioner"):
+        call_command("schedule", "--year", "2019/20", "--scope", "ZZZ")

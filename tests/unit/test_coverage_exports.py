@@ -11,13 +11,13 @@ import polars as pl
 import pytest
 
 from organisations.models import Organisation
+from pcnhub.pdf import latin1
 from registrations.coverage import Coverage, MilestoneProgress, Network, UncoveredPractice
 from registrations.exports import (
     NETWORK_HEADER,
     UNCOVERED_HEADER,
     coverage_pdf,
     coverage_xlsx,
-    latin1,
     network_rows,
     networks_csv,
     uncovered_csv,
