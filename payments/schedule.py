@@ -183,7 +183,37 @@ def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = Non
     current = schedule([pcn], year_of(month), known_on)
     due = [s for s in current.lines if not s.paid and s.line.month == month]
     paid = PaidMonth.objects.create(pcn=pcn, month=month, known_on=known_on, marked_by=by)
-    PaidLine.objects.bulk_create(
+    PaidLine.objects.bulk_create(_paid_lines(paid, due))
+    return paid
+
+
+@transaction.atomic
+def mark_paid_through(*, pcns: list[Organisation], through: date, known_on: date, by) -> int:
+    """Record every unpaid month of the PCNs up to `through` as paid, as the rates known on
+    `known_on` give them: for taking on the history of payments made before PCN Hub."""
+    stored = 0
+    through = through.replace(day=1)
+    years = sorted({year_of(m) for m in months(date(2019, 4, 1), through)})
+    for year in years:
+        current = schedule(pcns, year, known_on)
+        pcn_of = {pcn.code: pcn for pcn in pcns}
+        due: dict[tuple[str, date], list[ScheduleLine]] = defaultdict(list)
+        for item in current.lines:
+            if not item.paid and item.line.month <= through:
+                due[item.line.pcn.code, item.line.month].append(item)
+        for (code, month), items in due.items():
+            if by is not None and not has_permission(by, Permission.MANAGE_PAYMENTS, pcn_of[code]):
+                raise PermissionDenied(f"you may not mark payments for {code}")
+            paid = PaidMonth.objects.create(
+                pcn=pcn_of[code], month=month, known_on=known_on, marked_by=by
+            )
+            PaidLine.objects.bulk_create(_paid_lines(paid, items))
+            stored += 1
+    return stored
+
+
+def _paid_lines(paid: PaidMonth, items: list[ScheduleLine]):
+    return [
         PaidLine(
             paid_month=paid,
             payee_code=item.line.payee.code,
@@ -195,6 +225,5 @@ def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = Non
             formula=item.line.formula,
             version=item.line.version,
         )
-        for item in due
-    )
-    return paid
+        for item in items
+    ]

@@ -537,3 +537,24 @@ def _split(change, source, practices, day, by, why) -> Organisation:
     for practice in practices:
         _transfer(practice, source, registration, day, by, why)
     return pcn
+
+
+def entitlement_effect(change: ChangeRequest, by):
+    """The change in payments for the year it takes effect, if it were approved now: the
+    registration preview meets the payment schedules here. Nothing is saved."""
+    from payments.schedule import year_of
+    from payments.whatif import what_if
+
+    practices = list(change.practices.all())
+
+    def approve() -> list[Organisation]:
+        _apply(change, practices, by)
+        return [change.created_pcn] if change.created_pcn else []
+
+    pcns = [p for p in (change.pcn, change.target_pcn) if p is not None]
+    return what_if(
+        pcns=pcns,
+        year=year_of(change.effective_date),
+        known_on=timezone.localdate(),
+        change=approve,
+    )

@@ -26,7 +26,13 @@ from organisations.decorators import as_at_date
 from organisations.models import Organisation, OrgKind
 from pcnhub.forms import add_action_errors
 from registrations import actions, exports, maps
-from registrations.changes import decide_change, impact, registration_in_force, request_change
+from registrations.changes import (
+    decide_change,
+    entitlement_effect,
+    impact,
+    registration_in_force,
+    request_change,
+)
 from registrations.coverage import AREA_KINDS, coverage, find_area
 from registrations.facts import current_members, results_for, with_members
 from registrations.form_import import import_registrations
@@ -504,6 +510,9 @@ def change_detail(request, pk):
         "change": change,
         "practices": list(change.practices.all()),
         "impact": impact(change) if change.status == ChangeStatus.REQUESTED else None,
+        "money": entitlement_effect(change, request.user)
+        if change.status == ChangeStatus.REQUESTED and source is not None
+        else None,
         "form": form,
         "source": source,
     }

@@ -2,6 +2,7 @@
 effective-dated rows in the registry and in the registrations."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -243,3 +244,20 @@ def test_a_merge_moves_every_member_and_rejection_needs_a_reason(area, approved,
     )
     with pytest.raises(ValidationError, match="already approved"):
         decide_change(change=merge, by=commissioner_user, approve=True, **DECISION)
+
+
+def test_the_preview_shows_the_change_in_payments_and_saves_nothing(
+    area, approved, this_pcn_manager
+):
+    from registrations.changes import entitlement_effect
+
+    change = move(area, this_pcn_manager)
+    rows_before = Relationship.objects.count()
+    money = {(d.payee.code, d.label): d for d in entitlement_effect(change, this_pcn_manager)}
+    # Surgery 2 (10,000 patients) pays with U00002 from April 2021: £1.50 a year each.
+    losing = money["U00001", "Core PCN funding"]
+    gaining = money["U00002", "Core PCN funding"]
+    assert (losing.before, losing.after) == (Decimal("30000.00"), Decimal("15000.00"))
+    assert gaining.change == Decimal("15000.00") and losing.change == -gaining.change
+    assert Relationship.objects.count() == rows_before
+    assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.REQUESTED

@@ -236,3 +236,36 @@ def test_rounding_is_half_up_to_the_penny(amount):
     rounded = to_pence(amount)
     assert abs(rounded - amount) <= Decimal("0.005")
     assert rounded.as_tuple().exponent == -2
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sizes=st.lists(st.integers(500, 30_000), min_size=2, max_size=8),
+    moving=st.integers(0, 7),
+    year=st.sampled_from(["2019/20", "2021/22", "2023/24"]),
+)
+def test_moving_a_practice_conserves_the_population_based_total(sizes, moving, year):
+    """Two networks share the practices; moving one changes who is paid, not how much in all
+    (within half a penny a line, the per-line rounding)."""
+    moving %= len(sizes)
+    versions = rate_files()[year]
+
+    def total(first: list[int], second: list[int]) -> tuple[Decimal, int]:
+        lines = [
+            line
+            for sizes_of in (first, second)
+            for line in network_lines(
+                network(sum(sizes_of), adjusted=sum(sizes_of), year=year),
+                versions,
+                year,
+                date(2030, 1, 1),
+            )
+            if line.basis in ("registered", "adjusted")
+        ]
+        return sum(line.amount for line in lines), len(lines)
+
+    before, n = total(sizes[: len(sizes) // 2], sizes[len(sizes) // 2 :])
+    first = [s for i, s in enumerate(sizes) if i < len(sizes) // 2 and i != moving]
+    second = [s for i, s in enumerate(sizes) if i >= len(sizes) // 2 or i == moving]
+    after, m = total(first, second)
+    assert abs(before - after) <= Decimal("0.01") * max(n, m)

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.actions import assign_role, set_up_person
 from accounts.models import Role, RoleAssignment
+from demo.payments import seed as seed_payments
 from demo.registrations import seed as seed_registrations
 from imports.actions import import_file
 from imports.national import national_files
@@ -38,7 +39,15 @@ class Command(BaseCommand):
             )
             if run.status != "succeeded":
                 raise CommandError(f"{path} did not import: {run.problems[:3]}")
-        self._registrations(self._people(), national)
+        people = self._people()
+        self._registrations(people, national)
+        if not national:
+            paid = seed_payments(
+                commissioner_user=people["commissioner"], finance_user=people["finance"]
+            )
+            self.stdout.write(
+                f"Payments: {paid} network-months marked paid (April 2019 to August 2024)"
+            )
 
     def _demo(self):
         from demo.generate import generate

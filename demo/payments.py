@@ -1,0 +1,126 @@
+"""Demo money for the demo area, 2019/20 to 2024/25: what no published file gives, synthesised
+from one seeded generator and labelled so, then payments made through the real actions.
+
+- Weighted and Adjusted Populations for each practice at each 1 January (the national files
+  carry neither): the registered list times a practice factor (0.85-1.20 weighted, 0.95-1.05
+  adjusted), as a commissioner would take them from NHS England's PCN funding calculator.
+- Care home beds for each network from August 2020; IIF points for 2020/21 and 2021/22; the
+  assessed share of the Capacity and Access Improvement Payment for 2023/24 and 2024/25.
+- A practice moving between two networks of one CCG on 1 October 2022, through an approved
+  change request: each network is paid for it by month (payments.inputs).
+- Every month from April 2019 to August 2024 marked paid as calculated in its month, so the
+  September 2024 revision, backdated to April, gives arrears lines in September 2024.
+"""
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from organisations.models import ListSize, Measure, Organisation, OrgKind, RelType
+from organisations.queries import latest_practice_sizes, members, parent
+from payments.models import Achievement, CareHomeBeds, PaidMonth
+from payments.schedule import mark_paid_through
+from registrations.changes import decide_change, request_change
+from registrations.models import ChangeKind
+
+JANUARIES = [date(year, 1, 1) for year in range(2019, 2025)]
+BEDS_FROM, BEDS_TO = date(2020, 8, 1), date(2025, 3, 1)
+MOVE_ON = date(2022, 10, 1)
+PAID_THROUGH, PAID_KNOWN_ON = date(2024, 8, 1), date(2024, 8, 15)
+SYNTHETIC = "synthetic demo figure"
+
+
+def _populations(rng: random.Random) -> None:
+    practices = list(Organisation.objects.filter(kind=OrgKind.PRACTICE).order_by("code"))
+    factors = {p.pk: (rng.uniform(0.85, 1.20), rng.uniform(0.95, 1.05)) for p in practices}
+    rows = []
+    for january in JANUARIES:
+        for practice_id, (_, patients) in latest_practice_sizes(factors, january).items():
+            weighted, adjusted = factors[practice_id]
+            for measure, factor in ((Measure.WEIGHTED, weighted), (Measure.ADJUSTED, adjusted)):
+                rows.append(
+                    ListSize(
+                        organisation_id=practice_id,
+                        extract_date=january,
+                        measure=measure,
+                        patients=round(patients * factor),
+                    )
+                )
+    ListSize.objects.bulk_create(rows)
+
+
+def _entered(pcns: list[Organisation], rng: random.Random) -> None:
+    beds, achievements = [], []
+    for pcn in pcns:
+        homes = rng.randrange(0, 6)
+        for year in range(BEDS_FROM.year, BEDS_TO.year + 1):
+            for month in range(1, 13):
+                first = date(year, month, 1)
+                if BEDS_FROM <= first <= BEDS_TO and homes:
+                    beds.append(
+                        CareHomeBeds(
+                            pcn=pcn,
+                            month=first,
+                            beds=homes * 24 + rng.randrange(-4, 5),
+                            source=SYNTHETIC,
+                        )
+                    )
+        for year, points in (("2020/21", (90, 194)), ("2021/22", (110, 225))):
+            achievements.append(
+                Achievement(pcn=pcn, year=year, iif_points=Decimal(rng.randrange(*points)))
+            )
+        for year in ("2023/24", "2024/25"):
+            share = Decimal(rng.choice((50, 75, 100))) / 100
+            achievements.append(Achievement(pcn=pcn, year=year, improvement_share=share))
+    CareHomeBeds.objects.bulk_create(beds)
+    Achievement.objects.bulk_create(achievements)
+
+
+def _move(commissioner_user) -> None:
+    """The second practice of the commissioner's largest network joins its smallest."""
+    ccg = commissioner_user.role_assignments.get().organisation
+    pcns = [
+        link.child
+        for link in ccg.child_links.filter(rel_type=RelType.PCN_COMMISSIONER).select_related(
+            "child"
+        )
+    ]
+    by_size = sorted(pcns, key=lambda pcn: members(pcn, MOVE_ON).count())
+    smallest, largest = by_size[0], by_size[-1]
+    practice = members(largest, MOVE_ON).order_by("code")[1]
+    change = request_change(
+        by=commissioner_user,
+        kind=ChangeKind.MOVE,
+        pcn=largest,
+        target_pcn=smallest,
+        practice=practice,
+        effective_date=MOVE_ON,
+        reason="The practice's patients live mostly in the smaller network's town",
+    )
+    decide_change(
+        change=change,
+        by=commissioner_user,
+        approve=True,
+        committee="Primary Care Commissioning Committee",
+        decision_date=date(2022, 8, 18),
+    )
+    assert parent(practice, MOVE_ON, RelType.PRACTICE_PCN) == smallest
+
+
+@transaction.atomic
+def seed(*, commissioner_user, finance_user, seed: int = 2019) -> int:
+    """Returns how many network-months were marked paid (none when already seeded)."""
+    if PaidMonth.objects.exists():
+        return 0
+    rng = random.Random(seed)
+    pcns = list(Organisation.objects.filter(kind=OrgKind.PCN).order_by("code"))
+    _populations(rng)
+    _entered(pcns, rng)
+    _move(commissioner_user)
+    ccg = finance_user.role_assignments.get().organisation
+    own = [pcn for pcn in pcns if parent(pcn, MOVE_ON, RelType.PCN_COMMISSIONER) == ccg]
+    return mark_paid_through(
+        pcns=own, through=PAID_THROUGH, known_on=PAID_KNOWN_ON, by=finance_user
+    )
