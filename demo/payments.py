@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from organisations.models import ListSize, Measure, Organisation, OrgKind, RelType
-from organisations.queries import latest_practice_sizes, members, parent
+from organisations.queries import latest_practice_sizes, member_list_sizes, members, parent
 from payments.models import Achievement, CareHomeBeds, PaidMonth
 from payments.schedule import mark_paid_through
 from registrations.changes import decide_change, request_change
@@ -79,7 +79,8 @@ def _entered(pcns: list[Organisation], rng: random.Random) -> None:
 
 
 def _move(commissioner_user) -> None:
-    """The second practice of the commissioner's largest network joins its smallest."""
+    """The smallest practice of the CCG's largest network joins its smallest network of more
+    than one practice; the largest stays above 30,000 patients."""
     ccg = commissioner_user.role_assignments.get().organisation
     pcns = [
         link.child
@@ -87,9 +88,16 @@ def _move(commissioner_user) -> None:
             "child"
         )
     ]
-    by_size = sorted(pcns, key=lambda pcn: members(pcn, MOVE_ON).count())
+    sizes = member_list_sizes(pcns, MOVE_ON, sizes_as_at=date(2019, 1, 1))
+    shared = [pcn for pcn in pcns if members(pcn, MOVE_ON).count() > 1]
+    by_size = sorted(shared, key=lambda pcn: sizes[pcn.pk].patients or 0)
     smallest, largest = by_size[0], by_size[-1]
-    practice = members(largest, MOVE_ON).order_by("code")[1]
+    practice_sizes = latest_practice_sizes(
+        members(largest, MOVE_ON).values_list("pk", flat=True), date(2019, 1, 1)
+    )
+    practice = Organisation.objects.get(
+        pk=min(practice_sizes, key=lambda pk: practice_sizes[pk][1])
+    )
     change = request_change(
         by=commissioner_user,
         kind=ChangeKind.MOVE,

@@ -56,3 +56,19 @@ def test_check_registrations_refuses_an_unknown_year_or_area(db):
         call_command("check_registrations", "--year", "2031/32")
     with pytest.raises(CommandError, match="no commissioner, ICS or region"):
         call_command("check_registrations", "--year", "2019/20", "--commissioner", "ZZZ")
+
+
+def test_the_demo_has_payments_with_the_backdated_revision_as_arrears(demo):
+    from datetime import date
+
+    from organisations.models import Organisation
+    from payments.inputs import pcns_in
+    from payments.schedule import schedule
+    from registrations.models import ChangeRequest
+
+    assert ChangeRequest.objects.get().effective_date == date(2022, 10, 1)  # the mid-year move
+    found = schedule(pcns_in(Organisation.objects.get(code="99X"), "2024/25"), "2024/25")
+    arrears = [s for s in found.lines if s.arrears_for and not s.paid]
+    assert arrears and {s.line.month for s in arrears} == {date(2024, 9, 1)}
+    assert {s.arrears_for for s in arrears} == {date(2024, m, 1) for m in range(4, 9)}
+    assert all(s.line.amount > 0 for s in arrears)  # every revised rate went up
