@@ -24,10 +24,7 @@ the region. A missed target prints a cProfile summary (top 10 cumulative functio
 Exits non-zero when the data folder or one of its files is missing.
 """
 
-import cProfile
-import io
 import os
-import pstats
 import sys
 import time
 from collections import Counter
@@ -53,33 +50,6 @@ YEAR, ON = "2019/20", date(2019, 12, 1)
 # commissioner-to-region links hold and the December 2019 registrations are still in force.
 PAGE_ON = date(2020, 3, 31)
 RULES_TARGET, PAGE_TARGET = 2.0, 0.3
-
-
-def best_of(n: int, run) -> tuple[float, int, object]:
-    """Best wall time of n runs, the query count of the last, and its result."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    best, queries, result = float("inf"), 0, None
-    for _ in range(n):
-        with CaptureQueriesContext(connection) as captured:
-            t0 = time.perf_counter()
-            result = run()
-            best = min(best, time.perf_counter() - t0)
-        queries = len(captured.captured_queries)
-    return best, queries, result
-
-
-def profile(label: str, run) -> None:
-    profiler = cProfile.Profile()
-    profiler.runcall(run)
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(10)
-    lines = [line for line in out.getvalue().splitlines() if line.strip()]
-    start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
-    print(f"  cProfile of {label} (top 10 cumulative):")
-    for line in lines[start:]:
-        print(f"    {line}")
 
 
 def largest_area(on: date):
@@ -123,17 +93,17 @@ def time_page(client, url: str, label: str, area, target: float | None) -> None:
         return response
 
     try:
-        wall, queries, response = best_of(5, get)
+        wall, queries, response = throwaway.best_of(5, get)
     except (TemplateDoesNotExist, TemplateSyntaxError) as error:
         print(f"  {label}: page does not render ({type(error).__name__}: {error});")
         print("    timing coverage() alone instead")
-        wall, queries, _ = best_of(5, lambda: coverage(area, ON))
+        wall, queries, _ = throwaway.best_of(5, lambda: coverage(area, ON))
         print(
             f"  {label} coverage() only: best of 5 {wall * 1000:.0f} ms, {queries} queries"
             f"{missed(wall, target)}"
         )
         if target is not None and wall >= target:
-            profile(f"coverage() for {label}", lambda: coverage(area, ON))
+            throwaway.profile(f"coverage() for {label}", lambda: coverage(area, ON))
         return
     size = len(response.content)
     print(
@@ -141,7 +111,7 @@ def time_page(client, url: str, label: str, area, target: float | None) -> None:
         f"{size / 1024:.0f} KB{missed(wall, target)}"
     )
     if target is not None and wall >= target:
-        profile(f"GET {url}", get)
+        throwaway.profile(f"GET {url}", get)
 
 
 def measure(data: Path) -> None:
@@ -188,14 +158,14 @@ def measure(data: Path) -> None:
         registrations = list(with_members(Registration.objects.filter(des_year=YEAR)))
         return results_for(registrations, ON)
 
-    wall, queries, results = best_of(3, check_all)
+    wall, queries, results = throwaway.best_of(3, check_all)
     flag = "" if wall < RULES_TARGET else f"  MISSED (target < {RULES_TARGET:.0f} s)"
     print(
         f"  results_for {len(results):,} registrations: best of 3 {wall:.2f} s, "
         f"{queries} queries{flag}"
     )
     if wall >= RULES_TARGET:
-        profile("results_for", check_all)
+        throwaway.profile("results_for", check_all)
     counts: Counter = Counter()
     titles = {}
     for rule_results in results.values():

@@ -1,12 +1,17 @@
-"""Run a bench script's measurement in fresh throwaway databases: a SQLite file in a temporary
+"""Bench helpers: best-of timing with query counts, profiles, and running a measurement in
+fresh throwaway databases: a SQLite file in a temporary
 folder, then a new PostgreSQL database (BENCH_POSTGRES_URL, default the local server), each
 in a child process whose DATABASE_URL names it, so no bench ever touches a real database."""
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,3 +74,30 @@ def main(
     if args.only in (None, "postgresql"):
         failed |= _on_postgresql(script, args.data, env or {})
     return failed
+
+
+def best_of(n: int, run) -> tuple[float, int, object]:
+    """Best wall time of n runs, the query count of the last, and its result."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    best, queries, result = float("inf"), 0, None
+    for _ in range(n):
+        with CaptureQueriesContext(connection) as captured:
+            t0 = time.perf_counter()
+            result = run()
+            best = min(best, time.perf_counter() - t0)
+        queries = len(captured.captured_queries)
+    return best, queries, result
+
+
+def profile(label: str, run) -> None:
+    profiler = cProfile.Profile()
+    profiler.runcall(run)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(10)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
+    print(f"  cProfile of {label} (top 10 cumulative):")
+    for line in lines[start:]:
+        print(f"    {line}")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from payments.rates import RateSpec, VersionSpec
 
@@ -40,7 +41,7 @@ def financial_year(label: str) -> tuple[date, date]:
     return date(first, 4, 1), date(first + 1, 3, 31)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A population (or beds, or points) with where it came from."""
 
@@ -49,13 +50,13 @@ class Figure:
     source: str  # e.g. "sum of 5 members' lists", "entered by the commissioner"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Payee:
     code: str
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NetworkMonth:
     """What one PCN is paid on for one month: its members' populations at each basis date,
     counted over the practices that are members on the first of the month."""
@@ -66,7 +67,7 @@ class NetworkMonth:
     beds: Figure | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NetworkInputs:
     pcn: Payee
     payee: Payee  # the nominated payee
@@ -77,7 +78,7 @@ class NetworkInputs:
     # practice -> its weighted population, for the members on the first of each month
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     payee: Payee
     pcn: Payee
@@ -117,6 +118,7 @@ def rates_in_force(
     return found
 
 
+@lru_cache(maxsize=4096)
 def _money(value: Decimal) -> str:
     """£1.50, £0.5143, £120.00: pence always, more places only where the rate has them."""
     value = value.normalize()

@@ -1,0 +1,274 @@
+"""A full financial year's payment schedule for every PCN and practice in England.
+
+In a fresh throwaway database (SQLite, then PostgreSQL) it imports the real national
+configuration (ODS epraccur 2022-12 and ePCN 2023-01) and the registered lists (NHS Digital
+2021-01 and 2025-04: the nearest either side of the 1 January 2024 basis date), synthesises
+what no public file gives (each practice's weighted and adjusted population, the registered
+list times a seeded factor; care home beds for each PCN and month), then measures:
+
+1. schedule() for 2024/25 over every PCN in England (both rate versions, nominated payees,
+   practices' participation payments): best of 3 wall time, query count, lines, total, and
+   the peak memory of the calculation (tracemalloc) and of the process;
+2. the floor: the same amounts by a plain vectorised polars computation over the same
+   populations and rates, and the ratio of the two;
+3. the statement page of the largest PCN through the test client (best of 5, queries).
+
+    .venv/bin/python bench/payments.py [--data DIR] [--only sqlite|postgresql]
+
+Targets on the 2-core reference machine: the England schedule < 5 s with peak memory
+< 500 MB; a PCN statement page < 300 ms.
+"""
+
+import multiprocessing
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import throwaway  # noqa: E402 - bench/ is this script's own folder
+
+FILES = [
+    "ods-epraccur-2022-12/epraccur.csv",
+    "ods-epcn-2023-01/ePCN.xlsx",
+    "patients-registered-2021-01/gp-reg-pat-prac-all.csv",
+    "patients-registered-2025-04/gp-reg-pat-prac-all.csv",
+]
+YEAR, BASIS = "2024/25", date(2024, 1, 1)
+SCHEDULE_TARGET, PAGE_TARGET, MEMORY_TARGET_MB = 5.0, 0.3, 500
+
+
+def synthesise() -> None:
+    from organisations.models import ListSize, Measure, Organisation, OrgKind
+    from organisations.queries import nearest_practice_sizes
+    from payments.engine import months
+    from payments.models import CareHomeBeds
+
+    rng = random.Random(2024)
+    practices = list(
+        Organisation.objects.filter(kind=OrgKind.PRACTICE).values_list("pk", flat=True)
+    )
+    sizes = nearest_practice_sizes(practices, BASIS)
+    rows = []
+    for pk, (_, patients) in sizes.items():
+        for measure, low, high in ((Measure.WEIGHTED, 0.85, 1.2), (Measure.ADJUSTED, 0.95, 1.05)):
+            rows.append(
+                ListSize(
+                    organisation_id=pk,
+                    extract_date=BASIS,
+                    measure=measure,
+                    patients=round(patients * rng.uniform(low, high)),
+                )
+            )
+    ListSize.objects.bulk_create(rows, batch_size=5000)
+    beds = [
+        CareHomeBeds(pcn_id=pk, month=month, beds=rng.randrange(0, 200), source="synthetic")
+        for pk in Organisation.objects.filter(kind=OrgKind.PCN)
+        .order_by("code")
+        .values_list("pk", flat=True)
+        for month in months(date(2024, 4, 1), date(2025, 3, 1))
+    ]
+    CareHomeBeds.objects.bulk_create(beds, batch_size=5000)
+    print(f"  synthesised: {len(rows):,} weighted/adjusted figures, {len(beds):,} bed-months")
+
+
+def fresh_schedule() -> tuple[float, float]:
+    """Runs in a new process: the schedule alone, its wall time and the process's peak memory."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcnhub.settings")
+    import django
+
+    django.setup()
+    from payments.inputs import pcns_in
+    from payments.schedule import schedule
+
+    t0 = time.perf_counter()
+    schedule(pcns_in(None, YEAR), YEAR)
+    return time.perf_counter() - t0, peak_rss_mb()
+
+
+def peak_rss_mb() -> float:
+    """This process's own high-water mark (VmHWM): getrusage's ru_maxrss would carry the
+    parent's across fork and exec on Linux."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def floor(pcns) -> tuple[float, Decimal]:
+    """The same network amounts by a vectorised polars computation (practice payments too)."""
+    import polars as pl
+
+    from payments import inputs
+    from payments.engine import financial_year, months, rates_in_force
+    from payments.versions import versions_for
+
+    versions = versions_for(YEAR)
+    networks = inputs.gather(pcns, YEAR, versions)  # the same inputs, gathered once
+    rows, practice_rows = [], []
+    for network in networks:
+        for month, figures in network.by_month.items():
+            rows.append(
+                {
+                    "pcn": network.pcn.code,
+                    "month": month,
+                    "registered": float(figures.registered.value) if figures.registered else 0.0,
+                    "adjusted": float(figures.adjusted.value) if figures.adjusted else 0.0,
+                    "beds": float(figures.beds.value) if figures.beds else 0.0,
+                }
+            )
+            for practice, figure in network.practices.get(month, {}).items():
+                practice_rows.append(
+                    {"payee": practice.code, "month": month, "weighted": float(figure.value)}
+                )
+    start, end = financial_year(YEAR)
+    rate_rows = [
+        {
+            "month": month,
+            "entitlement": rate.entitlement,
+            "value": float(rate.value),
+            "per": rate.per,
+            "basis": rate.basis,
+            "n": len(months(rate.start, rate.end)),
+        }
+        for month in months(start, end)
+        for rate, _ in rates_in_force(versions, month, date(2030, 1, 1)).values()
+        if rate.per in ("year", "month", "period")
+    ]
+    frame, practices, rates = (
+        pl.DataFrame(rows),
+        pl.DataFrame(practice_rows),
+        pl.DataFrame(rate_rows),
+    )
+    t0 = time.perf_counter()
+    monthly = (
+        pl.when(pl.col("per") == "year")
+        .then(pl.col("value") / 12)
+        .when(pl.col("per") == "month")
+        .then(pl.col("value"))
+        .otherwise(pl.col("value") / pl.col("n"))
+    )
+    network_amounts = frame.join(
+        rates.filter(pl.col("basis") != "practice_weighted"), on="month"
+    ).with_columns(
+        (
+            pl.when(pl.col("basis") == "registered")
+            .then(pl.col("registered"))
+            .when(pl.col("basis") == "adjusted")
+            .then(pl.col("adjusted"))
+            .otherwise(pl.col("beds"))
+            * monthly
+        )
+        .round(2)
+        .alias("amount")
+    )
+    practice_amounts = practices.join(
+        rates.filter(pl.col("basis") == "practice_weighted"), on="month"
+    ).with_columns((pl.col("weighted") * monthly).round(2).alias("amount"))
+    total = network_amounts["amount"].sum() + practice_amounts["amount"].sum()
+    return time.perf_counter() - t0, Decimal(f"{total:.2f}")
+
+
+def measure(data: Path) -> None:
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcnhub.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from imports.actions import import_file
+    from payments.inputs import pcns_in
+    from payments.schedule import schedule
+
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor}")
+    t0 = time.perf_counter()
+    for name in FILES:
+        run = import_file(path=data / name)
+        print(f"  imported {name}: {run.status} {run.rows_read:,} rows")
+    print(f"  imports: {time.perf_counter() - t0:.1f} s")
+    synthesise()
+    pcns = pcns_in(None, YEAR)
+    print(f"1. the {YEAR} schedule for England: {len(pcns):,} PCNs")
+    wall, queries, found = throwaway.best_of(3, lambda: schedule(pcns, YEAR))
+    tracemalloc.start()
+    schedule(pcns, YEAR)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # The importing process has held the national files; a fresh one shows the schedule's own.
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        fresh_wall, fresh_mb = pool.apply(fresh_schedule)
+    payees = {s.line.payee.code for s in found.lines}
+    verdict = "" if wall < SCHEDULE_TARGET and fresh_mb < MEMORY_TARGET_MB else "  MISSED"
+    print(
+        f"  schedule(): best of 3 {wall:.2f} s, {queries} queries, {len(found.lines):,} lines "
+        f"for {len(payees):,} payees, £{found.total:,.2f}{verdict}"
+    )
+    print(
+        f"  in a fresh process: {fresh_wall:.2f} s, peak memory {fresh_mb:.0f} MB "
+        f"(Python, Django and the calculation; the calculation alone {peak / 2**20:.0f} MB)"
+    )
+    if verdict:
+        throwaway.profile("schedule()", lambda: schedule(pcns, YEAR))
+    floor_wall, floor_total = floor(pcns)
+    monthly_total = sum(
+        (s.line.amount for s in found.lines if s.line.per in ("year", "month", "period")),
+        Decimal("0"),
+    )
+    print(
+        f"2. floor (polars, the same monthly amounts): {floor_wall * 1000:.0f} ms; ratio "
+        f"{wall / floor_wall:.0f}x; totals £{monthly_total:,.2f} (schedule, Decimal) vs "
+        f"£{floor_total:,.2f} (floor, floats)"
+    )
+    largest = max(pcns, key=lambda pcn: sum(1 for s in found.lines if s.line.pcn.code == pcn.code))
+    user = get_user_model().objects.create_superuser("bench", "bench@example.org", "x" * 16)
+    client = Client()
+    client.force_login(user)
+    url = f"/payments/{largest.code}/?year={YEAR}"
+
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    page_wall, page_queries, response = throwaway.best_of(5, get)
+    late = "" if page_wall < PAGE_TARGET else "  MISSED"
+    print(
+        f"3. statement page {url}: best of 5 {page_wall * 1000:.0f} ms, {page_queries} queries, "
+        f"{len(response.content) // 1024} KB{late}"
+    )
+
+
+def check_data(data: Path) -> int | None:
+    missing = [name for name in FILES if not (data / name).is_file()]
+    if not data.is_dir() or missing:
+        print(f"no national data at {data} (missing: {', '.join(missing)}); cannot measure")
+        return 1
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(
+        throwaway.main(
+            __file__,
+            __doc__.splitlines()[0],
+            measure,
+            check_data,
+            env={"ALLOWED_HOSTS": "testserver,127.0.0.1"},
+        )
+    )
