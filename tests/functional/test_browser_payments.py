@@ -1,0 +1,40 @@
+"""A finance user's journey in headless Chromium: open a PCN's payment statement, open a line
+to see why it is that amount, download the Excel schedule, and find the page's figures in it."""
+
+from decimal import Decimal
+
+import polars as pl
+
+from tests.functional.conftest import BROWSER_TESTS, log_in
+
+pytestmark = BROWSER_TESTS
+
+
+def test_browser_finance_downloads_the_excel_schedule_matching_the_page(
+    page, live_server, area, finance_user, tmp_path
+):
+    log_in(page, live_server, "finance")
+    page.goto(f"{live_server.url}/payments/U00001/?year=2019/20")
+    table = page.locator("table[data-payee]").first
+    page_totals = [
+        Decimal(cell.replace(",", ""))
+        for cell in table.locator("tbody tr td:last-child").all_inner_texts()
+    ]
+    first_line = page.locator("#lines ~ ul details").first
+    first_line.locator("summary").click()
+    assert "rounded to" in first_line.inner_text()
+    assert "Rate version" in first_line.inner_text()
+
+    with page.expect_download() as waiting:
+        page.click("#download-xlsx")
+    download = waiting.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert path.name == "pcn-payments-U00001-2019-20.xlsx"
+    summary = pl.read_excel(path, sheet_name="Summary")
+    assert summary["Payee ODS code"][0] == "U00001"
+    assert Decimal(f"{summary['Total'][0]:.2f}") == sum(page_totals)
+    sheet = pl.read_excel(path, sheet_id=2, read_options={"header_row": 2})
+    by_entitlement = dict(zip(sheet["Entitlement"], sheet["Total"], strict=True))
+    assert by_entitlement["Core PCN funding"] == 30_000.0  # 20,000 patients x £1.50
+    assert [Decimal(f"{t:.2f}") for t in sheet["Total"]] == page_totals
