@@ -70,6 +70,7 @@ format: install
 bench: install
 	$(BIN)/python bench/import_national.py
 	$(BIN)/python bench/registrations.py
+	$(BIN)/python bench/payments.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles
