@@ -25,6 +25,7 @@ import resource
 import sys
 import time
 import tracemalloc
+import zlib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -50,23 +51,24 @@ def synthesise() -> None:
     from payments.engine import months
     from payments.models import CareHomeBeds
 
-    rng = random.Random(2024)
-    practices = list(
-        Organisation.objects.filter(kind=OrgKind.PRACTICE).values_list("pk", flat=True)
-    )
-    sizes = nearest_practice_sizes(practices, BASIS)
+    # Each practice's factors come from its ODS code alone, so every database and every run
+    # gets the same figures.
+    codes = dict(Organisation.objects.filter(kind=OrgKind.PRACTICE).values_list("pk", "code"))
+    sizes = nearest_practice_sizes(codes, BASIS)
     rows = []
     for pk, (_, patients) in sizes.items():
         for measure, low, high in ((Measure.WEIGHTED, 0.85, 1.2), (Measure.ADJUSTED, 0.95, 1.05)):
+            share = zlib.crc32(f"{codes[pk]}:{measure}".encode()) / 2**32
             rows.append(
                 ListSize(
                     organisation_id=pk,
                     extract_date=BASIS,
                     measure=measure,
-                    patients=round(patients * rng.uniform(low, high)),
+                    patients=round(patients * (low + (high - low) * share)),
                 )
             )
     ListSize.objects.bulk_create(rows, batch_size=5000)
+    rng = random.Random(2024)
     beds = [
         CareHomeBeds(pcn_id=pk, month=month, beds=rng.randrange(0, 200), source="synthetic")
         for pk in Organisation.objects.filter(kind=OrgKind.PCN)

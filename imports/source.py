@@ -276,3 +276,32 @@ def parse_extract_date(value: str | None) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def read_table(
+    source: SourceFile,
+    problems: Problems,
+    *,
+    required: dict[str, tuple[str, ...]],
+    optional: dict[str, tuple[str, ...]] | None = None,
+) -> pl.DataFrame | None:
+    """A person's spreadsheet: a CSV (UTF-8, or Windows-1252 as Excel saves it) or the first
+    sheet of an .xlsx, all text, columns matched by header name, blank rows dropped."""
+    if source.is_xlsx:
+        import fastexcel
+
+        try:
+            sheet = fastexcel.read_excel(source.data).sheet_names[0]
+            frame = read_xlsx_sheet(source, sheet)
+        except (fastexcel.FastExcelError, IndexError, pl.exceptions.PolarsError) as error:
+            problems.add(None, None, str(error)[:80], "a readable .xlsx workbook")
+            return None
+    else:
+        frame = read_csv(source, problems, fallback_encoding="cp1252")
+        if frame is None:
+            return None
+    frame = match_columns(frame, problems, required=required, optional=optional)
+    if frame is None:
+        return None
+    data = [c for c in frame.columns if c != "__row"]
+    return frame.filter(pl.any_horizontal(pl.col(data).is_not_null()))

@@ -55,7 +55,7 @@ from django.db import transaction
 
 from accounts.permissions import Permission, has_permission
 from imports.problems import Problems
-from imports.source import ODS_PATTERNS, SourceFile, match_columns, read_csv, read_xlsx_sheet
+from imports.source import ODS_PATTERNS, SourceFile, read_table
 from organisations.models import Organisation, OrgKind, Relationship, RelType
 from organisations.queries import nearest_practice_sizes, valid_on
 from registrations import actions
@@ -155,24 +155,9 @@ def import_registrations(*, path: Path, by, submit: bool = False) -> ImportResul
 
 
 def _read(source: SourceFile, problems: Problems) -> pl.DataFrame | None:
-    if source.is_xlsx:
-        import fastexcel
-
-        try:
-            sheet = fastexcel.read_excel(source.data).sheet_names[0]
-            frame = read_xlsx_sheet(source, sheet)
-        except (fastexcel.FastExcelError, IndexError, pl.exceptions.PolarsError) as error:
-            problems.add(None, None, str(error)[:80], "a readable .xlsx workbook")
-            return None
-    else:
-        frame = read_csv(source, problems, fallback_encoding="cp1252")
-        if frame is None:
-            return None
-    frame = match_columns(frame, problems, required=REQUIRED, optional=OPTIONAL)
+    frame = read_table(source, problems, required=REQUIRED, optional=OPTIONAL)
     if frame is None:
         return None
-    data = [c for c in frame.columns if c != "__row"]
-    frame = frame.filter(pl.any_horizontal(pl.col(data).is_not_null()))
     if frame.height == 0:
         problems.add(None, None, None, "at least one member practice row")
         return None
