@@ -10,17 +10,22 @@ from one seeded generator and labelled so, then payments made through the real a
   change request: each network is paid for it by month (payments.inputs).
 - Every month from April 2019 to August 2024 marked paid as calculated in its month, so the
   September 2024 revision, backdated to April, gives arrears lines in September 2024.
+- A payment statement for one network's payee for April to June 2024, as the payment system
+  would give it, short by £25.00 on May's care home premium: one variance to reconcile.
 """
 
 import random
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 
 from organisations.models import ListSize, Measure, Organisation, OrgKind, RelType
 from organisations.queries import latest_practice_sizes, member_list_sizes, members, parent
-from payments.models import Achievement, CareHomeBeds, PaidMonth
+from payments.models import Achievement, CareHomeBeds, PaidLine, PaidMonth
+from payments.rates import ENTITLEMENTS
+from payments.reconcile import load_statement
 from payments.schedule import mark_paid_through
 from registrations.changes import decide_change, request_change
 from registrations.models import ChangeKind
@@ -129,6 +134,28 @@ def seed(*, commissioner_user, finance_user, seed: int = 2019) -> int:
     _move(commissioner_user)
     ccg = finance_user.role_assignments.get().organisation
     own = [pcn for pcn in pcns if parent(pcn, MOVE_ON, RelType.PCN_COMMISSIONER) == ccg]
-    return mark_paid_through(
+    paid = mark_paid_through(
         pcns=own, through=PAID_THROUGH, known_on=PAID_KNOWN_ON, by=finance_user
+    )
+    _statement(own[0], finance_user)
+    return paid
+
+
+def _statement(pcn: Organisation, finance_user) -> None:
+    """Rows as paid for April-June 2024, one of them short, loaded as a statement file."""
+    lines = PaidLine.objects.filter(
+        paid_month__pcn=pcn, paid_month__month__range=(date(2024, 4, 1), date(2024, 6, 1))
+    ).order_by("paid_month__month", "payee_code", "entitlement")
+    rows = ["Payee ODS code,Month,Entitlement,Amount"]
+    for line in lines:
+        amount = line.amount
+        if line.entitlement == "care_home_premium" and line.month == date(2024, 5, 1):
+            amount -= Decimal("25.00")
+        label = ENTITLEMENTS[line.entitlement]
+        rows.append(f"{line.payee_code},{line.paid_month.month:%Y-%m},{label},{amount}")
+    path = settings.VAR_DIR / "demo" / f"payment-statement-{pcn.code}-2024-q1.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+    load_statement(
+        path=path, by=finance_user, first_month=date(2019, 4, 1), last_month=date(2025, 3, 1)
     )

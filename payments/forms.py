@@ -3,7 +3,7 @@
 from django import forms
 
 from payments.rates import ENTITLEMENTS, STATUSES
-from pcnhub.forms import date_field
+from pcnhub.forms import SpreadsheetField, date_field
 
 
 class RevisionForm(forms.Form):
@@ -38,3 +38,11 @@ class RevisionForm(forms.Form):
         names = sorted({r.entitlement for v in chain for r in v.rates})
         self.fields["entitlement"].choices = [(n, ENTITLEMENTS[n]) for n in names]
         self.fields["supersedes"].choices = [(v.label, v.label) for v in reversed(chain)]
+
+
+class StatementForm(forms.Form):
+    file = SpreadsheetField(
+        label="Payment statement",
+        help_text="A .csv or .xlsx file with columns Payee ODS code, Month, Amount and, "
+        "optionally, Entitlement",
+    )

@@ -149,3 +149,38 @@ class PaidLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payee_code} {self.entitlement} {self.month:%b %Y}: {self.amount}"
+
+
+class PaymentStatement(models.Model):
+    """A file of what was actually paid (a payment statement downloaded from the payment
+    system), kept with who loaded it."""
+
+    file_name = models.CharField(max_length=255)
+    checksum = models.CharField(max_length=64)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Received(models.Model):
+    """One row of a statement: an amount a payee received for a month (and entitlement)."""
+
+    statement = models.ForeignKey(PaymentStatement, on_delete=models.CASCADE, related_name="rows")
+    row = models.PositiveIntegerField()
+    payee_code = models.CharField(max_length=12, db_index=True)
+    month = models.DateField()
+    entitlement = models.CharField(max_length=40, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["payee_code", "month", "entitlement"]
+
+    def __str__(self) -> str:
+        return f"{self.payee_code} {self.month:%b %Y} {self.entitlement}: {self.amount}"

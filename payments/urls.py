@@ -10,4 +10,5 @@ urlpatterns = [
     path("payments/<str:code>/", views.statement, name="payments"),
     path("payments/<str:code>/export.<str:fmt>", views.export, name="payments_export"),
     path("payments/<str:code>/paid/", views.paid, name="payments_paid"),
+    path("payments/<str:code>/reconciliation/", views.reconciliation, name="reconciliation"),
 ]

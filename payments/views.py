@@ -13,14 +13,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Permission, has_permission, holds_anywhere, widest_held
+from imports.problems import ImportRejected
 from organisations.models import Organisation, OrgKind
 from payments import exports
-from payments.forms import RevisionForm
+from payments.engine import financial_year
+from payments.forms import RevisionForm, StatementForm
 from payments.inputs import pcns_in
 from payments.models import PaidMonth, RateVersion
+from payments.reconcile import load_statement, reconcile
 from payments.schedule import mark_paid, schedule, year_of
 from payments.versions import add_revision, versions_for
-from pcnhub.forms import add_action_errors
+from pcnhub.forms import add_action_errors, uploaded
 from registrations.coverage import AREA_KINDS
 
 SCOPE_KINDS = (*AREA_KINDS, OrgKind.PCN)
@@ -159,3 +162,42 @@ def revise(request):
             messages.success(request, f"New {year} rate version saved")
             return redirect(reverse("rates") + f"?year={year}")
     return TemplateResponse(request, "payments/revise.html", {"form": form, "year": year})
+
+
+@require_http_methods(["GET", "POST"])
+def reconciliation(request, code):
+    """Expected against received for the scope and year, and (finance) loading a statement."""
+    scope = _scope(request, code)
+    year = _year(request)
+    can_load = holds_anywhere(request.user, Permission.MANAGE_PAYMENTS)
+    form = StatementForm(request.POST or None, request.FILES or None) if can_load else None
+    problems = None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("No such page")
+        if form.is_valid():
+            years = _years()
+            first, _ = financial_year(years[0])
+            _, last = financial_year(years[-1])
+            try:
+                with uploaded(form.cleaned_data["file"]) as path:
+                    loaded = load_statement(
+                        path=path, by=request.user, first_month=first, last_month=last
+                    )
+            except ImportRejected as rejected:
+                problems = rejected
+            else:
+                messages.success(request, f"{loaded.file_name}: {loaded.rows.count()} rows loaded")
+                return redirect(reverse("reconciliation", args=[code]) + f"?year={year}")
+    variances, agreed = reconcile(schedule(pcns_in(scope, year), year))
+    context = {
+        "scope": scope,
+        "year": year,
+        "years": _years(),
+        "variances": variances,
+        "agreed": agreed,
+        "form": form,
+        "problems": problems.problems if problems else None,
+        "total": problems.total if problems else 0,
+    }
+    return TemplateResponse(request, "payments/reconciliation.html", context)

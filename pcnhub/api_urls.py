@@ -13,6 +13,7 @@ from organisations.api import (
     OrganisationViewSet,
     RelationshipViewSet,
 )
+from payments.api import PaymentViewSet, RateVersionListView
 from registrations.api import RegistrationViewSet
 
 app_name = "api"
@@ -22,6 +23,7 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("relationships", RelationshipViewSet, basename="relationship")
 router.register("import-runs", ImportRunViewSet, basename="import-run")
 router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("payments", PaymentViewSet, basename="payment")
 
 # The schema describes private endpoints, so it is for signed-in users like the API itself;
 # the docs pages send a browser to the login page rather than showing a bare 403.
@@ -38,6 +40,7 @@ urlpatterns = [
         OrganisationListSizeView.as_view(),
         name="organisation-list-sizes",
     ),
+    path("rates/", RateVersionListView.as_view(), name="rate-list"),
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(permission_classes=signed_in), name="schema"),
     path(

@@ -1,6 +1,10 @@
 """Form helpers every app uses: dates as people type them, and actions' refusals shown on the
 form they came from."""
 
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -25,3 +29,26 @@ def add_action_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+@contextmanager
+def uploaded(upload):
+    """An uploaded file on disk under its own name (so problem reports name it), removed after."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(upload.name).name
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        yield path
+
+
+class SpreadsheetField(forms.FileField):
+    """A .csv or .xlsx file of at most 5 MB."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("The file must be a .csv or .xlsx file")
+        if upload and upload.size > 5 * 1024 * 1024:
+            raise ValidationError("The file must be 5 MB or smaller")
+        return upload

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from shapely.errors import GEOSException
 
 from organisations.models import Organisation, OrgKind
-from pcnhub.forms import date_field
+from pcnhub.forms import SpreadsheetField, date_field
 from registrations.actions import DECISIONS
 from registrations.changes import KIND_FIELDS
 from registrations.facts import area_parts
@@ -293,18 +293,10 @@ class ChangeDecisionForm(forms.Form):
 
 
 class RegistrationFileForm(forms.Form):
-    file = forms.FileField(
+    file = SpreadsheetField(
         label="Registration file", help_text="A .csv or .xlsx file, at most 5 MB"
     )
     submit = forms.ChoiceField(
         label="Submit the registrations once imported",
         choices=[("no", "No, keep them as drafts"), ("yes", "Yes, submit them")],
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError("The file must be a .csv or .xlsx file")
-        if upload.size > 5 * 1024 * 1024:
-            raise ValidationError("The file must be 5 MB or smaller")
-        return upload

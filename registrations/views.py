@@ -1,9 +1,7 @@
 """Registration and coverage pages. Views load, check scope and hand over to actions; a
 refusal from an action comes back through the form's error summary."""
 
-import tempfile
 from datetime import date
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,7 +22,7 @@ from accounts.permissions import (
 from imports.problems import ImportRejected
 from organisations.decorators import as_at_date
 from organisations.models import Organisation, OrgKind
-from pcnhub.forms import add_action_errors
+from pcnhub.forms import add_action_errors, uploaded
 from registrations import actions, exports, maps
 from registrations.changes import (
     decide_change,
@@ -527,12 +525,7 @@ def import_form(request):
     form = RegistrationFileForm(request.POST or None, request.FILES or None)
     context = {"form": form, "problems": None}
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(upload.name).name
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
+        with uploaded(form.cleaned_data["file"]) as path:
             try:
                 result = import_registrations(
                     path=path, by=request.user, submit=form.cleaned_data["submit"] == "yes"

@@ -1,0 +1,71 @@
+"""The demo: 2019/20 registrations in every state with the uncovered practices on the
+commissioner's coverage page, and money from 2019/20 to 2024/25 with a mid-year move, the
+backdated 2024/25 revision as arrears and a reconciliation with one variance. Each test loads
+the whole demo once (about eight seconds), so the assertions are grouped."""
+
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from organisations.models import Organisation
+from payments.inputs import pcns_in
+from payments.reconcile import reconcile
+from payments.schedule import schedule
+from registrations.models import ChangeRequest, Registration, Status
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    settings.DEBUG = True  # the demo refuses to load otherwise
+    call_command("load_demo", stdout=StringIO())
+
+
+def test_the_demo_registrations_coverage_page_and_checks(demo, client):
+    assert set(Registration.objects.values_list("status", flat=True)) == set(Status)
+    rural = Registration.objects.get(status=Status.APPROVED_EXCEPTION)
+    assert "Rural and remote" in rural.population_exception
+    returned = Registration.objects.get(status=Status.RETURNED)
+    assert "not signed by all members" in returned.transitions.last().reason
+
+    commissioner = get_user_model().objects.get(username="commissioner")
+    assert commissioner.check_password("pcnhub-demo")
+    client.force_login(commissioner)
+    shown = client.get("/coverage/99X/")
+    assert "Practices not in an approved PCN" in shown.text
+    assert "None</td>" in shown.text  # a practice ODS places in no PCN at all
+    history = client.get("/coverage/99X/", {"as_at": "2019-05-15"})
+    assert 'id="practices-pct">0.0%' in history.text  # panels sat on 16 and 17 May
+
+    out = StringIO()
+    with pytest.raises(CommandError, match="fail at least one rule"):
+        call_command("check_registrations", "--year", "2019/20", "--on", "2019-07-01", stdout=out)
+    assert "FAIL  documents" in out.getvalue() and "WARN  population_minimum" in out.getvalue()
+    quiet = StringIO()
+    call_command("check_registrations", "--year", "2019/20", "--on", "2019-05-01", stdout=quiet)
+    assert "0 failures" in quiet.getvalue()  # before the agreement deadline nothing fails yet
+
+
+def test_the_demo_money_move_arrears_and_reconciliation(demo):
+    assert ChangeRequest.objects.get().effective_date == date(2022, 10, 1)  # the mid-year move
+    ccg = Organisation.objects.get(code="99X")
+    found = schedule(pcns_in(ccg, "2024/25"), "2024/25")
+    arrears = [s for s in found.lines if s.arrears_for and not s.paid]
+    assert arrears and {s.line.month for s in arrears} == {date(2024, 9, 1)}
+    assert {s.arrears_for for s in arrears} == {date(2024, m, 1) for m in range(4, 9)}
+    assert all(s.line.amount > 0 for s in arrears)  # every revised rate went up
+    variances, agreed = reconcile(found)
+    [variance] = variances
+    assert (variance.month, variance.difference) == (date(2024, 5, 1), Decimal("-25.00"))
+    assert "Care Home Premium" in variance.explanation[0] and agreed >= 2
+
+
+def test_check_registrations_refuses_an_unknown_year_or_area(db):
+    with pytest.raises(CommandError, match="no DES year '2031/32'"):
+        call_command("check_registrations", "--year", "2031/32")
+    with pytest.raises(CommandError, match="no commissioner, ICS or region"):
+        call_command("check_registrations", "--year", "2019/20", "--commissioner", "ZZZ")

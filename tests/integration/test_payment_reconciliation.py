@@ -1,0 +1,88 @@
+"""Reconciliation: statements are refused whole when wrong, and each variance is explained."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from imports.problems import ImportRejected
+from payments.models import PaymentStatement, Received
+from payments.reconcile import load_statement, reconcile
+from payments.schedule import schedule
+
+YEARS = {"first_month": date(2019, 4, 1), "last_month": date(2025, 3, 1)}
+HEADER = "Payee ODS code,Month,Entitlement,Amount\r\n"
+
+
+def statement(tmp_path, text, name="statement.csv"):
+    path = tmp_path / name
+    path.write_text(HEADER + text, encoding="utf-8")
+    return path
+
+
+def test_a_statement_with_one_variance_is_explained_by_entitlement(area, finance_user, tmp_path):
+    path = statement(
+        tmp_path,
+        "U00001,2019-04,Core PCN funding,2500.00\r\n"
+        "U00001,Apr 2019,Extended Hours Access,0.00\r\n"
+        'U00001,2019-05,Core PCN funding,"£2,400.00"\r\n',
+    )
+    load_statement(path=path, by=finance_user, **YEARS)
+    variances, agreed = reconcile(schedule([area["this_pcn"]], "2019/20"))
+    assert agreed == 1  # April: core as expected, and nothing else was due then
+    [may] = variances
+    assert (may.month, may.expected, may.received, may.difference) == (
+        date(2019, 5, 1),
+        Decimal("2500.00"),
+        Decimal("2400.00"),
+        Decimal("-100.00"),
+    )
+    assert may.explanation == ("Core PCN funding: expected £2,500.00, received £2,400.00",)
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "expected"),
+    [
+        (
+            "ZZ999,2019-04,,10.00",
+            "Payee ODS code",
+            "the ODS code of a practice or PCN PCN Hub pays",
+        ),
+        ("U00001,April-ish,,10.00", "Month", "a month such as 2024-04"),
+        ("U00001,2031-04,,10.00", "Month", "the years with rates"),
+        ("U00001,2019-04,,ten pounds", "Amount", "pounds and pence"),
+        ("U00001,2019-04,Bonus,10.00", "Entitlement", "an entitlement's name"),
+    ],
+)
+def test_a_bad_statement_is_refused_whole_and_saves_nothing(
+    area, finance_user, tmp_path, row, column, expected
+):
+    path = statement(tmp_path, "U00001,2019-04,,2500.00\r\n" + row + "\r\n")
+    with pytest.raises(ImportRejected) as refused:
+        load_statement(path=path, by=finance_user, **YEARS)
+    [problem] = refused.value.problems
+    assert (problem.file, problem.row, problem.column) == ("statement.csv", 3, column)
+    assert expected in problem.expected
+    assert not PaymentStatement.objects.exists() and not Received.objects.exists()
+
+
+def test_the_page_loads_a_statement_and_lists_the_variance(
+    client, area, finance_user, commissioner_user
+):
+    client.force_login(finance_user)
+    url = reverse("reconciliation", args=["U00001"]) + "?year=2019/20"
+    bad = client.post(
+        url, {"file": SimpleUploadedFile("s.csv", (HEADER + "ZZ999,2019-04,,1\r\n").encode())}
+    )
+    assert "This statement was not loaded" in bad.text and "ZZ999" in bad.text
+    good = client.post(
+        url, {"file": SimpleUploadedFile("s.csv", (HEADER + "U00001,2019-05,,2400\r\n").encode())}
+    )
+    assert good.status_code == 302
+    shown = client.get(url)
+    assert "Core PCN funding: expected £2,500.00" in shown.text
+    client.force_login(commissioner_user)
+    assert "Load a payment statement" not in client.get(url).text
+    assert client.post(url, {}).status_code == 404
