@@ -23,6 +23,7 @@ from payments.models import PaidMonth, RateVersion
 from payments.reconcile import load_statement, reconcile
 from payments.schedule import mark_paid, schedule, year_of
 from payments.versions import add_revision, versions_for
+from payments.whatif import what_if
 from pcnhub.forms import add_action_errors, uploaded
 from registrations.coverage import AREA_KINDS
 
@@ -147,21 +148,33 @@ def rates(request):
 
 @require_http_methods(["GET", "POST"])
 def revise(request):
-    """Finance adds a revision of one rate: a new version superseding the latest."""
+    """Finance adds a revision of one rate: a new version superseding the latest. "Preview"
+    shows what it would change for the user's own area, month by month, and saves nothing."""
     if not holds_anywhere(request.user, Permission.EDIT_RATES):
         raise Http404("No such page")
     year = _year(request)
     chain = versions_for(year)
     form = RevisionForm(request.POST or None, year=year, chain=chain)
+    preview = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            add_revision(year=year, by=request.user, **form.cleaned_data)
+            if "preview" in request.POST:
+                area = widest_held(request.user, SCOPE_KINDS)
+                preview = what_if(
+                    pcns=pcns_in(area, year),
+                    year=year,
+                    known_on=max(timezone.localdate(), data["published"]),
+                    change=lambda: add_revision(year=year, by=request.user, **data) and [],
+                )
+            else:
+                add_revision(year=year, by=request.user, **data)
+                messages.success(request, f"New {year} rate version saved")
+                return redirect(reverse("rates") + f"?year={year}")
         except ValidationError as error:
             add_action_errors(form, error)
-        else:
-            messages.success(request, f"New {year} rate version saved")
-            return redirect(reverse("rates") + f"?year={year}")
-    return TemplateResponse(request, "payments/revise.html", {"form": form, "year": year})
+    context = {"form": form, "year": year, "preview": preview}
+    return TemplateResponse(request, "payments/revise.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -143,3 +143,27 @@ def test_the_pdf_statement_and_the_schedule_command(client, area, commissioner_u
         call_command("schedule", "--year", "2031/32")
     with pytest.raises(CommandError, match="no PCN, commissioner"):
         call_command("schedule", "--year", "2019/20", "--scope", "ZZZ")
+
+
+def test_a_draft_revision_is_previewed_without_saving(client, area, finance_user):
+    client.force_login(finance_user)
+    url = reverse("rate_revise") + "?year=2019/20"
+    preview = client.post(
+        url,
+        {
+            "entitlement": "core",
+            "value": "1.60",
+            "label": "draft",
+            "published": "2019-06-01",
+            "effective_from": "2019-04-01",
+            "source": "draft letter",
+            "status": "confirmed",
+            "note": "",
+            "supersedes": "2019/20 Network Contract DES",
+            "preview": "1",
+        },
+    )
+    assert preview.status_code == 200
+    # 20,000 patients at £1.60: £2,666.67 a month (rounded once a line), £32,000.04 a year
+    assert "£30000.00" in preview.text and "£32000.04" in preview.text
+    assert not RateVersion.objects.filter(label="draft").exists()
