@@ -30,6 +30,7 @@ class Permission(StrEnum):
     # Money: every viewer of a PCN sees its payments; finance marks them paid and revises rates.
     MANAGE_PAYMENTS = "manage_payments"
     EDIT_RATES = "edit_rates"
+    ENTER_PAYMENT_INPUTS = "enter_payment_inputs"  # beds, IIF points, assessed shares
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -42,6 +43,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.EDIT_REGISTRY,
             Permission.DRAFT_REGISTRATION,
             Permission.DECIDE_REGISTRATION,
+            Permission.ENTER_PAYMENT_INPUTS,
         }
     ),
     Role.COMMISSIONER_FINANCE: frozenset(
@@ -50,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_BANK_DETAILS,
             Permission.MANAGE_PAYMENTS,
             Permission.EDIT_RATES,
+            Permission.ENTER_PAYMENT_INPUTS,
         }
     ),
     Role.PCN_MANAGER: frozenset({Permission.VIEW_REGISTRY, Permission.DRAFT_REGISTRATION}),

@@ -46,3 +46,52 @@ class StatementForm(forms.Form):
         help_text="A .csv or .xlsx file with columns Payee ODS code, Month, Amount and, "
         "optionally, Entitlement",
     )
+
+
+class InputsForm(forms.Form):
+    """A year's figures for one PCN: beds for each month, IIF points, the assessed share."""
+
+    iif_points = forms.DecimalField(
+        label="IIF points achieved", max_digits=7, decimal_places=2, min_value=0, required=False
+    )
+    improvement_share = forms.DecimalField(
+        label="Capacity and Access Improvement: share assessed (%)",
+        help_text="0 to 100; the improvement payment is this share of its maximum",
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+        required=False,
+    )
+    reason = forms.CharField(label="Where the figures come from", max_length=200)
+
+    def __init__(self, *args, months, beds, achievement, **kwargs):
+        initial = {
+            "iif_points": achievement.iif_points if achievement else None,
+            "improvement_share": achievement.improvement_share * 100
+            if achievement and achievement.improvement_share is not None
+            else None,
+        }
+        initial |= {f"beds_{m:%Y_%m}": beds.get(m) for m in months}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.months = months
+        for month in reversed(months):
+            self.fields = {
+                f"beds_{month:%Y_%m}": forms.IntegerField(
+                    label=f"Care home beds, {month:%B %Y}", min_value=0, required=False
+                ),
+                **self.fields,
+            }
+
+    def beds(self) -> dict:
+        return {m: self.cleaned_data[f"beds_{m:%Y_%m}"] for m in self.months}
+
+    def share(self):
+        value = self.cleaned_data["improvement_share"]
+        return None if value is None else value / 100
+
+
+class BedsFileForm(forms.Form):
+    file = SpreadsheetField(
+        label="Beds file", help_text="A .csv or .xlsx with columns PCN ODS code, Month, Beds"
+    )

@@ -44,7 +44,8 @@ BY_LABEL = {label.lower(): key for key, label in ENTITLEMENTS.items()} | {
 }
 
 
-def _month(text: str) -> date | None:
+def month_of(text: str) -> date | None:
+    """A month as people write it: 2024-04, 2024-04-01, 04/2024, Apr 2024, April 2024."""
     for fmt in MONTH_FORMATS:
         try:
             return datetime.strptime(text.strip(), fmt).date().replace(day=1)
@@ -94,7 +95,7 @@ def load_statement(*, path: Path, by, first_month: date, last_month: date) -> Pa
                 problems.add(
                     row, "payee", record["payee"], "the ODS code of a practice or PCN PCN Hub pays"
                 )
-            month = _month(record["month"] or "")
+            month = month_of(record["month"] or "")
             if month is None:
                 problems.add(row, "month", record["month"], "a month such as 2024-04 or Apr 2024")
             elif not first_month <= month <= last_month:

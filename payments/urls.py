@@ -11,4 +11,5 @@ urlpatterns = [
     path("payments/<str:code>/export.<str:fmt>", views.export, name="payments_export"),
     path("payments/<str:code>/paid/", views.paid, name="payments_paid"),
     path("payments/<str:code>/reconciliation/", views.reconciliation, name="reconciliation"),
+    path("payments/<str:code>/inputs/", views.inputs, name="payment_inputs"),
 ]

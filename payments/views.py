@@ -16,10 +16,11 @@ from accounts.permissions import Permission, has_permission, holds_anywhere, wid
 from imports.problems import ImportRejected
 from organisations.models import Organisation, OrgKind
 from payments import exports
-from payments.engine import financial_year
-from payments.forms import RevisionForm, StatementForm
+from payments.engine import financial_year, months
+from payments.entries import load_beds, save_inputs
+from payments.forms import BedsFileForm, InputsForm, RevisionForm, StatementForm
 from payments.inputs import pcns_in
-from payments.models import PaidMonth, RateVersion
+from payments.models import Achievement, CareHomeBeds, PaidMonth, RateVersion
 from payments.reconcile import load_statement, reconcile
 from payments.schedule import mark_paid, schedule, year_of
 from payments.versions import add_revision, versions_for
@@ -83,6 +84,8 @@ def statement(request, code=None):
         "pcns": pcns,
         "paid_months": paid,
         "can_mark_paid": is_pcn and has_permission(request.user, Permission.MANAGE_PAYMENTS, scope),
+        "can_enter_inputs": is_pcn
+        and has_permission(request.user, Permission.ENTER_PAYMENT_INPUTS, scope),
         "next_unpaid": next((m for m in found.months if m not in paid), None),
         "lines": found.lines if is_pcn else [],
     }
@@ -214,3 +217,61 @@ def reconciliation(request, code):
         "total": problems.total if problems else 0,
     }
     return TemplateResponse(request, "payments/reconciliation.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def inputs(request, code):
+    """The figures a commissioner enters for a PCN's year, or loads from a spreadsheet."""
+    scope = _scope(request, code)
+    if scope.kind != OrgKind.PCN or not has_permission(
+        request.user, Permission.ENTER_PAYMENT_INPUTS, scope
+    ):
+        raise Http404("No such page")
+    year = _year(request)
+    first, last = financial_year(year)
+    months_of_year = months(first, last)
+    beds = dict(
+        CareHomeBeds.objects.filter(pcn=scope, month__in=months_of_year).values_list(
+            "month", "beds"
+        )
+    )
+    achievement = Achievement.objects.filter(pcn=scope, year=year).first()
+    posted = request.POST if "reason" in request.POST else None
+    form = InputsForm(posted, months=months_of_year, beds=beds, achievement=achievement)
+    upload = BedsFileForm(request.POST if "file" in request.FILES else None, request.FILES or None)
+    problems = None
+    back = redirect(reverse("payments", args=[scope.code]) + f"?year={year}")
+    if posted is not None and form.is_valid():
+        try:
+            save_inputs(
+                pcn=scope,
+                year=year,
+                beds=form.beds(),
+                iif_points=form.cleaned_data["iif_points"],
+                improvement_share=form.share(),
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"{year} figures saved for {scope.name}")
+            return back
+    if "file" in request.FILES and upload.is_valid():
+        try:
+            with uploaded(upload.cleaned_data["file"]) as path:
+                count = load_beds(path=path, by=request.user)
+        except ImportRejected as rejected:
+            problems = rejected
+        else:
+            messages.success(request, f"{count} bed figures loaded")
+            return back
+    context = {
+        "scope": scope,
+        "year": year,
+        "form": form,
+        "upload": upload,
+        "problems": problems.problems if problems else None,
+        "total": problems.total if problems else 0,
+    }
+    return TemplateResponse(request, "payments/inputs.html", context)

@@ -167,3 +167,57 @@ def test_a_draft_revision_is_previewed_without_saving(client, area, finance_user
     # 20,000 patients at £1.60: £2,666.67 a month (rounded once a line), £32,000.04 a year
     assert "£30000.00" in preview.text and "£32000.04" in preview.text
     assert not RateVersion.objects.filter(label="draft").exists()
+
+
+def test_the_commissioner_enters_beds_points_and_the_assessed_share(
+    client, area, commissioner_user, this_pcn_manager
+):
+    from payments.models import Achievement, CareHomeBeds
+
+    url = reverse("payment_inputs", args=["U00001"]) + "?year=2023/24"
+    assert get(client, this_pcn_manager, "payment_inputs", "U00001").status_code == 404
+    client.force_login(commissioner_user)
+    bad = client.post(url, {"beds_2023_05": "-3", "improvement_share": "120", "reason": "CQC"})
+    assert "There is a problem" in bad.text
+    assert not CareHomeBeds.objects.exists()
+    saved = client.post(
+        url, {"beds_2023_05": "40", "improvement_share": "75", "reason": "CQC directory, May"}
+    )
+    assert saved.status_code == 302
+    beds = CareHomeBeds.objects.get(pcn=area["this_pcn"], month=date(2023, 5, 1))
+    assert beds.beds == 40 and beds.history.first().history_user == commissioner_user
+    assert Achievement.objects.get(
+        pcn=area["this_pcn"], year="2023/24"
+    ).improvement_share == Decimal("0.75")
+    statement = client.get(reverse("payments", args=["U00001"]), {"year": "2023/24"})
+    assert "40 care home beds x £120.00 a year / 12" in statement.text
+
+
+def test_beds_load_from_a_spreadsheet_or_not_at_all(client, area, commissioner_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from payments.models import CareHomeBeds
+
+    client.force_login(commissioner_user)
+    url = reverse("payment_inputs", args=["U00001"]) + "?year=2023/24"
+    header = "PCN ODS code,Month,Beds\r\n"
+    refused = client.post(
+        url,
+        {
+            "file": SimpleUploadedFile(
+                "beds.csv", (header + "U00001,2023-05,12\r\nU00001,2023-06,many\r\n").encode()
+            )
+        },
+    )
+    assert "The beds file was not loaded" in refused.text and "many" in refused.text
+    assert not CareHomeBeds.objects.exists()
+    loaded = client.post(
+        url,
+        {
+            "file": SimpleUploadedFile(
+                "beds.csv", (header + "U00001,2023-05,12\r\nU00001,Jun 2023,14\r\n").encode()
+            )
+        },
+    )
+    assert loaded.status_code == 302
+    assert sorted(CareHomeBeds.objects.values_list("beds", flat=True)) == [12, 14]
