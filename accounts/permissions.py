@@ -31,6 +31,7 @@ class Permission(StrEnum):
     MANAGE_PAYMENTS = "manage_payments"
     EDIT_RATES = "edit_rates"
     ENTER_PAYMENT_INPUTS = "enter_payment_inputs"  # beds, IIF points, assessed shares
+    RECORD_SHARE_OUT = "record_share_out"  # a PCN's own distribution to its practices
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -53,9 +54,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_PAYMENTS,
             Permission.EDIT_RATES,
             Permission.ENTER_PAYMENT_INPUTS,
+            Permission.RECORD_SHARE_OUT,
         }
     ),
-    Role.PCN_MANAGER: frozenset({Permission.VIEW_REGISTRY, Permission.DRAFT_REGISTRATION}),
+    Role.PCN_MANAGER: frozenset(
+        {Permission.VIEW_REGISTRY, Permission.DRAFT_REGISTRATION, Permission.RECORD_SHARE_OUT}
+    ),
     Role.PRACTICE_MANAGER: frozenset({Permission.VIEW_REGISTRY}),
     Role.REGISTRY_ADMIN: frozenset(
         {Permission.VIEW_REGISTRY, Permission.EDIT_REGISTRY, Permission.RUN_IMPORTS}

@@ -13,7 +13,7 @@ from accounts.permissions import Permission, has_permission
 from imports.problems import ImportRejected, Problems
 from imports.source import SourceFile, read_table
 from organisations.models import Organisation, OrgKind
-from payments.models import Achievement, CareHomeBeds
+from payments.models import Achievement, CareHomeBeds, ShareMethod, ShareRule
 from payments.reconcile import month_of
 
 BEDS_COLUMNS = {
@@ -106,3 +106,43 @@ def load_beds(*, path: Path, by) -> int:
         row.beds, row.source = count, f"loaded from {path.name}"
         _save(row, by, f"loaded from {path.name}")
     return len(rows)
+
+
+def parse_weights(text: str) -> dict[str, Decimal]:
+    """'A00001=40, A00002=60' -> {'A00001': 40, 'A00002': 60}; refused with what was expected."""
+    weights = {}
+    for part in text.replace("\n", ",").split(","):
+        if not part.strip():
+            continue
+        code, _, value = part.partition("=")
+        try:
+            number = Decimal(value.strip())
+        except (ArithmeticError, ValueError):
+            raise ValidationError(
+                {"weights": [f"{part.strip()!r}: expected CODE=number"]}
+            ) from None
+        if number < 0 or not code.strip():
+            raise ValidationError(
+                {"weights": [f"{part.strip()!r}: expected CODE=number, 0 or more"]}
+            )
+        weights[code.strip().upper()] = number
+    return weights
+
+
+@transaction.atomic
+def record_share_rule(
+    *, pcn: Organisation, year: str, entitlement: str, method: str, weights: dict, by
+) -> ShareRule:
+    """The PCN's agreed distribution for one entitlement (or all the others)."""
+    if not has_permission(by, Permission.RECORD_SHARE_OUT, pcn):
+        raise PermissionDenied(f"you may not record {pcn.code}'s share-out")
+    needs = method in (ShareMethod.PERCENTAGE, ShareMethod.POINTS)
+    if needs and not weights:
+        raise ValidationError({"weights": ["give each practice's percentage or points"]})
+    rule = ShareRule.objects.filter(
+        pcn=pcn, year=year, entitlement=entitlement
+    ).first() or ShareRule(pcn=pcn, year=year, entitlement=entitlement)
+    rule.method = method
+    rule.weights = {code: str(value) for code, value in weights.items()} if needs else {}
+    _save(rule, by, "share-out agreed by the network")
+    return rule

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from payments.models import ShareMethod
 from payments.rates import ENTITLEMENTS, STATUSES
 from pcnhub.forms import SpreadsheetField, date_field
 
@@ -95,3 +96,21 @@ class BedsFileForm(forms.Form):
     file = SpreadsheetField(
         label="Beds file", help_text="A .csv or .xlsx with columns PCN ODS code, Month, Beds"
     )
+
+
+class ShareRuleForm(forms.Form):
+    entitlement = forms.ChoiceField(label="Entitlement", required=False)
+    method = forms.ChoiceField(label="Shared out", choices=ShareMethod.choices)
+    weights = forms.CharField(
+        label="Percentages or points",
+        help_text="For agreed percentages or points only: ODS code=number, "
+        "e.g. A81001=40, A81002=60",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, entitlements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entitlement"].choices = [("", "Every other entitlement")] + [
+            (key, ENTITLEMENTS[key]) for key in entitlements
+        ]

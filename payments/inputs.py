@@ -85,7 +85,12 @@ def _payees(pcns: list[Organisation], year: str) -> dict[int, Payee]:
     return payees
 
 
-def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> list[NetworkInputs]:
+Members = dict[int, dict[date, list[tuple[int, Payee]]]]
+
+
+def monthly_members(pcns: list[Organisation], year: str) -> Members:
+    """PCN id -> first of each month -> its member practices (id, payee) by the membership
+    rule above, the backdating to the year's start included. One query."""
     start, end = financial_year(year)
     firsts = months(start, end)
     rows = Relationship.objects.filter(
@@ -94,13 +99,26 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
         rel_type=RelType.PRACTICE_PCN,
         parent__in=pcns,
     ).values_list("parent_id", "child_id", "child__code", "child__name", "valid_from", "valid_to")
-    members: dict[int, dict[date, list[tuple[int, Payee]]]] = defaultdict(lambda: defaultdict(list))
-    practice_ids = set()
+    found: Members = defaultdict(lambda: defaultdict(list))
     for pcn_id, practice_id, code, name, valid_from, valid_to in rows:
-        practice_ids.add(practice_id)
         for first in firsts:
             if valid_from <= first and (valid_to is None or valid_to >= first):
-                members[pcn_id][first].append((practice_id, Payee(code, name)))
+                found[pcn_id][first].append((practice_id, Payee(code, name)))
+    for by_month in found.values():
+        first_with_members = next((m for m in firsts if by_month.get(m)), None)
+        for first in firsts:
+            if first_with_members and first < first_with_members:
+                by_month[first] = list(by_month[first_with_members])
+    return found
+
+
+def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> list[NetworkInputs]:
+    start, end = financial_year(year)
+    firsts = months(start, end)
+    members = monthly_members(pcns, year)
+    practice_ids = {
+        pid for by_month in members.values() for ms in by_month.values() for pid, _ in ms
+    }
     sizes = {
         (measure, day): nearest_practice_sizes(
             practice_ids | {p.pk for p in pcns}, day, MEASURES[measure]
@@ -118,13 +136,8 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
     found = []
     for pcn in pcns:
         by_month, practices = {}, {}
-        first_with_members = next((m for m in firsts if members[pcn.pk].get(m)), None)
         for first in firsts:
-            current = members[pcn.pk].get(first) or (
-                members[pcn.pk].get(first_with_members, [])
-                if first_with_members and first < first_with_members
-                else []
-            )
+            current = members[pcn.pk].get(first, [])
             figures = {
                 measure: _sum(pcn, current, sizes[measure, basis_day[measure]], measure)
                 for measure in basis_day

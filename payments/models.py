@@ -184,3 +184,33 @@ class Received(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payee_code} {self.month:%b %Y} {self.entitlement}: {self.amount}"
+
+
+class ShareMethod(models.TextChoices):
+    EQUAL = "equal", "Equal shares"
+    REGISTERED = "registered", "By registered list"
+    WEIGHTED = "weighted", "By weighted list"
+    PERCENTAGE = "percentage", "Agreed percentages"
+    POINTS = "points", "Agreed points"
+
+
+class ShareRule(models.Model):
+    """How a PCN shares network money out to its member practices, as its Network Agreement
+    says: one rule for an entitlement, or (entitlement empty) for all the rest."""
+
+    pcn = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.CharField(max_length=7)
+    entitlement = models.CharField(max_length=40, blank=True, help_text="empty: every other")
+    method = models.CharField(max_length=12, choices=ShareMethod.choices)
+    weights = models.JSONField(
+        default=dict, blank=True, help_text="practice ODS code -> percentage or points"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pcn", "year", "entitlement"], name="share_rule_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pcn.code} {self.year} {self.entitlement or 'all'}: {self.method}"

@@ -12,4 +12,5 @@ urlpatterns = [
     path("payments/<str:code>/paid/", views.paid, name="payments_paid"),
     path("payments/<str:code>/reconciliation/", views.reconciliation, name="reconciliation"),
     path("payments/<str:code>/inputs/", views.inputs, name="payment_inputs"),
+    path("payments/<str:code>/share-out/", views.share_out_page, name="share_out"),
 ]

@@ -17,12 +17,14 @@ from imports.problems import ImportRejected
 from organisations.models import Organisation, OrgKind
 from payments import exports
 from payments.engine import financial_year, months
-from payments.entries import load_beds, save_inputs
-from payments.forms import BedsFileForm, InputsForm, RevisionForm, StatementForm
+from payments.entries import load_beds, parse_weights, record_share_rule, save_inputs
+from payments.forms import BedsFileForm, InputsForm, RevisionForm, ShareRuleForm, StatementForm
 from payments.inputs import pcns_in
-from payments.models import Achievement, CareHomeBeds, PaidMonth, RateVersion
+from payments.models import Achievement, CareHomeBeds, PaidMonth, RateVersion, ShareRule
+from payments.rates import ENTITLEMENTS
 from payments.reconcile import load_statement, reconcile
 from payments.schedule import mark_paid, schedule, year_of
+from payments.shareout import share_out
 from payments.versions import add_revision, versions_for
 from payments.whatif import what_if
 from pcnhub.forms import add_action_errors, uploaded
@@ -275,3 +277,47 @@ def inputs(request, code):
         "total": problems.total if problems else 0,
     }
     return TemplateResponse(request, "payments/inputs.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def share_out_page(request, code):
+    """A PCN's share-out of its network money to its practices, month by month."""
+    scope = _scope(request, code)
+    if scope.kind != OrgKind.PCN:
+        raise Http404("No such page")
+    year = _year(request)
+    found = schedule([scope], year)
+    entitlements = sorted(
+        {s.line.entitlement for s in found.lines if s.line.basis != "practice_weighted"}
+    )
+    can_record = has_permission(request.user, Permission.RECORD_SHARE_OUT, scope)
+    form = ShareRuleForm(request.POST or None, entitlements=entitlements) if can_record else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("No such page")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record_share_rule(
+                    pcn=scope,
+                    year=year,
+                    entitlement=data["entitlement"],
+                    method=data["method"],
+                    weights=parse_weights(data["weights"]),
+                    by=request.user,
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(request, "Share-out rule saved")
+                return redirect(reverse("share_out", args=[scope.code]) + f"?year={year}")
+    context = {
+        "scope": scope,
+        "year": year,
+        "years": _years(),
+        "result": share_out(scope, found),
+        "rules": ShareRule.objects.filter(pcn=scope, year=year).order_by("entitlement"),
+        "labels": ENTITLEMENTS,
+        "form": form,
+    }
+    return TemplateResponse(request, "payments/share_out.html", context)

@@ -221,3 +221,25 @@ def test_beds_load_from_a_spreadsheet_or_not_at_all(client, area, commissioner_u
     )
     assert loaded.status_code == 302
     assert sorted(CareHomeBeds.objects.values_list("beds", flat=True)) == [12, 14]
+
+
+def test_the_pcn_records_its_share_out_and_sees_each_practice_by_month(
+    client, area, this_pcn_manager, other_pcn_manager
+):
+    url = reverse("share_out", args=["U00001"]) + "?year=2019/20"
+    client.force_login(this_pcn_manager)
+    assert "No share-out rule is recorded" in client.get(url).text
+    bad = client.post(url, {"entitlement": "", "method": "percentage", "weights": "A00001=sixty"})
+    assert "expected CODE=number" in bad.text
+    client.post(url, {"entitlement": "", "method": "percentage", "weights": "A00001=60, A00002=35"})
+    shown = client.get(url).text
+    assert "not shared out" in shown  # 95% agreed
+    client.post(url, {"entitlement": "", "method": "registered", "weights": ""})
+    shown = client.get(url)
+    result = shown.context["result"]
+    assert result.shared == result.received and not result.warnings
+    totals = {practice.code: total for practice, _, total in result.rows()}
+    # Equal lists, equal shares, but for odd pennies, which go to the lower code.
+    assert Decimal(0) <= totals["A00001"] - totals["A00002"] <= Decimal("0.01") * 30
+    client.force_login(other_pcn_manager)
+    assert client.post(url, {"entitlement": "", "method": "equal"}).status_code == 404

@@ -1,0 +1,127 @@
+"""A PCN's share-out of network money to its member practices, by the rules of its Network
+Agreement: equal shares, registered or weighted lists, agreed percentages or points, one rule
+per entitlement or one for all.
+
+Each month's amount is shared among the practices that are members on the first of that
+month, so joiners and leavers are pro-rated by their membership dates. Shares are rounded to
+the penny by the largest remainder, so they add up exactly to the amount; where agreed
+percentages do not make 100%, what they leave is shown, with a warning.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+
+from organisations.models import Measure, Organisation
+from organisations.queries import nearest_practice_sizes
+from payments.engine import PENNY, Payee, financial_year
+from payments.inputs import monthly_members
+from payments.models import ShareMethod, ShareRule
+from payments.schedule import Schedule
+
+
+def split(amount: Decimal, weights: dict[Payee, Decimal]) -> dict[Payee, Decimal]:
+    """`amount` in proportion to `weights`, to the penny, adding up exactly (largest remainder;
+    ties to the lower ODS code)."""
+    total = sum(weights.values(), Decimal(0))
+    if total <= 0:
+        return dict.fromkeys(weights, Decimal("0.00"))
+    exact = {payee: amount * weight / total for payee, weight in weights.items()}
+    floor = {payee: value.quantize(PENNY, rounding=ROUND_DOWN) for payee, value in exact.items()}
+    left = int((amount - sum(floor.values())) / PENNY)
+    order = sorted(exact, key=lambda p: (-(exact[p] - floor[p]), p.code))
+    for payee in order[:left]:
+        floor[payee] += PENNY
+    return floor
+
+
+@dataclass
+class ShareOut:
+    year: str
+    months: list[date]
+    shares: dict[Payee, dict[str, dict[date, Decimal]]] = field(default_factory=dict)
+    unallocated: dict[str, dict[date, Decimal]] = field(default_factory=dict)
+    received: Decimal = Decimal("0.00")
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def shared(self) -> Decimal:
+        return sum(
+            (
+                a
+                for by_label in self.shares.values()
+                for by_month in by_label.values()
+                for a in by_month.values()
+            ),
+            Decimal("0.00"),
+        )
+
+    def rows(self):
+        """Per practice: its total for each month and for the year."""
+        return [
+            (
+                practice,
+                [
+                    sum((by_month.get(m, Decimal(0)) for by_month in by_label.values()), Decimal(0))
+                    for m in self.months
+                ],
+                sum((a for by_month in by_label.values() for a in by_month.values()), Decimal(0)),
+            )
+            for practice, by_label in sorted(self.shares.items(), key=lambda item: item[0].code)
+        ]
+
+
+def share_out(pcn: Organisation, schedule: Schedule) -> ShareOut:
+    """Share the network lines paid to the PCN's nominated payee among its member practices."""
+    year = schedule.year
+    start, end = financial_year(year)
+    members = monthly_members([pcn], year)[pcn.pk]
+    rules = {r.entitlement: r for r in ShareRule.objects.filter(pcn=pcn, year=year)}
+    ids = {pid for ms in members.values() for pid, _ in ms}
+    basis = date(start.year, 1, 1)
+    lists = {
+        ShareMethod.REGISTERED: nearest_practice_sizes(ids, basis, Measure.REGISTERED),
+        ShareMethod.WEIGHTED: nearest_practice_sizes(ids, basis, Measure.WEIGHTED),
+    }
+    result = ShareOut(year=year, months=schedule.months)
+    shares: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
+    network_lines = [
+        s.line
+        for s in schedule.lines
+        if s.line.pcn.code == pcn.code and s.line.basis != "practice_weighted"
+    ]
+    for line in network_lines:
+        result.received += line.amount
+        rule = rules.get(line.entitlement) or rules.get("")
+        current = members.get(line.month, [])
+        if rule is None or not current:
+            continue
+        weights = _weights(rule, current, lists)
+        portion = line.amount
+        if rule.method == ShareMethod.PERCENTAGE:
+            stated = sum(weights.values(), Decimal(0))
+            portion = (line.amount * min(stated, Decimal(100)) / 100).quantize(PENNY)
+            if portion != line.amount:
+                bucket = result.unallocated.setdefault(line.label, {})
+                bucket[line.month] = bucket.get(line.month, Decimal(0)) + line.amount - portion
+        for practice, amount in split(portion, weights).items():
+            shares[practice][line.label][line.month] += amount
+    result.shares = {p: {label: dict(m) for label, m in by.items()} for p, by in shares.items()}
+    if not rules:
+        result.warnings.append("No share-out rule is recorded for this year.")
+    elif result.shared != result.received:
+        result.warnings.append(
+            f"The distribution shares £{result.shared:,.2f} of the £{result.received:,.2f} "
+            f"the network receives: £{result.received - result.shared:,.2f} is not shared out."
+        )
+    return result
+
+
+def _weights(rule: ShareRule, current, lists) -> dict[Payee, Decimal]:
+    if rule.method == ShareMethod.EQUAL:
+        return {payee: Decimal(1) for _, payee in current}
+    if rule.method in lists:
+        sizes = lists[rule.method]
+        return {payee: Decimal(sizes.get(pid, (None, 0))[1]) for pid, payee in current}
+    return {payee: Decimal(str(rule.weights.get(payee.code, 0))) for _, payee in current}

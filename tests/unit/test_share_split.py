@@ -1,0 +1,28 @@
+"""Sharing an amount by weights: to the penny, adding up exactly."""
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from payments.engine import Payee
+from payments.shareout import split
+
+
+def test_equal_thirds_of_a_hundred_pounds_add_up():
+    shares = split(Decimal("100.00"), {Payee(f"A0000{i}", ""): Decimal(1) for i in (1, 2, 3)})
+    assert sorted(shares.values()) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+    assert shares[Payee("A00001", "")] == Decimal("33.34")  # the tie goes to the lower code
+
+
+@given(
+    amount=st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False),
+    weights=st.lists(st.integers(0, 60_000), min_size=1, max_size=12),
+)
+def test_shares_add_up_to_the_amount_and_none_is_negative(amount, weights):
+    payees = {Payee(f"A{i:05d}", ""): Decimal(w) for i, w in enumerate(weights)}
+    shares = split(amount, payees)
+    if sum(weights):
+        assert sum(shares.values()) == amount
+    assert all(share >= 0 for share in shares.values())
+    assert all(share.as_tuple().exponent == -2 for share in shares.values())
