@@ -31,7 +31,7 @@ class Permission(StrEnum):
     MANAGE_PAYMENTS = "manage_payments"
     EDIT_RATES = "edit_rates"
     ENTER_PAYMENT_INPUTS = "enter_payment_inputs"  # beds, IIF points, assessed shares
-    RECORD_SHARE_OUT = "record_share_out"  # a PCN's own distribution to its practices
+    NETWORK_FINANCES = "network_finances"  # a PCN's own: share-out, ARRS staff and claims
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -54,11 +54,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_PAYMENTS,
             Permission.EDIT_RATES,
             Permission.ENTER_PAYMENT_INPUTS,
-            Permission.RECORD_SHARE_OUT,
+            Permission.NETWORK_FINANCES,
         }
     ),
     Role.PCN_MANAGER: frozenset(
-        {Permission.VIEW_REGISTRY, Permission.DRAFT_REGISTRATION, Permission.RECORD_SHARE_OUT}
+        {Permission.VIEW_REGISTRY, Permission.DRAFT_REGISTRATION, Permission.NETWORK_FINANCES}
     ),
     Role.PRACTICE_MANAGER: frozenset({Permission.VIEW_REGISTRY}),
     Role.REGISTRY_ADMIN: frozenset(

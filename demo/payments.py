@@ -10,6 +10,8 @@ from one seeded generator and labelled so, then payments made through the real a
   change request: each network is paid for it by month (payments.inputs).
 - Every month from April 2019 to August 2024 marked paid as calculated in its month, so the
   September 2024 revision, backdated to April, gives arrears lines in September 2024.
+- ARRS staff for two networks from April 2023, claimed monthly to August 2024: one within its
+  ARR Sum, one that has taken on more staff than the Sum will pay for.
 - A payment statement for one network's payee for April to June 2024, as the payment system
   would give it, short by £25.00 on May's care home premium: one variance to reconcile.
 """
@@ -134,11 +136,55 @@ def seed(*, commissioner_user, finance_user, seed: int = 2019) -> int:
     _move(commissioner_user)
     ccg = finance_user.role_assignments.get().organisation
     own = [pcn for pcn in pcns if parent(pcn, MOVE_ON, RelType.PCN_COMMISSIONER) == ccg]
+    _arrs(own[:2], finance_user)
     paid = mark_paid_through(
         pcns=own, through=PAID_THROUGH, known_on=PAID_KNOWN_ON, by=finance_user
     )
     _statement(own[0], finance_user)
     return paid
+
+
+ARRS_TEAMS = (
+    # (reference, role, WTE, salary): a modest team, and one too large for its ARR Sum.
+    (
+        ("CP-01", "clinical_pharmacist", "1.0", 47_000),
+        ("SPLW-01", "social_prescribing_link_worker", "1.0", 27_000),
+    ),
+    tuple(
+        (f"{prefix}-{i:02d}", role, "1.0", salary)
+        for i in range(1, 9)
+        for prefix, role, salary in (
+            ("CP", "clinical_pharmacist", 52_000),
+            ("FCP", "first_contact_physiotherapist", 50_000),
+            ("CC", "care_coordinator", 25_000),
+        )
+    ),
+)
+
+
+def _arrs(pcns: list[Organisation], finance_user) -> None:
+    """Staff from April 2023 with employer on-costs, and a claim for each month they worked."""
+    from payments.engine import months
+    from payments.entries import add_staff, make_claim
+
+    for pcn, team in zip(pcns, ARRS_TEAMS, strict=False):
+        employer = members(pcn, date(2023, 4, 1)).order_by("code").first()
+        for ref, role, wte, salary in team:
+            member = add_staff(
+                pcn=pcn,
+                by=finance_user,
+                ref=ref,
+                role=role,
+                wte=Decimal(wte),
+                start=date(2023, 4, 1),
+                end=None,
+                annual_salary=Decimal(salary),
+                annual_ni=Decimal(round(salary * 0.11)),
+                annual_pension=Decimal(round(salary * 0.1438)),
+                employer=employer.name if employer else pcn.name,
+            )
+            for month in months(date(2023, 4, 1), PAID_THROUGH):
+                make_claim(member=member, month=month, by=finance_user)
 
 
 def _statement(pcn: Organisation, finance_user) -> None:

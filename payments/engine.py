@@ -97,10 +97,11 @@ class Line:
     rate_status: str
     rate_note: str
     rate_source: str
+    detail: str = ""  # tells apart lines of one entitlement and month: an ARRS claim's staff
 
     @property
     def key(self) -> tuple:
-        return (self.payee.code, self.pcn.code, self.entitlement, self.month)
+        return (self.payee.code, self.pcn.code, self.entitlement, self.detail, self.month)
 
 
 def rates_in_force(

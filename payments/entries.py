@@ -1,6 +1,6 @@
-"""What commissioners enter for the calculation: care home beds by month, IIF points achieved
-and the assessed share of the improvement payment. Each save is recorded with who and why;
-beds may also be loaded from a spreadsheet, checked whole first."""
+"""What people enter for the calculation: commissioners' care home beds by month, IIF points
+and assessed shares (beds may be loaded from a spreadsheet, checked whole first); networks'
+share-out rules, ARRS staff records and monthly claims. Each save records who and why."""
 
 from datetime import date
 from decimal import Decimal
@@ -13,7 +13,24 @@ from accounts.permissions import Permission, has_permission
 from imports.problems import ImportRejected, Problems
 from imports.source import SourceFile, read_table
 from organisations.models import Organisation, OrgKind
-from payments.models import Achievement, CareHomeBeds, ShareMethod, ShareRule
+from payments.arrs import (
+    Budget,
+    Staff,
+    arr_sum,
+    claim_problem,
+    flat_allowance,
+    monthly_claim,
+    scheme,
+)
+from payments.engine import financial_year, months
+from payments.models import (
+    Achievement,
+    ArrsClaim,
+    CareHomeBeds,
+    ShareMethod,
+    ShareRule,
+    StaffMember,
+)
 from payments.reconcile import month_of
 
 BEDS_COLUMNS = {
@@ -134,7 +151,7 @@ def record_share_rule(
     *, pcn: Organisation, year: str, entitlement: str, method: str, weights: dict, by
 ) -> ShareRule:
     """The PCN's agreed distribution for one entitlement (or all the others)."""
-    if not has_permission(by, Permission.RECORD_SHARE_OUT, pcn):
+    if not has_permission(by, Permission.NETWORK_FINANCES, pcn):
         raise PermissionDenied(f"you may not record {pcn.code}'s share-out")
     needs = method in (ShareMethod.PERCENTAGE, ShareMethod.POINTS)
     if needs and not weights:
@@ -146,3 +163,105 @@ def record_share_rule(
     rule.weights = {code: str(value) for code, value in weights.items()} if needs else {}
     _save(rule, by, "share-out agreed by the network")
     return rule
+
+
+def staff_facts(member: StaffMember) -> Staff:
+    return Staff(
+        ref=member.ref,
+        role=member.role,
+        wte=member.wte,
+        start=member.start,
+        end=member.end,
+        annual_salary=member.annual_salary,
+        annual_ni=member.annual_ni,
+        annual_pension=member.annual_pension,
+        london=member.london,
+        in_baseline=member.in_baseline,
+    )
+
+
+@transaction.atomic
+def add_staff(*, pcn: Organisation, by, **fields) -> StaffMember:
+    """A staff record for the ARRS (or the baseline), checked whole before it is saved."""
+    if not has_permission(by, Permission.NETWORK_FINANCES, pcn):
+        raise PermissionDenied(f"you may not record staff for {pcn.code}")
+    roles, _ = scheme()
+    errors: dict[str, list[str]] = {}
+    if fields.get("role") not in roles:
+        errors["role"] = [f"{fields.get('role')!r} is not an ARRS role on file"]
+    if fields.get("wte") is None or fields["wte"] <= 0:
+        errors["wte"] = ["the whole-time equivalent must be more than 0"]
+    if fields.get("end") and fields.get("start") and fields["end"] < fields["start"]:
+        errors["end"] = [f"the end date {fields['end']} is before the start date {fields['start']}"]
+    for name in ("annual_salary", "annual_ni", "annual_pension"):
+        if fields.get(name) is not None and fields[name] < 0:
+            errors[name] = ["an amount cannot be negative"]
+    if StaffMember.objects.filter(pcn=pcn, ref=fields.get("ref", "")).exists():
+        errors["ref"] = [f"{pcn.code} already has a staff record {fields.get('ref')!r}"]
+    if errors:
+        raise ValidationError(errors)
+    member = StaffMember(pcn=pcn, **fields)
+    _save(member, by, "staff record added")
+    return member
+
+
+@transaction.atomic
+def make_claim(
+    *, member: StaffMember, month: date, by, amount: Decimal | None = None, evidence=None
+) -> ArrsClaim:
+    """A month's claim: the allowed amount by default; a stated amount must not exceed it."""
+    if not has_permission(by, Permission.NETWORK_FINANCES, member.pcn):
+        raise PermissionDenied(f"you may not claim for {member.pcn.code}")
+    month = month.replace(day=1)
+    facts = staff_facts(member)
+    allowed = monthly_claim(facts, month)
+    if amount is not None and amount < 0:
+        raise ValidationError({"amount": ["a claim cannot be negative"]})
+    problem = claim_problem(facts, month, amount if amount is not None else Decimal(0))
+    if problem:
+        raise ValidationError({"amount": [problem]})
+    if ArrsClaim.objects.filter(staff=member, month=month).exists():
+        raise ValidationError({"month": [f"{member.ref} already has a claim for {month:%B %Y}"]})
+    claim = ArrsClaim(
+        staff=member,
+        month=month,
+        amount=allowed.amount if amount is None else amount,
+        formula=allowed.formula,
+        claimed_by=by,
+    )
+    if evidence is not None:
+        claim.evidence = evidence
+    _save(claim, by, "claim made")
+    return claim
+
+
+def budget_for(pcn: Organisation, year: str, weighted: Decimal | None) -> Budget:
+    """The year's ARR Sum against what is claimed and what the staff in post will cost."""
+    first, last = financial_year(year)
+    total, formula = arr_sum(year, weighted)
+    staff = list(StaffMember.objects.filter(pcn=pcn).prefetch_related("claims"))
+    claimed = committed = Decimal("0.00")
+    for member in staff:
+        made = {c.month: c.amount for c in member.claims.all() if first <= c.month <= last}
+        claimed += sum(made.values(), Decimal("0.00"))
+        for month in months(first, last):
+            if month in made:
+                continue
+            due = monthly_claim(staff_facts(member), month)
+            if due is not None and not due.problem:
+                committed += due.amount
+    return Budget(year=year, sum=total, sum_formula=formula, claimed=claimed, committed=committed)
+
+
+def network_budget(pcn: Organisation, year: str) -> tuple[Budget, dict]:
+    """budget_for with the PCN's own weighted population at the year's basis date, and the
+    2019/20 flat entitlement on its registered list."""
+    from payments.inputs import gather
+    from payments.versions import versions_for
+
+    first, _ = financial_year(year)
+    networks = gather([pcn], year, versions_for(year))
+    april = networks[0].by_month.get(first) if networks else None
+    weighted = april.weighted.value if april and april.weighted else None
+    registered = april.registered.value if april and april.registered else None
+    return budget_for(pcn, year, weighted), flat_allowance(year, registered)

@@ -114,3 +114,58 @@ class ShareRuleForm(forms.Form):
         self.fields["entitlement"].choices = [("", "Every other entitlement")] + [
             (key, ENTITLEMENTS[key]) for key in entitlements
         ]
+
+
+class StaffForm(forms.Form):
+    ref = forms.CharField(
+        label="Staff reference", help_text="Your reference, not a name", max_length=60
+    )
+    role = forms.ChoiceField(label="Role")
+    band = forms.CharField(label="Agenda for Change band", max_length=10, required=False)
+    wte = forms.DecimalField(label="Whole-time equivalent", max_digits=4, decimal_places=2)
+    start = date_field("Start date")
+    end = date_field("End date", required=False)
+    annual_salary = forms.DecimalField(
+        label="Actual salary a year (£)", max_digits=10, decimal_places=2
+    )
+    annual_ni = forms.DecimalField(label="Employer NI a year (£)", max_digits=10, decimal_places=2)
+    annual_pension = forms.DecimalField(
+        label="Employer pension a year (£)", max_digits=10, decimal_places=2
+    )
+    employer = forms.CharField(label="Employing organisation", max_length=200)
+    london = forms.ChoiceField(
+        label="London weighting",
+        choices=[("", "None"), ("outer_london", "Outer London"), ("inner_london", "Inner London")],
+        required=False,
+    )
+    in_baseline = forms.ChoiceField(
+        label="In the workforce baseline",
+        choices=[("no", "No: additional"), ("yes", "Yes: not claimable")],
+    )
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.key, f"{r.label} (band {r.band})") for r in roles]
+
+    def record(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["in_baseline"] = data["in_baseline"] == "yes"
+        return data
+
+
+class ClaimForm(forms.Form):
+    staff = forms.ChoiceField(label="Member of staff")
+    month = forms.ChoiceField(label="Month")
+    amount = forms.DecimalField(
+        label="Amount (£)",
+        help_text="Leave empty to claim what the role allows",
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+    )
+    evidence = forms.FileField(label="Evidence (payslip or invoice)", required=False)
+
+    def __init__(self, *args, staff, months, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].choices = [(str(m.pk), f"{m.ref} ({m.role})") for m in staff]
+        self.fields["month"].choices = [(m.isoformat(), m.strftime("%B %Y")) for m in months]

@@ -136,6 +136,7 @@ class PaidLine(models.Model):
     payee_code = models.CharField(max_length=12)
     payee_name = models.CharField(max_length=200)
     entitlement = models.CharField(max_length=40)
+    detail = models.CharField(max_length=60, blank=True, help_text="e.g. an ARRS claim's staff")
     month = models.DateField(help_text="the month the amount is for")
     arrears = models.BooleanField(
         default=False, help_text="a difference for an earlier month, paid in this one"
@@ -214,3 +215,53 @@ class ShareRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pcn.code} {self.year} {self.entitlement or 'all'}: {self.method}"
+
+
+class StaffMember(models.Model):
+    """Someone a PCN employs (or has employed for it) under the ARRS, or in its baseline."""
+
+    pcn = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    ref = models.CharField(max_length=60, help_text="the PCN's reference, not a name")
+    role = models.CharField(max_length=40)
+    band = models.CharField(max_length=10, blank=True)
+    wte = models.DecimalField(
+        max_digits=4, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(2)]
+    )
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    annual_salary = models.DecimalField(max_digits=10, decimal_places=2)
+    annual_ni = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    annual_pension = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    employer = models.CharField(max_length=200, help_text="the employing organisation")
+    london = models.CharField(max_length=14, blank=True, help_text="outer_london or inner_london")
+    in_baseline = models.BooleanField(default=False, help_text="part of the workforce baseline")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start", "ref"]
+        constraints = [models.UniqueConstraint(fields=["pcn", "ref"], name="staff_ref_once")]
+
+    def __str__(self) -> str:
+        return f"{self.pcn.code} {self.ref} ({self.role})"
+
+
+class ArrsClaim(models.Model):
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="claims")
+    month = models.DateField()
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    formula = models.TextField()
+    evidence = models.FileField(upload_to="arrs/%Y/", blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["month", "staff__ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "month"], name="claim_once_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.month:%b %Y}: {self.amount}"

@@ -42,6 +42,7 @@ ENTITLEMENTS = {
     "capacity_access_support": "Capacity and Access Support Payment",
     "capacity_access_improvement": "Capacity and Access Improvement Payment",
     "investment_impact_fund": "Investment and Impact Fund",
+    "arrs": "Additional Roles Reimbursement",  # from claims (payments.arrs), not a rate
 }
 
 

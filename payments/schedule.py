@@ -19,7 +19,7 @@ from accounts.permissions import Permission, has_permission
 from organisations.models import Organisation
 from payments import inputs
 from payments.engine import Line, Payee, financial_year, months, network_lines
-from payments.models import PaidLine, PaidMonth
+from payments.models import ArrsClaim, PaidLine, PaidMonth
 from payments.rates import ENTITLEMENTS
 from payments.versions import versions_for
 
@@ -77,12 +77,46 @@ class Schedule:
 
 
 def compute(pcns: list[Organisation], year: str, known_on: date) -> list[Line]:
-    """The lines the rates known on `known_on` give, for the PCNs and their practices."""
+    """The lines the rates known on `known_on` give, for the PCNs and their practices, and
+    the ARRS claims made for the year, paid to the nominated payee."""
     versions = versions_for(year)
     lines = []
-    for network in inputs.gather(pcns, year, versions):
+    networks = inputs.gather(pcns, year, versions)
+    for network in networks:
         lines.extend(network_lines(network, versions, year, known_on))
+    lines.extend(_claim_lines(networks, year))
     return lines
+
+
+def _claim_lines(networks, year: str) -> list[Line]:
+    start, end = financial_year(year)
+    by_code = {n.pcn.code: n for n in networks}
+    claims = ArrsClaim.objects.filter(
+        staff__pcn__code__in=by_code, month__gte=start, month__lte=end
+    ).select_related("staff__pcn")
+    return [
+        Line(
+            payee=by_code[claim.staff.pcn.code].payee,
+            pcn=by_code[claim.staff.pcn.code].pcn,
+            entitlement="arrs",
+            label=ENTITLEMENTS["arrs"],
+            month=claim.month,
+            amount=claim.amount,
+            formula=f"{claim.staff.ref} ({claim.staff.role.replace('_', ' ')}): {claim.formula}",
+            basis="staff_cost",
+            basis_value=None,
+            basis_as_at=None,
+            basis_source=f"claim for {claim.staff.ref}, employed by {claim.staff.employer}",
+            rate=Decimal("0"),
+            per="claim",
+            version="ARRS claim",
+            rate_status="",
+            rate_note="",
+            rate_source="payments/arrs.toml: roles, shares and maxima by date",
+            detail=claim.staff.ref,
+        )
+        for claim in claims
+    ]
 
 
 def _arrears(expected: Line, already: Decimal, versions: str, into: date) -> Line:
@@ -114,7 +148,7 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
     versions: dict[tuple, list[str]] = defaultdict(list)
     for (code, _), paid_month in paid_months.items():
         for stored in paid_month.lines.all():
-            key = (stored.payee_code, code, stored.entitlement, stored.month)
+            key = (stored.payee_code, code, stored.entitlement, stored.detail, stored.month)
             already[key] += stored.amount
             versions[key].append(stored.version)
     pcn_of = {pcn.code: pcn for pcn in pcns}
@@ -155,6 +189,7 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
                 rate_status="",
                 rate_note="",
                 rate_source="",
+                detail=stored.detail,
             )
             result.append(
                 ScheduleLine(shown, paid=True, arrears_for=stored.month if stored.arrears else None)
@@ -219,6 +254,7 @@ def _paid_lines(paid: PaidMonth, items: list[ScheduleLine]):
             payee_code=item.line.payee.code,
             payee_name=item.line.payee.name,
             entitlement=item.line.entitlement,
+            detail=item.line.detail,
             month=item.arrears_for or item.line.month,
             arrears=item.arrears_for is not None,
             amount=item.line.amount,

@@ -89,7 +89,7 @@ def share_out(pcn: Organisation, schedule: Schedule) -> ShareOut:
     network_lines = [
         s.line
         for s in schedule.lines
-        if s.line.pcn.code == pcn.code and s.line.basis != "practice_weighted"
+        if s.line.pcn.code == pcn.code and s.line.basis not in ("practice_weighted", "staff_cost")
     ]
     for line in network_lines:
         result.received += line.amount

@@ -11,6 +11,7 @@ urlpatterns = [
     path("payments/<str:code>/export.<str:fmt>", views.export, name="payments_export"),
     path("payments/<str:code>/paid/", views.paid, name="payments_paid"),
     path("payments/<str:code>/reconciliation/", views.reconciliation, name="reconciliation"),
-    path("payments/<str:code>/inputs/", views.inputs, name="payment_inputs"),
+    path("payments/<str:code>/inputs/", views.inputs_page, name="payment_inputs"),
     path("payments/<str:code>/share-out/", views.share_out_page, name="share_out"),
+    path("payments/<str:code>/arrs/", views.arrs_page, name="arrs"),
 ]

@@ -16,11 +16,36 @@ from accounts.permissions import Permission, has_permission, holds_anywhere, wid
 from imports.problems import ImportRejected
 from organisations.models import Organisation, OrgKind
 from payments import exports
+from payments.arrs import monthly_claim, scheme
 from payments.engine import financial_year, months
-from payments.entries import load_beds, parse_weights, record_share_rule, save_inputs
-from payments.forms import BedsFileForm, InputsForm, RevisionForm, ShareRuleForm, StatementForm
+from payments.entries import (
+    add_staff,
+    load_beds,
+    make_claim,
+    network_budget,
+    parse_weights,
+    record_share_rule,
+    save_inputs,
+    staff_facts,
+)
+from payments.forms import (
+    BedsFileForm,
+    ClaimForm,
+    InputsForm,
+    RevisionForm,
+    ShareRuleForm,
+    StaffForm,
+    StatementForm,
+)
 from payments.inputs import pcns_in
-from payments.models import Achievement, CareHomeBeds, PaidMonth, RateVersion, ShareRule
+from payments.models import (
+    Achievement,
+    CareHomeBeds,
+    PaidMonth,
+    RateVersion,
+    ShareRule,
+    StaffMember,
+)
 from payments.rates import ENTITLEMENTS
 from payments.reconcile import load_statement, reconcile
 from payments.schedule import mark_paid, schedule, year_of
@@ -222,7 +247,7 @@ def reconciliation(request, code):
 
 
 @require_http_methods(["GET", "POST"])
-def inputs(request, code):
+def inputs_page(request, code):
     """The figures a commissioner enters for a PCN's year, or loads from a spreadsheet."""
     scope = _scope(request, code)
     if scope.kind != OrgKind.PCN or not has_permission(
@@ -290,7 +315,7 @@ def share_out_page(request, code):
     entitlements = sorted(
         {s.line.entitlement for s in found.lines if s.line.basis != "practice_weighted"}
     )
-    can_record = has_permission(request.user, Permission.RECORD_SHARE_OUT, scope)
+    can_record = has_permission(request.user, Permission.NETWORK_FINANCES, scope)
     form = ShareRuleForm(request.POST or None, entitlements=entitlements) if can_record else None
     if request.method == "POST":
         if form is None:
@@ -321,3 +346,78 @@ def share_out_page(request, code):
         "form": form,
     }
     return TemplateResponse(request, "payments/share_out.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def arrs_page(request, code):
+    """A PCN's ARRS: the year's budget, staff records and monthly claims."""
+    scope = _scope(request, code)
+    if scope.kind != OrgKind.PCN:
+        raise Http404("No such page")
+    year = _year(request)
+    first, last = financial_year(year)
+    can_edit = has_permission(request.user, Permission.NETWORK_FINANCES, scope)
+    staff = list(StaffMember.objects.filter(pcn=scope).prefetch_related("claims"))
+    roles, _ = scheme()
+    staff_form = StaffForm(
+        request.POST if "staff-ref" in request.POST else None, roles=roles.values(), prefix="staff"
+    )
+    claim_form = ClaimForm(
+        request.POST if "claim-staff" in request.POST else None,
+        request.FILES or None,
+        staff=staff,
+        months=months(first, last),
+        prefix="claim",
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("No such page")
+        done = _arrs_post(request, scope, staff_form, claim_form)
+        if done:
+            messages.success(request, done)
+            return redirect(reverse("arrs", args=[scope.code]) + f"?year={year}")
+    budget, flat = network_budget(scope, year)
+    rows = []
+    for member in staff:
+        made = {c.month: c for c in member.claims.all()}
+        facts = staff_facts(member)
+        rows.append((member, [made.get(m) or monthly_claim(facts, m) for m in months(first, last)]))
+    context = {
+        "scope": scope,
+        "year": year,
+        "years": _years(),
+        "budget": budget,
+        "rows": rows,
+        "months": months(first, last),
+        "flat": flat,
+        "staff_form": staff_form if can_edit else None,
+        "claim_form": claim_form if can_edit and staff else None,
+    }
+    return TemplateResponse(request, "payments/arrs.html", context)
+
+
+def _arrs_post(request, scope, staff_form, claim_form) -> str:
+    """Save a staff record or a claim; '' when the form shows what is wrong."""
+    if staff_form.is_bound and staff_form.is_valid():
+        try:
+            member = add_staff(pcn=scope, by=request.user, **staff_form.record())
+        except ValidationError as error:
+            add_action_errors(staff_form, error)
+        else:
+            return f"Staff record {member.ref} added"
+    if claim_form.is_bound and claim_form.is_valid():
+        data = claim_form.cleaned_data
+        member = StaffMember.objects.get(pk=data["staff"], pcn=scope)
+        try:
+            claim = make_claim(
+                member=member,
+                month=date.fromisoformat(data["month"]),
+                by=request.user,
+                amount=data["amount"],
+                evidence=data["evidence"],
+            )
+        except ValidationError as error:
+            add_action_errors(claim_form, error)
+        else:
+            return f"Claimed £{claim.amount:,.2f} for {member.ref}, {claim.month:%B %Y}"
+    return ""

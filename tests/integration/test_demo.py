@@ -58,6 +58,13 @@ def test_the_demo_money_move_arrears_and_reconciliation(demo):
     assert arrears and {s.line.month for s in arrears} == {date(2024, 9, 1)}
     assert {s.arrears_for for s in arrears} == {date(2024, m, 1) for m in range(4, 9)}
     assert all(s.line.amount > 0 for s in arrears)  # every revised rate went up
+    from payments.entries import network_budget
+    from payments.models import StaffMember
+
+    teams = sorted({m.pcn for m in StaffMember.objects.select_related("pcn")}, key=lambda p: p.code)
+    budgets = [network_budget(pcn, "2024/25")[0] for pcn in teams]
+    assert sorted(b.over_committed for b in budgets) == [False, True]
+    assert any(s.line.entitlement == "arrs" and s.paid for s in found.lines)
     variances, agreed = reconcile(found)
     [variance] = variances
     assert (variance.month, variance.difference) == (date(2024, 5, 1), Decimal("-25.00"))
