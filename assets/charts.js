@@ -35,28 +35,32 @@
     return { labels: labels, headers: headers, series: series };
   }
 
+  var LINE_COLOURS = [NHS_BLUE, NHS_DARK_PINK, NHS_DARK_GREY];
+
   function lineChart(data) {
     return {
       type: "line",
       data: {
         labels: data.labels,
-        datasets: [
-          {
-            label: data.headers[0],
-            data: data.series[0],
-            borderColor: NHS_BLUE,
-            backgroundColor: NHS_BLUE,
+        datasets: data.headers.map(function (header, index) {
+          var colour = LINE_COLOURS[index % LINE_COLOURS.length];
+          return {
+            label: header,
+            data: data.series[index],
+            borderColor: colour,
+            backgroundColor: colour,
+            borderDash: index ? [6, 4] : [],
             pointRadius: data.labels.length > 40 ? 0 : 3,
             tension: 0,
-          },
-        ],
+          };
+        }),
       },
       options: {
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
         plugins: {
-          legend: { display: false },
+          legend: { display: data.headers.length > 1 },
           tooltip: {
             callbacks: {
               label: function (context) {

@@ -12,6 +12,8 @@ from one seeded generator and labelled so, then payments made through the real a
   September 2024 revision, backdated to April, gives arrears lines in September 2024.
 - ARRS staff for two networks from April 2023, claimed monthly to August 2024: one within its
   ARR Sum, one that has taken on more staff than the Sum will pay for.
+- The CCG's 2019/20 resilience fund (seed 000): expressions of interest, a panel, MOUs,
+  transfers and spend, 75% by 31 December missed; and a £1.50-a-head development fund.
 - A payment statement for one network's payee for April to June 2024, as the payment system
   would give it, short by £25.00 on May's care home premium: one variance to reconcile.
 """
@@ -141,7 +143,77 @@ def seed(*, commissioner_user, finance_user, seed: int = 2019) -> int:
         pcns=own, through=PAID_THROUGH, known_on=PAID_KNOWN_ON, by=finance_user
     )
     _statement(own[0], finance_user)
+    _funds(commissioner_user)
     return paid
+
+
+def _funds(commissioner_user) -> None:
+    from payments.funds import advance, create_fund, record_eoi, record_spend
+    from payments.models import AwardStage
+
+    ccg = commissioner_user.role_assignments.get().organisation
+    resilience = create_fund(
+        commissioner=ccg,
+        name="Practice resilience 2019/20",
+        kind="resilience",
+        year="2019/20",
+        by=commissioner_user,
+        allocation=Decimal("120000.00"),
+        source="NHS England sustainability and resilience allocation (seed 000)",
+    )
+    create_fund(
+        commissioner=ccg,
+        name="PCN development 2019/20",
+        kind="development",
+        year="2019/20",
+        by=commissioner_user,
+        per_head=Decimal("1.50"),
+    )
+    practices = list(
+        Organisation.objects.filter(parent_links__parent=ccg, kind=OrgKind.PRACTICE)
+        .order_by("code")
+        .distinct()[:4]
+    )
+    plans = (
+        (
+            "Telephony and online consultation",
+            "35000",
+            (date(2019, 11, 1), "20000"),
+            (date(2020, 2, 1), "15000"),
+        ),
+        (
+            "Locum cover while recruiting",
+            "30000",
+            (date(2019, 12, 1), "10000"),
+            (date(2020, 3, 1), "20000"),
+        ),
+        ("Premises: second consulting room", "40000", (date(2020, 3, 1), "25000")),
+    )
+    for practice, (purpose, amount, *spend) in zip(practices, plans, strict=False):
+        award = record_eoi(
+            fund=resilience,
+            recipient=practice,
+            purpose=purpose,
+            amount=Decimal(amount),
+            eoi_on=date(2019, 7, 31),
+            by=commissioner_user,
+        )
+        for stage, day in (
+            (AwardStage.APPROVED, date(2019, 8, 20)),
+            (AwardStage.MOU, date(2019, 9, 10)),
+            (AwardStage.TRANSFERRED, date(2019, 9, 30)),
+        ):
+            advance(award=award, to=stage, on=day, by=commissioner_user)
+        for month, spent in spend:
+            record_spend(award=award, month=month, amount=Decimal(spent), by=commissioner_user)
+    record_eoi(
+        fund=resilience,
+        recipient=practices[3],
+        purpose="Practice manager development",
+        amount=Decimal("8000"),
+        eoi_on=date(2019, 8, 15),
+        by=commissioner_user,
+    )
 
 
 ARRS_TEAMS = (

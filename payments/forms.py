@@ -2,9 +2,9 @@
 
 from django import forms
 
-from payments.models import ShareMethod
+from payments.models import AwardStage, FundKind, ShareMethod
 from payments.rates import ENTITLEMENTS, STATUSES
-from pcnhub.forms import SpreadsheetField, date_field
+from pcnhub.forms import OdsCodeField, SpreadsheetField, date_field
 
 
 class RevisionForm(forms.Form):
@@ -169,3 +169,41 @@ class ClaimForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["staff"].choices = [(str(m.pk), f"{m.ref} ({m.role})") for m in staff]
         self.fields["month"].choices = [(m.isoformat(), m.strftime("%B %Y")) for m in months]
+
+
+class FundForm(forms.Form):
+    name = forms.CharField(label="Fund", max_length=200)
+    kind = forms.ChoiceField(label="Kind", choices=FundKind.choices)
+    allocation = forms.DecimalField(
+        label="Allocation (£)", max_digits=12, decimal_places=2, min_value=0, required=False
+    )
+    per_head = forms.DecimalField(
+        label="Or £ per registered patient",
+        help_text="The allocation is then this times the commissioner's list at 1 January",
+        max_digits=8,
+        decimal_places=4,
+        min_value=0,
+        required=False,
+    )
+    source = forms.CharField(label="Source", max_length=500, required=False)
+
+
+class AwardForm(forms.Form):
+    recipient = OdsCodeField(label="Practice or PCN ODS code", kinds=("practice", "pcn"))
+    purpose = forms.CharField(label="Purpose", widget=forms.Textarea(attrs={"rows": 2}))
+    amount = forms.DecimalField(
+        label="Amount asked (£)", max_digits=12, decimal_places=2, min_value=0
+    )
+    eoi_on = date_field("Expression of interest received")
+
+
+class AdvanceForm(forms.Form):
+    award = forms.IntegerField(widget=forms.HiddenInput)
+    to = forms.ChoiceField(label="Next step", choices=AwardStage.choices)
+    on = date_field("Date")
+
+
+class SpendForm(forms.Form):
+    award = forms.IntegerField(widget=forms.HiddenInput)
+    month = forms.CharField(label="Month", help_text="For example, 2019-11")
+    amount = forms.DecimalField(label="Spent (£)", max_digits=12, decimal_places=2, min_value=0)

@@ -265,3 +265,81 @@ class ArrsClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.month:%b %Y}: {self.amount}"
+
+
+class FundKind(models.TextChoices):
+    RESILIENCE = "resilience", "Practice resilience"
+    TRANSFORMATION = "transformation", "Transformation"
+    DEVELOPMENT = "development", "Network development"
+
+
+class LocalFund(models.Model):
+    """A commissioner's own money for practices and networks (seed 000: resilience funding by
+    expression of interest, panel and MOU; development funds per head), with the spending
+    trajectory it must keep (e.g. 75% by 31 December, 100% by 31 March)."""
+
+    commissioner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=FundKind.choices)
+    year = models.CharField(max_length=7)
+    allocation = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    per_head = models.DecimalField(
+        max_digits=8, decimal_places=4, null=True, blank=True, help_text="£ per registered patient"
+    )
+    trajectory = models.JSONField(
+        default=list, help_text="[[date, share spent by then], ...], e.g. 75% by 31 December"
+    )
+    source = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"
+
+
+class AwardStage(models.TextChoices):
+    EOI = "eoi", "Expression of interest"
+    APPROVED = "approved", "Approved by panel"
+    DECLINED = "declined", "Declined by panel"
+    MOU = "mou", "MOU signed"
+    TRANSFERRED = "transferred", "Funds transferred"
+
+
+class FundAward(models.Model):
+    fund = models.ForeignKey(LocalFund, on_delete=models.CASCADE, related_name="awards")
+    recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    purpose = models.TextField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    stage = models.CharField(max_length=12, choices=AwardStage.choices, default=AwardStage.EOI)
+    eoi_on = models.DateField()
+    panel_on = models.DateField(null=True, blank=True)
+    mou_on = models.DateField(null=True, blank=True)
+    transferred_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["eoi_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.fund}: {self.recipient.code} £{self.amount}"
+
+
+class FundSpend(models.Model):
+    """Spend a recipient reports against its award, by month."""
+
+    award = models.ForeignKey(FundAward, on_delete=models.CASCADE, related_name="spend")
+    month = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["award", "month"], name="spend_once_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award} {self.month:%b %Y}: £{self.amount}"

@@ -29,25 +29,32 @@ from payments.entries import (
     staff_facts,
 )
 from payments.forms import (
+    AdvanceForm,
+    AwardForm,
     BedsFileForm,
     ClaimForm,
+    FundForm,
     InputsForm,
     RevisionForm,
     ShareRuleForm,
+    SpendForm,
     StaffForm,
     StatementForm,
 )
+from payments.funds import advance, create_fund, progress, record_eoi, record_spend
 from payments.inputs import pcns_in
 from payments.models import (
     Achievement,
+    AwardStage,
     CareHomeBeds,
+    LocalFund,
     PaidMonth,
     RateVersion,
     ShareRule,
     StaffMember,
 )
 from payments.rates import ENTITLEMENTS
-from payments.reconcile import load_statement, reconcile
+from payments.reconcile import load_statement, month_of, reconcile
 from payments.schedule import mark_paid, schedule, year_of
 from payments.shareout import share_out
 from payments.versions import add_revision, versions_for
@@ -421,3 +428,89 @@ def _arrs_post(request, scope, staff_form, claim_form) -> str:
         else:
             return f"Claimed £{claim.amount:,.2f} for {member.ref}, {claim.month:%B %Y}"
     return ""
+
+
+@require_http_methods(["GET", "POST"])
+def funds_page(request, code):
+    """A commissioner's own funds for the year: allocation, awards, spend and trajectory."""
+    scope = _scope(request, code)
+    if scope.kind != OrgKind.COMMISSIONER:
+        raise Http404("No such page")
+    year = _year(request)
+    can_manage = has_permission(request.user, Permission.ENTER_PAYMENT_INPUTS, scope)
+    form = FundForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("No such page")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                fund = create_fund(commissioner=scope, year=year, by=request.user, **data)
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(request, f"{fund.name} created: £{fund.allocation:,.2f}")
+                return redirect("fund", pk=fund.pk)
+    today = timezone.localdate()
+    funds = LocalFund.objects.filter(commissioner=scope, year=year)
+    context = {
+        "scope": scope,
+        "year": year,
+        "years": _years(),
+        "progress": [progress(fund, today) for fund in funds],
+        "form": form,
+    }
+    return TemplateResponse(request, "payments/funds.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def fund_page(request, pk):
+    """One fund: its awards from expression of interest to transfer, and their spend."""
+    fund = LocalFund.objects.select_related("commissioner").filter(pk=pk).first()
+    if fund is None or not has_permission(
+        request.user, Permission.VIEW_REGISTRY, fund.commissioner
+    ):
+        raise Http404("No such fund")
+    can_manage = has_permission(request.user, Permission.ENTER_PAYMENT_INPUTS, fund.commissioner)
+    step = request.POST.get("step", "") if request.method == "POST" else ""
+    forms_by_step = {
+        "eoi": AwardForm(request.POST if step == "eoi" else None, prefix="eoi"),
+        "advance": AdvanceForm(request.POST if step == "advance" else None, prefix="advance"),
+        "spend": SpendForm(request.POST if step == "spend" else None, prefix="spend"),
+    }
+    if request.method == "POST":
+        if not can_manage or step not in forms_by_step:
+            raise Http404("No such page")
+        form = forms_by_step[step]
+        if form.is_valid():
+            try:
+                _fund_step(fund, step, form.cleaned_data, request.user)
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(request, "Saved")
+                return redirect("fund", pk=fund.pk)
+    context = {
+        "fund": fund,
+        "progress": progress(fund, timezone.localdate()),
+        "awards": fund.awards.select_related("recipient").prefetch_related("spend"),
+        "forms": forms_by_step if can_manage else None,
+        "stages": AwardStage.choices,
+    }
+    return TemplateResponse(request, "payments/fund.html", context)
+
+
+def _fund_step(fund: LocalFund, step: str, data: dict, by) -> None:
+    if step == "eoi":
+        record_eoi(fund=fund, by=by, **data)
+        return
+    award = fund.awards.filter(pk=data["award"]).first()
+    if award is None:
+        raise ValidationError("No such award in this fund")
+    if step == "advance":
+        advance(award=award, to=data["to"], on=data["on"], by=by)
+    else:
+        month = month_of(data["month"])
+        if month is None:
+            raise ValidationError({"month": ["Enter a month such as 2019-11 or Nov 2019"]})
+        record_spend(award=award, month=month, amount=data["amount"], by=by)

@@ -8,6 +8,8 @@ from pathlib import Path
 from django import forms
 from django.core.exceptions import ValidationError
 
+from organisations.models import Organisation
+
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATE_HELP = "For example, 2019-05-15 or 15/05/2019"
 
@@ -52,3 +54,23 @@ class SpreadsheetField(forms.FileField):
         if upload and upload.size > 5 * 1024 * 1024:
             raise ValidationError("The file must be 5 MB or smaller")
         return upload
+
+
+class OdsCodeField(forms.CharField):
+    """An ODS code typed or pasted by a person, resolved to an organisation of the kinds
+    allowed."""
+
+    def __init__(self, *args, kinds: tuple[str, ...], **kwargs):
+        self.kinds = kinds
+        kwargs.setdefault("max_length", 12)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        code = super().clean(value).strip().upper()
+        if not code:
+            return None
+        found = Organisation.objects.filter(code=code, kind__in=self.kinds).first()
+        if found is None:
+            what = " or ".join("PCN" if kind == "pcn" else kind for kind in self.kinds)
+            raise ValidationError(f"There is no {what} with ODS code {code}")
+        return found

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from shapely.errors import GEOSException
 
 from organisations.models import Organisation, OrgKind
-from pcnhub.forms import SpreadsheetField, date_field
+from pcnhub.forms import OdsCodeField, SpreadsheetField, date_field
 from registrations.actions import DECISIONS
 from registrations.changes import KIND_FIELDS
 from registrations.facts import area_parts
@@ -199,25 +199,6 @@ class VariationForm(forms.Form):
     signed_on = date_field("Date signed", required=False)
 
 
-class OdsCodeField(forms.CharField):
-    """An ODS code typed or pasted by a person, resolved to the organisation of that kind."""
-
-    def __init__(self, *args, kind: str, **kwargs):
-        self.kind = kind
-        kwargs.setdefault("max_length", 12)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        code = super().clean(value).strip().upper()
-        if not code:
-            return None
-        found = Organisation.objects.filter(code=code, kind=self.kind).first()
-        if found is None:
-            what = "PCN" if self.kind == OrgKind.PCN else self.kind
-            raise ValidationError(f"There is no {what} with ODS code {code}")
-        return found
-
-
 class OdsCodesField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 4})
 
@@ -235,10 +216,10 @@ class OdsCodesField(forms.CharField):
 class ChangeForm(forms.Form):
     """One form for every kind of change; only the kind's own fields are kept."""
 
-    practice = OdsCodeField(label="Practice ODS code", kind=OrgKind.PRACTICE)
-    target_pcn = OdsCodeField(label="The other PCN's ODS code", kind=OrgKind.PCN)
+    practice = OdsCodeField(label="Practice ODS code", kinds=(OrgKind.PRACTICE,))
+    target_pcn = OdsCodeField(label="The other PCN's ODS code", kinds=(OrgKind.PCN,))
     absorbing_practice = OdsCodeField(
-        label="ODS code of the practice it merges into", kind=OrgKind.PRACTICE
+        label="ODS code of the practice it merges into", kinds=(OrgKind.PRACTICE,)
     )
     new_pcn_code = forms.CharField(
         label="New PCN's ODS code", help_text="As ODS assigned it, like U12345", max_length=12
@@ -252,10 +233,10 @@ class ChangeForm(forms.Form):
         label="Profession", choices=[("", "Not given"), *Profession.choices], required=False
     )
     clinical_director_practice = OdsCodeField(
-        label="ODS code of the practice the Clinical Director works in", kind=OrgKind.PRACTICE
+        label="ODS code of the practice the Clinical Director works in", kinds=(OrgKind.PRACTICE,)
     )
     payee_practice = OdsCodeField(
-        label="Nominated payee: member practice ODS code", kind=OrgKind.PRACTICE, required=False
+        label="Nominated payee: member practice ODS code", kinds=(OrgKind.PRACTICE,), required=False
     )
     payee_provider_name = forms.CharField(
         label="Or another provider's name", max_length=200, required=False

@@ -65,6 +65,12 @@ def test_the_demo_money_move_arrears_and_reconciliation(demo):
     budgets = [network_budget(pcn, "2024/25")[0] for pcn in teams]
     assert sorted(b.over_committed for b in budgets) == [False, True]
     assert any(s.line.entitlement == "arrs" and s.paid for s in found.lines)
+    from payments.funds import progress
+    from payments.models import LocalFund
+
+    resilience = LocalFund.objects.get(kind="resilience")
+    [(day, target, spent)] = progress(resilience, date(2020, 1, 15)).behind
+    assert (day, target) == (date(2019, 12, 31), Decimal("0.75")) and spent < target
     variances, agreed = reconcile(found)
     [variance] = variances
     assert (variance.month, variance.difference) == (date(2024, 5, 1), Decimal("-25.00"))
