@@ -233,21 +233,13 @@ def measure(data: Path) -> None:
     )
 
 
-def check_data(data: Path) -> int | None:
-    missing = [name for name in FILES if not (data / name).is_file()]
-    if not data.is_dir() or missing:
-        print(f"no national data at {data} (missing: {', '.join(missing)}); cannot measure")
-        return 1
-    return None
-
-
 if __name__ == "__main__":
     sys.exit(
         throwaway.main(
             __file__,
             __doc__.splitlines()[0],
             measure,
-            check_data,
+            throwaway.files_present(FILES),
             env={"ALLOWED_HOSTS": "testserver,127.0.0.1"},
         )
     )

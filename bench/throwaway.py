@@ -48,6 +48,19 @@ def _on_postgresql(script: str, data: Path, env: dict) -> int:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def files_present(files: list[str]) -> Callable[[Path], int | None]:
+    """A check_data for main(): stop with 1 and say which files are missing."""
+
+    def check(data: Path) -> int | None:
+        missing = [name for name in files if not (data / name).is_file()]
+        if not data.is_dir() or missing:
+            print(f"no national data at {data} (missing: {', '.join(missing)}); cannot measure")
+            return 1
+        return None
+
+    return check
+
+
 def main(
     script: str,
     description: str,

@@ -34,6 +34,7 @@ from payments.inputs import pcns_in
 from payments.models import Rate, RateVersion
 from payments.rates import BASES, PERS, STATUSES
 from payments.schedule import mark_paid, schedule, year_of
+from payments.versions import RATE_FIELDS
 from payments.views import SCOPE_KINDS
 from registrations.api import step_errors
 
@@ -239,20 +240,7 @@ class RateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Rate
-        fields = [
-            "entitlement",
-            "value",
-            "per",
-            "unit",
-            "start",
-            "end",
-            "basis",
-            "basis_date",
-            "payee",
-            "source",
-            "status",
-            "note",
-        ]
+        fields = list(RATE_FIELDS)
         read_only_fields = fields
 
 
