@@ -234,9 +234,9 @@ def test_rates_refused_without_a_role(api, outsider):
 
 # Query counts: the same bound with 2 extra member practices as with 10. Measured with the
 # PCN manager: session and user 2; the scope organisation 1; roles and scope (2 levels) 3;
-# the years on file 1; the schedule 11 (versions and their rates 2, members 1, list sizes 4,
-# beds, achievements, payees, paid months 1 each).
-QUERY_BOUND = 18
+# the years on file 1; the schedule 12 (versions and their rates 2, members 1, list sizes 4,
+# beds, achievements, payees, ARRS claims, paid months 1 each).
+QUERY_BOUND = 19
 
 
 @pytest.fixture(params=[2, 10], ids=["2_extra_practices", "10_extra_practices"])
