@@ -253,6 +253,37 @@ def budget_for(pcn: Organisation, year: str, weighted: Decimal | None) -> Budget
     return Budget(year=year, sum=total, sum_formula=formula, claimed=claimed, committed=committed)
 
 
+@transaction.atomic
+def claim_month(*, pcn: Organisation, month: date, by) -> list[ArrsClaim]:
+    """The month's claims for every member of staff not yet claimed for, as their records
+    allow (baseline and ineligible staff are left out)."""
+    made = []
+    for member in StaffMember.objects.filter(pcn=pcn).exclude(claims__month=month.replace(day=1)):
+        due = monthly_claim(staff_facts(member), month.replace(day=1))
+        if due is not None and not due.problem:
+            made.append(make_claim(member=member, month=month, by=by))
+    return made
+
+
+def flat_warnings(pcn: Organisation, year: str, allowance: dict) -> list[str]:
+    """2019/20: more WTE in post in a role than the flat entitlement pays for."""
+    first, last = financial_year(year)
+    warnings = []
+    for role, allowed in allowance.items():
+        in_post = sum(
+            (
+                m.wte
+                for m in StaffMember.objects.filter(pcn=pcn, role=role, in_baseline=False)
+                if m.start <= last and (m.end is None or m.end >= first)
+            ),
+            Decimal(0),
+        )
+        if in_post > allowed:
+            label = scheme()[0][role].label.lower()
+            warnings.append(f"{year} pays for {allowed} WTE {label}; {in_post} WTE are in post")
+    return warnings
+
+
 def network_budget(pcn: Organisation, year: str) -> tuple[Budget, dict]:
     """budget_for with the PCN's own weighted population at the year's basis date, and the
     2019/20 flat entitlement on its registered list."""

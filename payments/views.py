@@ -20,6 +20,8 @@ from payments.arrs import monthly_claim, scheme
 from payments.engine import financial_year, months
 from payments.entries import (
     add_staff,
+    claim_month,
+    flat_warnings,
     load_beds,
     make_claim,
     network_budget,
@@ -369,6 +371,14 @@ def arrs_page(request, code):
     staff_form = StaffForm(
         request.POST if "staff-ref" in request.POST else None, roles=roles.values(), prefix="staff"
     )
+    if request.method == "POST" and "claim-all" in request.POST:
+        if not can_edit:
+            raise Http404("No such page")
+        made = claim_month(
+            pcn=scope, month=date.fromisoformat(request.POST["claim-all"]), by=request.user
+        )
+        messages.success(request, f"{len(made)} claim{'s' if len(made) != 1 else ''} made")
+        return redirect(reverse("arrs", args=[scope.code]) + f"?year={year}")
     claim_form = ClaimForm(
         request.POST if "claim-staff" in request.POST else None,
         request.FILES or None,
@@ -397,6 +407,7 @@ def arrs_page(request, code):
         "rows": rows,
         "months": months(first, last),
         "flat": flat,
+        "flat_warnings": flat_warnings(scope, year, flat),
         "staff_form": staff_form if can_edit else None,
         "claim_form": claim_form if can_edit and staff else None,
     }

@@ -119,3 +119,34 @@ def test_claims_are_paid_to_the_nominated_payee_in_the_schedule(area, this_pcn_m
     [line] = [s.line for s in found.lines if s.line.entitlement == "arrs"]
     assert (line.month, line.amount) == (date(2024, 5, 1), Decimal("5033.33"))
     assert line.formula.startswith("CP1 (clinical pharmacist): £5,033.33 cost")
+
+
+def test_a_month_is_claimed_for_everyone_the_records_allow(client, area, this_pcn_manager):
+    add_staff(pcn=area["this_pcn"], by=this_pcn_manager, **PHARMACIST)
+    add_staff(
+        pcn=area["this_pcn"],
+        by=this_pcn_manager,
+        **{**PHARMACIST, "ref": "OLD", "in_baseline": True},
+    )
+    client.force_login(this_pcn_manager)
+    url = reverse("arrs", args=["U00001"]) + "?year=2024/25"
+    assert client.post(url, {"claim-all": "2024-06-01"}).status_code == 302
+    assert list(ArrsClaim.objects.values_list("staff__ref", flat=True)) == ["CP1"]  # not baseline
+
+
+def test_2019_20_warns_when_more_staff_are_in_post_than_the_flat_entitlement(
+    area, this_pcn_manager
+):
+    from payments.entries import flat_warnings, network_budget
+
+    for ref in ("CP1", "CP2"):
+        add_staff(
+            pcn=area["this_pcn"],
+            by=this_pcn_manager,
+            **{**PHARMACIST, "ref": ref, "start": date(2019, 7, 1)},
+        )
+    _, flat = network_budget(area["this_pcn"], "2019/20")
+    assert flat["clinical_pharmacist"] == Decimal(1)
+    assert flat_warnings(area["this_pcn"], "2019/20", flat) == [
+        "2019/20 pays for 1 WTE clinical pharmacist; 2.00 WTE are in post"
+    ]
