@@ -94,7 +94,9 @@ def add_revision(
     by,
 ) -> RateVersion:
     """A new version revising one entitlement's rate. It must supersede the latest version
-    of the year (the one it names) and be published after it: versions never overlap."""
+    of the year (the one it names) and be published after it: versions never overlap. A
+    revision that changes several rates at once adds each to its own version: name the same
+    version (added by hand, same published and effective dates) to add the next rate to it."""
     if not holds_anywhere(by, Permission.EDIT_RATES):
         raise PermissionDenied("only commissioner finance may add a rate version")
     chain = versions_for(year)
@@ -103,6 +105,21 @@ def add_revision(
         raise ValidationError({"year": [f"no rates on file for {year}"]})
     latest = chain[-1]
     current = {r.entitlement: r for v in chain for r in v.rates}
+    stored = RateVersion.objects.get(year=year, label=latest.label)
+    if label == latest.label and not stored.from_file:
+        return _add_to(
+            stored,
+            latest,
+            current,
+            entitlement,
+            value,
+            published,
+            effective_from,
+            source,
+            status,
+            note,
+            by,
+        )
     if supersedes != latest.label:
         errors.setdefault("supersedes", []).append(
             f"a new version must supersede the latest, {latest.label!r}; superseding "
@@ -112,12 +129,7 @@ def add_revision(
         errors.setdefault("published", []).append(
             f"published must be after {latest.published:%-d %B %Y}, when {latest.label!r} was"
         )
-    if entitlement not in current:
-        errors.setdefault("entitlement", []).append(f"{year} has no {entitlement} rate to revise")
-    if value is None or value < 0:
-        errors.setdefault("value", []).append("the rate must be zero or more")
-    if status != "confirmed" and not note.strip():
-        errors.setdefault("note", []).append("say why the figure is not confirmed")
+    errors.update(_rate_problems(year, current, entitlement, value, status, note))
     if RateVersion.objects.filter(year=year, label=label).exists():
         errors.setdefault("label", []).append(f"{year} already has a version called {label!r}")
     if errors:
@@ -142,3 +154,37 @@ def add_revision(
 
 def latest_published(year: str) -> date | None:
     return RateVersion.objects.filter(year=year).aggregate(last=Max("published"))["last"]
+
+
+def _add_to(
+    stored, latest, current, entitlement, value, published, effective_from, source, status, note, by
+):
+    """Another rate of the same hand-added revision (same dates), refused if it has one."""
+    errors = _rate_problems(stored.year, current, entitlement, value, status, note)
+    if (published, effective_from) != (latest.published, latest.effective_from):
+        errors["published"] = [
+            f"{latest.label!r} was published {latest.published} effective {latest.effective_from}; "
+            "a rate added to it takes the same dates"
+        ]
+    if any(r.entitlement == entitlement for r in latest.rates):
+        errors["entitlement"] = [f"{latest.label!r} already revises {entitlement}"]
+    if errors:
+        raise ValidationError(errors)
+    base = current[entitlement]
+    values = {name: getattr(base, name) for name in RATE_FIELDS}
+    values.update(value=value, source=source, status=status, note=note)
+    rate = Rate(version=stored, **values)
+    rate._history_user = by
+    rate.save()
+    return stored
+
+
+def _rate_problems(year, current, entitlement, value, status, note) -> dict[str, list[str]]:
+    errors = {}
+    if entitlement not in current:
+        errors["entitlement"] = [f"{year} has no {entitlement} rate to revise"]
+    if value is None or value < 0:
+        errors["value"] = ["the rate must be zero or more"]
+    if status != "confirmed" and not note.strip():
+        errors["note"] = ["say why the figure is not confirmed"]
+    return errors

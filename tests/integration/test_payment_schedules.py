@@ -165,3 +165,29 @@ def test_a_revision_must_supersede_the_latest_version(db, finance_user, this_pcn
     version = add_revision(**common, supersedes="2023/24 Network Contract DES", by=finance_user)
     assert version.history.first().history_user == finance_user
     assert versions_for("2023/24")[-1].rates[0].value == Decimal("1.55")
+
+
+def test_a_revision_of_several_rates_adds_each_to_the_same_version(db, finance_user):
+    common = {
+        "year": "2023/24",
+        "label": "2023/24 uplift",
+        "published": date(2023, 9, 1),
+        "effective_from": date(2023, 4, 1),
+        "source": "letter",
+        "status": "confirmed",
+        "note": "",
+        "supersedes": "2023/24 Network Contract DES",
+        "by": finance_user,
+    }
+    first = add_revision(entitlement="core", value=Decimal("1.55"), **common)
+    again = add_revision(entitlement="enhanced_access", value=Decimal("7.70"), **common)
+    assert first.pk == again.pk
+    assert sorted(r.entitlement for r in again.rates.all()) == ["core", "enhanced_access"]
+    with pytest.raises(ValidationError, match="already revises core"):
+        add_revision(entitlement="core", value=Decimal("1.60"), **common)
+    with pytest.raises(ValidationError, match="takes the same dates"):
+        add_revision(
+            entitlement="clinical_director",
+            value=Decimal("0.8"),
+            **{**common, "published": date(2023, 9, 2)},
+        )
