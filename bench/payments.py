@@ -182,28 +182,13 @@ def floor(pcns) -> tuple[float, Decimal]:
 
 
 def measure(data: Path) -> None:
-    import os
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcnhub.settings")
-    import django
-
-    django.setup()
+    throwaway.import_into_fresh_database(data, FILES)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
 
-    from imports.actions import import_file
     from payments.inputs import pcns_in
     from payments.schedule import schedule
 
-    call_command("migrate", verbosity=0)
-    print(f"database: {connection.vendor}")
-    t0 = time.perf_counter()
-    for name in FILES:
-        run = import_file(path=data / name)
-        print(f"  imported {name}: {run.status} {run.rows_read:,} rows")
-    print(f"  imports: {time.perf_counter() - t0:.1f} s")
     synthesise()
     pcns = pcns_in(None, YEAR)
     print(f"1. the {YEAR} schedule for England: {len(pcns):,} PCNs")

@@ -24,7 +24,6 @@ the region. A missed target prints a cProfile summary (top 10 cumulative functio
 Exits non-zero when the data folder or one of its files is missing.
 """
 
-import os
 import sys
 import time
 from collections import Counter
@@ -116,32 +115,15 @@ def time_page(client, url: str, label: str, area, target: float | None) -> None:
 
 def measure(data: Path) -> None:
     """Runs in a child process whose DATABASE_URL names an empty throwaway database."""
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcnhub.settings")
-    import django
-
-    django.setup()
+    throwaway.import_into_fresh_database(data, FILES)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
 
-    from imports.actions import import_file
     from organisations.models import Organisation, OrgKind
     from registrations.actions import record_from_ods
     from registrations.coverage import coverage
     from registrations.facts import results_for, with_members
     from registrations.models import Registration, RegistrationMember
-
-    call_command("migrate", verbosity=0)
-    print(f"database: {connection.vendor}")
-    t0 = time.perf_counter()
-    for name in FILES:
-        run = import_file(path=data / name)
-        print(f"  imported {name}: {run.status} {run.kind} {run.rows_read:,} rows")
-        if run.status != "succeeded":
-            print(f"  problems: {run.problems[:5]}")
-    print(f"  imports: {time.perf_counter() - t0:.1f} s")
 
     t0 = time.perf_counter()
     recorded = record_from_ods(year_label=YEAR, on=ON, by=None)

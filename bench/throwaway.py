@@ -48,6 +48,28 @@ def _on_postgresql(script: str, data: Path, env: dict) -> int:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def import_into_fresh_database(data: Path, files: list[str]) -> None:
+    """In the child: set Django up, migrate the empty database, import the files."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcnhub.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from imports.actions import import_file
+
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor}")
+    t0 = time.perf_counter()
+    for name in files:
+        run = import_file(path=data / name)
+        print(f"  imported {name}: {run.status} {run.kind} {run.rows_read:,} rows")
+        if run.status != "succeeded":
+            print(f"  problems: {run.problems[:5]}")
+    print(f"  imports: {time.perf_counter() - t0:.1f} s")
+
+
 def files_present(files: list[str]) -> Callable[[Path], int | None]:
     """A check_data for main(): stop with 1 and say which files are missing."""
 
