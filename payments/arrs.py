@@ -43,6 +43,7 @@ class Role:
     eligible_from: date
     shares: tuple[tuple[date, Decimal, str], ...]
     maxima: tuple[Maximum, ...]
+    note: str = ""
 
     def share_on(self, day: date) -> tuple[Decimal, str] | None:
         found = [(share, source) for start, share, source in self.shares if start <= day]

@@ -91,3 +91,9 @@ def test_a_claim_is_never_negative_nor_over_the_cap(wte, salary, start_day):
     assert Decimal(0) <= claim.amount
     cost = Decimal(salary + 11_000) / 12
     assert claim.amount <= cost + Decimal("0.01")
+
+
+def test_a_role_without_a_maximum_on_file_is_claimed_in_full_and_says_so():
+    claim = monthly_claim(pharmacist(role="paramedic", start=date(2021, 4, 1)), date(2021, 6, 1))
+    assert claim.amount == Decimal("4666.67") and "no maximum on file" in claim.formula
+    assert "not an eligible role" in monthly_claim(pharmacist(role="paramedic"), date(2020, 6, 1)).problem
