@@ -96,4 +96,7 @@ def test_a_claim_is_never_negative_nor_over_the_cap(wte, salary, start_day):
 def test_a_role_without_a_maximum_on_file_is_claimed_in_full_and_says_so():
     claim = monthly_claim(pharmacist(role="paramedic", start=date(2021, 4, 1)), date(2021, 6, 1))
     assert claim.amount == Decimal("4666.67") and "no maximum on file" in claim.formula
-    assert "not an eligible role" in monthly_claim(pharmacist(role="paramedic"), date(2020, 6, 1)).problem
+    assert (
+        "not an eligible role"
+        in monthly_claim(pharmacist(role="paramedic"), date(2020, 6, 1)).problem
+    )
