@@ -48,8 +48,8 @@ SCHEDULE_TARGET, PAGE_TARGET, MEMORY_TARGET_MB = 5.0, 0.3, 500
 def synthesise() -> None:
     from organisations.models import ListSize, Measure, Organisation, OrgKind
     from organisations.queries import nearest_practice_sizes
-    from payments.engine import months
     from payments.models import CareHomeBeds
+    from pcnhub.nhs_calendar import months
 
     # Each practice's factors come from its ODS code alone, so every database and every run
     # gets the same figures.
@@ -112,8 +112,9 @@ def floor(pcns) -> tuple[float, Decimal]:
     import polars as pl
 
     from payments import inputs
-    from payments.engine import financial_year, months, rates_in_force
+    from payments.engine import rates_in_force
     from payments.versions import versions_for
+    from pcnhub.nhs_calendar import financial_year, months
 
     versions = versions_for(YEAR)
     networks = inputs.gather(pcns, YEAR, versions)  # the same inputs, gathered once

@@ -236,8 +236,8 @@ ARRS_TEAMS = (
 
 def _arrs(pcns: list[Organisation], finance_user) -> None:
     """Staff from April 2023 with employer on-costs, and a claim for each month they worked."""
-    from payments.engine import months
     from payments.entries import add_staff, make_claim
+    from pcnhub.nhs_calendar import months
 
     for pcn, team in zip(pcns, ARRS_TEAMS, strict=False):
         employer = members(pcn, date(2023, 4, 1)).order_by("code").first()

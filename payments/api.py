@@ -29,13 +29,13 @@ from accounts.permissions import Permission, has_permission, holds_anywhere
 from organisations.api import CODE, AsAtMixin, OrganisationBriefSerializer
 from organisations.filters import DATE_MESSAGE
 from organisations.models import Organisation, OrgKind
-from payments.engine import financial_year
 from payments.inputs import pcns_in
 from payments.models import Rate, RateVersion
 from payments.rates import BASES, PERS, STATUSES
-from payments.schedule import mark_paid, schedule, year_of
+from payments.schedule import mark_paid, schedule
 from payments.versions import RATE_FIELDS
 from payments.views import SCOPE_KINDS
+from pcnhub.nhs_calendar import financial_year, year_of
 from registrations.api import step_errors
 
 YEAR = OpenApiParameter(

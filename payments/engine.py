@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from payments.rates import RateSpec, VersionSpec
+from pcnhub.nhs_calendar import financial_year, months
 
 PENNY = Decimal("0.01")
 ONE_OFF = ("point", "assessed")
@@ -24,21 +25,6 @@ ONE_OFF = ("point", "assessed")
 
 def to_pence(amount: Decimal) -> Decimal:
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
-
-
-def months(start: date, end: date) -> list[date]:
-    """First days of the months from start's to end's, inclusive."""
-    found, year, month = [], start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        found.append(date(year, month, 1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return found
-
-
-def financial_year(label: str) -> tuple[date, date]:
-    """'2019/20' -> (1 April 2019, 31 March 2020)."""
-    first = int(label[:4])
-    return date(first, 4, 1), date(first + 1, 3, 31)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,6 @@ from payments.arrs import (
     monthly_claim,
     scheme,
 )
-from payments.engine import financial_year, months
 from payments.models import (
     Achievement,
     ArrsClaim,
@@ -32,6 +31,7 @@ from payments.models import (
     StaffMember,
 )
 from payments.reconcile import month_of
+from pcnhub.nhs_calendar import financial_year, months
 
 BEDS_COLUMNS = {
     "pcn": ("PCN ODS code", "PCN code"),

@@ -15,8 +15,9 @@ from django.db import transaction
 from accounts.permissions import Permission, has_permission
 from organisations.models import Organisation, Relationship
 from organisations.queries import member_list_sizes
-from payments.engine import financial_year, months, to_pence
+from payments.engine import to_pence
 from payments.models import AwardStage, FundAward, FundSpend, LocalFund
+from pcnhub.nhs_calendar import financial_year, months
 
 DEFAULTS_FILE = Path(__file__).parent / "local_funds.toml"
 NEXT_STAGE = {

@@ -23,9 +23,10 @@ from django.db.models import Q
 
 from organisations.models import Measure, Organisation, OrgKind, Relationship, RelType
 from organisations.queries import nearest_practice_sizes
-from payments.engine import Figure, NetworkInputs, NetworkMonth, Payee, financial_year, months
+from payments.engine import Figure, NetworkInputs, NetworkMonth, Payee
 from payments.models import Achievement, CareHomeBeds
 from payments.rates import VersionSpec
+from pcnhub.nhs_calendar import financial_year, months
 from registrations.models import APPROVED_STATUSES, Registration
 
 MEASURES = {

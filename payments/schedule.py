@@ -18,10 +18,11 @@ from django.utils import timezone
 from accounts.permissions import Permission, has_permission
 from organisations.models import Organisation
 from payments import inputs
-from payments.engine import Line, Payee, financial_year, months, network_lines
+from payments.engine import Line, Payee, network_lines
 from payments.models import ArrsClaim, PaidLine, PaidMonth
 from payments.rates import ENTITLEMENTS
 from payments.versions import versions_for
+from pcnhub.nhs_calendar import financial_year, months, year_of
 
 
 @dataclass(frozen=True)
@@ -198,12 +199,6 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
         key=lambda s: (s.line.pcn.code, s.line.payee.code, s.line.month, s.line.entitlement)
     )
     return Schedule(year=year, known_on=known_on, lines=result)
-
-
-def year_of(month: date) -> str:
-    """The financial year a month falls in: April 2024 -> '2024/25'."""
-    first = month.year if month.month >= 4 else month.year - 1
-    return f"{first}/{(first + 1) % 100:02d}"
 
 
 @transaction.atomic

@@ -15,10 +15,11 @@ from decimal import ROUND_DOWN, Decimal
 
 from organisations.models import Measure, Organisation
 from organisations.queries import nearest_practice_sizes
-from payments.engine import PENNY, Payee, financial_year
+from payments.engine import PENNY, Payee
 from payments.inputs import monthly_members
 from payments.models import ShareMethod, ShareRule
 from payments.schedule import Schedule
+from pcnhub.nhs_calendar import financial_year
 
 
 def split(amount: Decimal, weights: dict[Payee, Decimal]) -> dict[Payee, Decimal]:

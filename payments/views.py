@@ -17,7 +17,6 @@ from imports.problems import ImportRejected
 from organisations.models import Organisation, OrgKind
 from payments import exports
 from payments.arrs import monthly_claim, scheme
-from payments.engine import financial_year, months
 from payments.entries import (
     add_staff,
     claim_month,
@@ -57,11 +56,12 @@ from payments.models import (
 )
 from payments.rates import ENTITLEMENTS
 from payments.reconcile import load_statement, month_of, reconcile
-from payments.schedule import mark_paid, schedule, year_of
+from payments.schedule import mark_paid, schedule
 from payments.shareout import share_out
 from payments.versions import add_revision, versions_for
 from payments.whatif import what_if
 from pcnhub.forms import add_action_errors, uploaded
+from pcnhub.nhs_calendar import financial_year, months, year_of
 from registrations.coverage import AREA_KINDS
 
 SCOPE_KINDS = (*AREA_KINDS, OrgKind.PCN)

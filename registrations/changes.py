@@ -542,8 +542,8 @@ def _split(change, source, practices, day, by, why) -> Organisation:
 def entitlement_effect(change: ChangeRequest, by):
     """The change in payments for the year it takes effect, if it were approved now: the
     registration preview meets the payment schedules here. Nothing is saved."""
-    from payments.schedule import year_of
     from payments.whatif import what_if
+    from pcnhub.nhs_calendar import year_of
 
     practices = list(change.practices.all())
 

@@ -12,13 +12,12 @@ from payments.engine import (
     NetworkInputs,
     NetworkMonth,
     Payee,
-    financial_year,
-    months,
     network_lines,
     rates_in_force,
     to_pence,
 )
 from payments.rates import RateDataError, parse_year, rate_files
+from pcnhub.nhs_calendar import financial_year, months
 
 PCN = Payee("U00001", "This PCN")
 PAYEE = Payee("A00001", "Surgery 1")
