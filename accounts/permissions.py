@@ -31,13 +31,16 @@ class Permission(StrEnum):
     MANAGE_PAYMENTS = "manage_payments"
     EDIT_RATES = "edit_rates"
     ENTER_PAYMENT_INPUTS = "enter_payment_inputs"  # beds, IIF points, assessed shares
+    EDIT_PLANS = "edit_plans"  # programmes, deliverables, actions and milestones
     NETWORK_FINANCES = "network_finances"  # a PCN's own: share-out, ARRS staff and claims
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.NATIONAL_VIEWER: frozenset({Permission.VIEW_REGISTRY}),
     Role.READ_ONLY: frozenset({Permission.VIEW_REGISTRY}),
-    Role.PROGRAMME_OFFICE: frozenset({Permission.VIEW_REGISTRY, Permission.ASSURE_REGISTRATION}),
+    Role.PROGRAMME_OFFICE: frozenset(
+        {Permission.VIEW_REGISTRY, Permission.ASSURE_REGISTRATION, Permission.EDIT_PLANS}
+    ),
     Role.COMMISSIONER: frozenset(
         {
             Permission.VIEW_REGISTRY,
@@ -45,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.DRAFT_REGISTRATION,
             Permission.DECIDE_REGISTRATION,
             Permission.ENTER_PAYMENT_INPUTS,
+            Permission.EDIT_PLANS,
         }
     ),
     Role.COMMISSIONER_FINANCE: frozenset(

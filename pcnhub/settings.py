@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "imports",
     "registrations",
     "payments",
+    "delivery",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("registrations.urls")),
     path("", include("payments.urls")),
+    path("", include("delivery.urls")),
 ]

@@ -1,0 +1,122 @@
+"""Plans as structured, owned, dated records: a programme's deliverables, their key actions
+with named owners, milestones in the NHS financial calendar, and a status history in which
+every change carries who, when and why."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from organisations.models import Organisation
+
+
+class Contact(models.Model):
+    """Someone named in a plan who does not sign in to PCN Hub."""
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField(blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    sro = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    leads = models.ManyToManyField(Contact, blank=True, related_name="+")
+    organisations = models.ManyToManyField(Organisation, related_name="programmes")
+    start = models.DateField()
+    end = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Deliverable(models.Model):
+    class Kind(models.TextChoices):
+        NATIONAL = "national", "National"
+        LOCAL = "local", "Local"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="deliverables")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reference = models.CharField(max_length=40, help_text="e.g. National 1")
+    title = models.TextField()
+    national_milestone = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "kind", "reference"]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title[:60]}"
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETE = "complete", "Complete"
+
+
+class Action(models.Model):
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="actions")
+    title = models.TextField()
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="plan_actions"
+    )
+    contacts = models.ManyToManyField(Contact, blank=True, related_name="actions")
+    depends_on = models.ManyToManyField("self", blank=True, symmetrical=False, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deliverable", "pk"]
+
+    def __str__(self) -> str:
+        return self.title[:80]
+
+
+class Milestone(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    period = models.CharField(max_length=20, help_text="Q1 2019/20, H2 2020/21, Jul 2019 or a date")
+    start = models.DateField()
+    end = models.DateField()
+    description = models.CharField(max_length=200, blank=True)
+    done_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["end", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.period}"
+
+
+class StatusUpdate(models.Model):
+    """A person's status for an action, with their commentary; the latest stands. Overriding
+    the status PCN Hub derives needs a comment, kept here."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    commentary = models.TextField()
+    derived = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.status} ({self.at:%d %b %Y})"
