@@ -29,7 +29,8 @@
       var head = row.cells[0];
       labels.push(head.getAttribute("data-label") || head.textContent.trim());
       Array.prototype.slice.call(row.cells, 1).forEach(function (cell, index) {
-        series[index].push(Number(cell.getAttribute("data-value")));
+        var raw = cell.getAttribute("data-value");
+        series[index].push(raw === null || raw === "" ? null : Number(raw));
       });
     });
     return { labels: labels, headers: headers, series: series };

@@ -18,7 +18,7 @@ def can_edit(user, programme: Programme) -> bool:
     )
 
 
-def _require_editor(user, programme: Programme) -> None:
+def require_editor(user, programme: Programme) -> None:
     if not can_edit(user, programme):
         raise PermissionDenied(f"you may not change the plan {programme.name!r}")
 
@@ -47,7 +47,7 @@ def resolve_owners(names: list[str]) -> tuple[list, list[Contact]]:
 
 @transaction.atomic
 def add_action(*, deliverable: Deliverable, title: str, owners: list[str], by) -> Action:
-    _require_editor(by, deliverable.programme)
+    require_editor(by, deliverable.programme)
     users, contacts = resolve_owners(owners)
     if not title.strip():
         raise ValidationError({"title": ["describe the action"]})
@@ -63,7 +63,7 @@ def add_action(*, deliverable: Deliverable, title: str, owners: list[str], by) -
 def add_milestone(*, action: Action, period: str, by, description: str = "") -> Milestone:
     """A milestone in a month, quarter, half-year or on a date, inside the plan's period."""
     programme = action.deliverable.programme
-    _require_editor(by, programme)
+    require_editor(by, programme)
     try:
         found = parse(period)
     except ValueError as error:

@@ -120,3 +120,58 @@ class StatusUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.status} ({self.at:%d %b %Y})"
+
+
+class Measure(models.Model):
+    """An outcome measure: baseline, target and a planned trajectory by period, with actuals
+    entered with evidence or computed by PCN Hub from its own data (delivery.measures)."""
+
+    class Direction(models.TextChoices):
+        UP = "up", "Higher is better"
+        DOWN = "down", "Lower is better"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="measures")
+    descriptor = models.CharField(max_length=300)
+    unit = models.CharField(max_length=40, help_text="e.g. %, WTE, minutes per 1,000")
+    direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.UP)
+    baseline_value = models.DecimalField(max_digits=12, decimal_places=2)
+    baseline_date = models.DateField()
+    target_value = models.DecimalField(max_digits=12, decimal_places=2)
+    target_date = models.DateField()
+    tolerance = models.DecimalField(
+        max_digits=12, decimal_places=2, default=0, help_text="how far behind plan is still green"
+    )
+    computed = models.CharField(max_length=40, blank=True, help_text="a computed measure's key")
+    area = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "pk"]
+
+    def __str__(self) -> str:
+        return self.descriptor
+
+
+class MeasurePoint(models.Model):
+    """The plan (trajectory) or an actual for one period: one of each per period at most."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="points")
+    planned = models.BooleanField(help_text="a trajectory point, not an actual")
+    period = models.CharField(max_length=20)
+    end = models.DateField()
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    evidence = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "planned", "period"], name="one_value_a_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.period} {'plan' if self.planned else 'actual'} {self.value}"

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import Permission, scope_filter
 from delivery.actions import can_edit, derived_status, set_status
 from delivery.forms import StatusForm
+from delivery.measures import rows as measure_rows
 from delivery.models import Action, Programme, StatusUpdate
 from pcnhub.forms import add_action_errors
 from pcnhub.nhs_calendar import periods
@@ -68,8 +69,10 @@ def programme(request, pk):
             ends = {m.end for m in row["action"].milestones.all()}
             row["marks"] = [any(q.start <= end <= q.end for end in ends) for q in quarters]
         deliverables.append((deliverable, rows))
+    measures = [(m, measure_rows(m, today)) for m in found.measures.prefetch_related("points")]
     context = {
         "programme": found,
+        "measures": measures,
         "quarters": quarters,
         "deliverables": deliverables,
         "can_edit": can_edit(request.user, found),
