@@ -15,6 +15,7 @@ from delivery.actions import can_edit, derived_status, set_status
 from delivery.forms import StatusForm
 from delivery.measures import rows as measure_rows
 from delivery.models import Action, Programme, StatusUpdate
+from delivery.reminders import WINDOW_DAYS, due
 from pcnhub.forms import add_action_errors
 from pcnhub.nhs_calendar import periods
 
@@ -109,3 +110,16 @@ def action_status(request, pk):
             return redirect("programme", pk=action.deliverable.programme_id)
     context = {"action": action, "form": form, "derived": derived_status(action)}
     return TemplateResponse(request, "delivery/status.html", context)
+
+
+@require_GET
+def due_list(request):
+    """Milestones overdue and coming up in the plans the user may see."""
+    today = timezone.localdate()
+    items = due(today, programmes=_visible_programmes(request.user))
+    context = {
+        "overdue": [i for i in items if i.overdue],
+        "coming": [i for i in items if not i.overdue],
+        "days": WINDOW_DAYS,
+    }
+    return TemplateResponse(request, "delivery/due.html", context)

@@ -103,3 +103,35 @@ def test_my_actions_lists_what_the_owner_owns(client, plan, this_pcn_manager):
     client.force_login(this_pcn_manager)
     page = client.get(reverse("my_actions"))
     assert "An integrated extended access service" in page.text
+
+
+def test_owners_are_emailed_their_overdue_and_coming_milestones(
+    plan, programme_office_user, this_pcn_manager, client
+):
+    from io import StringIO
+
+    from django.core import mail
+    from django.core.management import call_command
+
+    from delivery.reminders import remind
+
+    programme, action = plan
+    this_pcn_manager.email = "pcn@example.org"
+    this_pcn_manager.save()
+    Contact.objects.filter(name="Paula Vaughan").update(email="paula@example.org")
+    late = add_milestone(action=action, period="Q2 2019/20", by=programme_office_user)
+    soon = add_milestone(action=action, period="Q4 2019/20", by=programme_office_user)
+    sent = remind(date(2020, 3, 10))
+    assert sent == {"pcn@example.org": 2, "paula@example.org": 2}
+    assert len(mail.outbox) == 2 and "OVERDUE Q2 2019/20" in mail.outbox[0].body
+    assert "due Q4 2019/20 (by 31 Mar 2020)" in mail.outbox[0].body
+    soon.done_on = date(2020, 3, 1)
+    soon.save()
+    assert remind(date(2020, 3, 10), send=False) == {"pcn@example.org": 1, "paula@example.org": 1}
+    out = StringIO()
+    call_command("remind", "--dry-run", stdout=out)
+    assert "would email" in out.getvalue()
+    client.force_login(programme_office_user)
+    page = client.get(reverse("plans_due"))
+    assert "Overdue (1)" in page.text  # Q2 is late; Q4 is done
+    assert late.period in page.text
