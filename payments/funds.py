@@ -17,6 +17,7 @@ from organisations.models import Organisation, Relationship
 from organisations.queries import member_list_sizes
 from payments.engine import to_pence
 from payments.models import AwardStage, FundAward, FundSpend, LocalFund
+from payments.versions import basis_date
 from pcnhub.nhs_calendar import financial_year, months
 
 DEFAULTS_FILE = Path(__file__).parent / "local_funds.toml"
@@ -79,8 +80,7 @@ def create_fund(
     if (allocation is None) == (per_head is None):
         raise ValidationError({"allocation": ["give either the sum or the amount per head"]})
     if per_head is not None:
-        start, _ = financial_year(year)
-        basis = date(start.year, 1, 1)
+        basis = basis_date(year)
         patients = member_list_sizes([commissioner], basis)[commissioner.pk].patients or 0
         allocation = to_pence(per_head * patients)
         source = source or f"£{per_head} x {patients:,} registered patients at {basis:%-d %B %Y}"

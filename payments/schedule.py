@@ -21,7 +21,7 @@ from payments import inputs
 from payments.engine import Line, Payee, network_lines
 from payments.models import ArrsClaim, PaidLine, PaidMonth
 from payments.rates import ENTITLEMENTS
-from payments.versions import versions_for
+from payments.versions import first_year, versions_for
 from pcnhub.nhs_calendar import financial_year, months, year_of
 
 
@@ -223,7 +223,8 @@ def mark_paid_through(*, pcns: list[Organisation], through: date, known_on: date
     `known_on` give them: for taking on the history of payments made before PCN Hub."""
     stored = 0
     through = through.replace(day=1)
-    years = sorted({year_of(m) for m in months(date(2019, 4, 1), through)})
+    first, _ = financial_year(first_year())
+    years = sorted({year_of(m) for m in months(first, through)})
     for year in years:
         current = schedule(pcns, year, known_on)
         pcn_of = {pcn.code: pcn for pcn in pcns}

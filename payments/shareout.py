@@ -19,7 +19,7 @@ from payments.engine import PENNY, Payee
 from payments.inputs import monthly_members
 from payments.models import ShareMethod, ShareRule
 from payments.schedule import Schedule
-from pcnhub.nhs_calendar import financial_year
+from payments.versions import basis_date
 
 
 def split(amount: Decimal, weights: dict[Payee, Decimal]) -> dict[Payee, Decimal]:
@@ -76,11 +76,10 @@ class ShareOut:
 def share_out(pcn: Organisation, schedule: Schedule) -> ShareOut:
     """Share the network lines paid to the PCN's nominated payee among its member practices."""
     year = schedule.year
-    start, end = financial_year(year)
     members = monthly_members([pcn], year)[pcn.pk]
     rules = {r.entitlement: r for r in ShareRule.objects.filter(pcn=pcn, year=year)}
     ids = {pid for ms in members.values() for pid, _ in ms}
-    basis = date(start.year, 1, 1)
+    basis = basis_date(year)
     lists = {
         ShareMethod.REGISTERED: nearest_practice_sizes(ids, basis, Measure.REGISTERED),
         ShareMethod.WEIGHTED: nearest_practice_sizes(ids, basis, Measure.WEIGHTED),

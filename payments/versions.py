@@ -188,3 +188,16 @@ def _rate_problems(year, current, entitlement, value, status, note) -> dict[str,
     if status != "confirmed" and not note.strip():
         errors["note"] = ["say why the figure is not confirmed"]
     return errors
+
+
+def basis_date(year: str, basis: str = "registered"):
+    """The date the year's rates take a population basis at (1 January before the year in
+    every year on file), from the rate data itself."""
+    dates = {r.basis_date for v in versions_for(year) for r in v.rates if r.basis == basis}
+    if not dates:
+        raise ValidationError({"year": [f"no {basis} rates on file for {year}"]})
+    return max(dates)
+
+
+def first_year() -> str | None:
+    return RateVersion.objects.order_by("year").values_list("year", flat=True).first()
