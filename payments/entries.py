@@ -30,8 +30,7 @@ from payments.models import (
     ShareRule,
     StaffMember,
 )
-from payments.reconcile import month_of
-from pcnhub.nhs_calendar import financial_year, months
+from pcnhub.nhs_calendar import financial_year, month_of, months
 
 BEDS_COLUMNS = {
     "pcn": ("PCN ODS code", "PCN code"),

@@ -17,7 +17,7 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from organisations.models import Organisation
 from payments.models import PaymentStatement, Received
 from payments.rates import ENTITLEMENTS
 from payments.schedule import Schedule
+from pcnhub.nhs_calendar import month_of
 from registrations.models import Registration
 
 REQUIRED = {
@@ -37,21 +38,10 @@ REQUIRED = {
     "amount": ("Amount", "Amount paid", "Paid"),
 }
 OPTIONAL = {"entitlement": ("Entitlement", "Payment component", "Component")}
-MONTH_FORMATS = ("%Y-%m", "%Y-%m-%d", "%m/%Y", "%b %Y", "%B %Y", "%d/%m/%Y")
 MONEY = re.compile(r"^-?£?-?[\d,]+(\.\d{1,2})?$")
 BY_LABEL = {label.lower(): key for key, label in ENTITLEMENTS.items()} | {
     k: k for k in ENTITLEMENTS
 }
-
-
-def month_of(text: str) -> date | None:
-    """A month as people write it: 2024-04, 2024-04-01, 04/2024, Apr 2024, April 2024."""
-    for fmt in MONTH_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt).date().replace(day=1)
-        except ValueError:
-            continue
-    return None
 
 
 def _money(text: str) -> Decimal | None:

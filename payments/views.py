@@ -55,13 +55,13 @@ from payments.models import (
     StaffMember,
 )
 from payments.rates import ENTITLEMENTS
-from payments.reconcile import load_statement, month_of, reconcile
+from payments.reconcile import load_statement, reconcile
 from payments.schedule import mark_paid, schedule
 from payments.shareout import share_out
 from payments.versions import add_revision, versions_for
 from payments.whatif import what_if
 from pcnhub.forms import add_action_errors, uploaded
-from pcnhub.nhs_calendar import financial_year, months, year_of
+from pcnhub.nhs_calendar import financial_year, month_of, months, year_of
 from registrations.coverage import AREA_KINDS
 
 SCOPE_KINDS = (*AREA_KINDS, OrgKind.PCN)

@@ -96,9 +96,19 @@ PATTERNS = (
 )
 
 
+DAY_AND_MONTH_FORMATS = (
+    ("%Y-%m-%d", "day"),
+    ("%d/%m/%Y", "day"),
+    ("%Y-%m", "month"),
+    ("%m/%Y", "month"),
+    ("%b %Y", "month"),
+    ("%B %Y", "month"),
+)
+
+
 def parse(text: str) -> Period:
     """A period as plans write it: 'Q1 2019/20', '2019/20 Q1', 'H2 2020/21', '2019/20',
-    'Jul 2019', 'July 2019', '2019-07' (months) or '2019-07-15' (a day)."""
+    'Jul 2019', 'July 2019', '2019-07', '07/2019' (months) or '2019-07-15', '15/07/2019' (days)."""
     text = " ".join(text.split())
     for pattern, shape in PATTERNS:
         found = pattern.match(text)
@@ -145,3 +155,13 @@ def periods(start: date, end: date, kind: str) -> list[Period]:
         found.append(period)
         day = date.fromordinal(period.end.toordinal() + 1)
     return found
+
+
+def month_of(text: str) -> date | None:
+    """The first of the month a month or day as people write it falls in ('Apr 2024',
+    '2024-04', '04/2024', '2024-04-15'), or None when it is neither."""
+    try:
+        period = parse(text)
+    except ValueError:
+        return None
+    return period.start.replace(day=1) if period.kind in ("month", "day") else None
