@@ -116,6 +116,17 @@ def start_registration(*, pcn: Organisation, year_label: str, by) -> Registratio
     return registration
 
 
+def in_other_pcns(pcn: Organisation, practice_ids, on) -> dict[int, str]:
+    """Practices the registry holds in another PCN on `on`: they move by change request."""
+    return dict(
+        Relationship.objects.filter(
+            valid_on(on), child_id__in=practice_ids, rel_type=RelType.PRACTICE_PCN
+        )
+        .exclude(parent=pcn)
+        .values_list("child_id", "parent__code")
+    )
+
+
 def _member_problems(registration: Registration, practices: list[Organisation], codes) -> list[str]:
     year = des_year(registration.des_year)
     on = year.go_live
@@ -139,13 +150,10 @@ def _member_problems(registration: Registration, practices: list[Organisation], 
         .values_list("practice__code", "registration__pcn__code")
     ):
         problems.append(f"{code}: already in {pcn_code}'s {year.label} registration")
-    for code, pcn_code in (
-        Relationship.objects.filter(valid_on(on), child_id__in=ids, rel_type=RelType.PRACTICE_PCN)
-        .exclude(parent=registration.pcn)
-        .values_list("child__code", "parent__code")
-    ):
+    code_of = {p.pk: p.code for p in practices}
+    for practice_id, pcn_code in in_other_pcns(registration.pcn, ids, on).items():
         problems.append(
-            f"{code}: the registry has it in {pcn_code} on {on:%-d %B %Y}; "
+            f"{code_of[practice_id]}: the registry has it in {pcn_code} on {on:%-d %B %Y}; "
             "move it through a change request"
         )
     return problems

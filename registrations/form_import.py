@@ -56,9 +56,10 @@ from django.db import transaction
 from accounts.permissions import Permission, has_permission
 from imports.problems import Problems
 from imports.source import ODS_PATTERNS, SourceFile, read_table
-from organisations.models import Organisation, OrgKind, Relationship, RelType
-from organisations.queries import nearest_practice_sizes, valid_on
+from organisations.models import Organisation, OrgKind
+from organisations.queries import nearest_practice_sizes
 from registrations import actions
+from registrations.actions import in_other_pcns
 from registrations.models import Origin, Registration
 from registrations.years import DesYear, YearDataError, des_year, des_years
 
@@ -316,11 +317,7 @@ def _check_registry_pcn(network: _Network, rows: dict, problems: Problems) -> No
     """A practice the registry holds in another PCN at go-live moves by change request."""
     on = network.year.go_live
     ids = {p.pk: code for code, p in network.practices.items()}
-    for practice_id, pcn_code in (
-        Relationship.objects.filter(valid_on(on), child_id__in=ids, rel_type=RelType.PRACTICE_PCN)
-        .exclude(parent=network.pcn)
-        .values_list("child_id", "parent__code")
-    ):
+    for practice_id, pcn_code in in_other_pcns(network.pcn, ids, on).items():
         code = ids[practice_id]
         problems.add(
             rows[code]["__row"],
