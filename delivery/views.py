@@ -63,13 +63,14 @@ def programme(request, pk):
         raise Http404("No such programme")
     today = timezone.localdate()
     quarters = periods(found.start, found.end, "quarter")
-    deliverables = []
-    for deliverable in found.deliverables.all():
-        rows = _rows(_actions().filter(deliverable=deliverable), today)
-        for row in rows:
-            ends = {m.end for m in row["action"].milestones.all()}
-            row["marks"] = [any(q.start <= end <= q.end for end in ends) for q in quarters]
-        deliverables.append((deliverable, rows))
+    # Every action of the programme in one go, then grouped: the page's queries do not grow
+    # with the number of deliverables.
+    by_deliverable: dict[int, list] = {}
+    for row in _rows(_actions().filter(deliverable__programme=found), today):
+        ends = {m.end for m in row["action"].milestones.all()}
+        row["marks"] = [any(q.start <= end <= q.end for end in ends) for q in quarters]
+        by_deliverable.setdefault(row["action"].deliverable_id, []).append(row)
+    deliverables = [(d, by_deliverable.get(d.pk, [])) for d in found.deliverables.all()]
     measures = [(m, measure_rows(m, today)) for m in found.measures.prefetch_related("points")]
     context = {
         "programme": found,

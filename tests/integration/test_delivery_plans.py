@@ -135,3 +135,21 @@ def test_owners_are_emailed_their_overdue_and_coming_milestones(
     page = client.get(reverse("plans_due"))
     assert "Overdue (1)" in page.text  # Q2 is late; Q4 is done
     assert late.period in page.text
+
+
+@pytest.mark.parametrize("extra", [1, 8])
+def test_the_programme_page_queries_do_not_grow_with_deliverables(
+    client, plan, programme_office_user, django_assert_max_num_queries, extra
+):
+    programme, action = plan
+    for i in range(extra):
+        deliverable = Deliverable.objects.create(
+            programme=programme, kind="local", reference=f"Local {i}", title="More"
+        )
+        added = add_action(
+            deliverable=deliverable, title="x", owners=["Paula Vaughan"], by=programme_office_user
+        )
+        add_milestone(action=added, period="Q1 2019/20", by=programme_office_user)
+    client.force_login(programme_office_user)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("programme", args=[programme.pk])).status_code == 200
