@@ -9,8 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from delivery.models import Milestone
-
-WINDOW_DAYS = 30
+from delivery.status import WARNING_DAYS as WINDOW_DAYS  # "coming up" is "at risk"
 
 
 @dataclass(frozen=True)
