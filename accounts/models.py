@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 class Role(models.TextChoices):
     NATIONAL_VIEWER = "national_viewer", "National or regional viewer"
+    ASSURANCE = "assurance", "NHS England assurance team"
     PROGRAMME_OFFICE = "programme_office", "STP / ICS programme office"
     COMMISSIONER = "commissioner", "Commissioner primary care team"
     COMMISSIONER_FINANCE = "commissioner_finance", "Commissioner finance"

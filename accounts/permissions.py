@@ -32,12 +32,17 @@ class Permission(StrEnum):
     EDIT_RATES = "edit_rates"
     ENTER_PAYMENT_INPUTS = "enter_payment_inputs"  # beds, IIF points, assessed shares
     EDIT_PLANS = "edit_plans"  # programmes, deliverables, actions and milestones
+    # Assurance (seeds 000 and 004): NHS England's team rates a commissioner's plan; the
+    # commissioner answers each rating with its response and actions.
+    RATE_ASSURANCE = "rate_assurance"
+    RESPOND_ASSURANCE = "respond_assurance"
     NETWORK_FINANCES = "network_finances"  # a PCN's own: share-out, ARRS staff and claims
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.NATIONAL_VIEWER: frozenset({Permission.VIEW_REGISTRY}),
     Role.READ_ONLY: frozenset({Permission.VIEW_REGISTRY}),
+    Role.ASSURANCE: frozenset({Permission.VIEW_REGISTRY, Permission.RATE_ASSURANCE}),
     Role.PROGRAMME_OFFICE: frozenset(
         {Permission.VIEW_REGISTRY, Permission.ASSURE_REGISTRATION, Permission.EDIT_PLANS}
     ),
@@ -49,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.DECIDE_REGISTRATION,
             Permission.ENTER_PAYMENT_INPUTS,
             Permission.EDIT_PLANS,
+            Permission.RESPOND_ASSURANCE,
         }
     ),
     Role.COMMISSIONER_FINANCE: frozenset(

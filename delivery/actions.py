@@ -7,8 +7,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.permissions import Permission, has_permission
-from delivery.models import Action, Contact, Deliverable, Milestone, Programme, StatusUpdate
-from delivery.status import MilestoneFacts, derive
+from delivery.models import (
+    Action,
+    Contact,
+    Deliverable,
+    Milestone,
+    Programme,
+    Status,
+    StatusUpdate,
+)
+from delivery.plan import load
 from pcnhub.nhs_calendar import parse
 
 
@@ -85,20 +93,31 @@ def add_milestone(*, action: Action, period: str, by, description: str = "") -> 
     return milestone
 
 
-def derived_status(action: Action, today=None):
-    facts = [MilestoneFacts(m.period, m.start, m.end, m.done_on) for m in action.milestones.all()]
-    return derive(facts, today or timezone.localdate())
+def action_row(action: Action, today=None):
+    """The action as its plan reads it: derived status (after what it depends on), the
+    standing status and the latest report."""
+    plan = load(action.deliverable.programme, today or timezone.localdate(), measures=False)
+    return plan.actions[action.pk]
 
 
 @transaction.atomic
-def set_status(*, action: Action, status: str, commentary: str, by) -> StatusUpdate:
-    """An owner (or a plan editor) reports the action's status with a dated comment."""
+def set_status(
+    *, action: Action, status: str, commentary: str, by, decision_needed: str = ""
+) -> StatusUpdate:
+    """An owner (or a plan editor) reports the action's status with a dated comment, and
+    what the board is asked to decide, if anything."""
     is_owner = action.owners.filter(pk=by.pk).exists()
     if not is_owner and not can_edit(by, action.deliverable.programme):
         raise PermissionDenied("only the action's owners or the programme office may report on it")
     if not commentary.strip():
         raise ValidationError({"commentary": ["say what has happened"]})
-    derived = derived_status(action)
+    if status not in Status.values:
+        raise ValidationError({"status": [f"one of {', '.join(Status.labels).lower()}"]})
     return StatusUpdate.objects.create(
-        action=action, status=status, commentary=commentary.strip(), derived=derived.status, by=by
+        action=action,
+        status=status,
+        commentary=commentary.strip(),
+        decision_needed=decision_needed.strip(),
+        derived=action_row(action).derived.status,
+        by=by,
     )

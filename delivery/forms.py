@@ -11,3 +11,9 @@ class StatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say what has happened"},
     )
+    decision_needed = forms.CharField(
+        label="Decision needed (optional)",
+        required=False,
+        help_text="What the programme board is asked to decide; shown in the highlight report",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

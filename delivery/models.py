@@ -53,6 +53,7 @@ class Deliverable(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     reference = models.CharField(max_length=40, help_text="e.g. National 1")
     title = models.TextField()
+    description = models.TextField(blank=True)
     national_milestone = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
@@ -111,6 +112,7 @@ class StatusUpdate(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     status = models.CharField(max_length=12, choices=Status.choices)
     commentary = models.TextField()
+    decision_needed = models.TextField(blank=True, help_text="what the board is asked to decide")
     derived = models.CharField(max_length=12, choices=Status.choices, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -141,9 +143,17 @@ class Measure(models.Model):
     tolerance = models.DecimalField(
         max_digits=12, decimal_places=2, default=0, help_text="how far behind plan is still green"
     )
-    computed = models.CharField(max_length=40, blank=True, help_text="a computed measure's key")
+    computed = models.CharField(max_length=60, blank=True, help_text="a computed measure's key")
     area = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    deliverable = models.ForeignKey(
+        Deliverable,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="measures",
+        help_text="the deliverable whose status this measure's RAG feeds",
     )
     history = HistoricalRecords()
 
@@ -175,3 +185,80 @@ class MeasurePoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.period} {'plan' if self.planned else 'actual'} {self.value}"
+
+
+class Baseline(models.Model):
+    """A plan's milestone dates saved under a name, so later slippage shows against them."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="baselines")
+    name = models.CharField(max_length=100)
+    taken_at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-taken_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="baseline_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.name}"
+
+
+class BaselineMilestone(models.Model):
+    """One milestone as it stood when the baseline was taken; the milestone may go later."""
+
+    baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="milestones")
+    milestone = models.ForeignKey(
+        Milestone, null=True, on_delete=models.SET_NULL, related_name="baselined"
+    )
+    action_title = models.TextField()
+    period = models.CharField(max_length=20)
+    end = models.DateField()
+
+    class Meta:
+        ordering = ["end", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action_title[:60]}: {self.period}"
+
+
+class FrozenError(Exception):
+    """A signed snapshot was about to change."""
+
+
+class Snapshot(models.Model):
+    """A signed, frozen record: a closed assurance round or a quarter's board report. Saved
+    once, never changed or deleted (the save guard), so any two can be compared later."""
+
+    class Kind(models.TextChoices):
+        BOARD_REPORT = "board_report", "Board highlight report"
+        ASSURANCE_ROUND = "assurance_round", "Assurance round"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    subject = models.CharField(
+        max_length=60, help_text="what it is of, e.g. programme:3 or round:12; compared within"
+    )
+    period = models.CharField(max_length=40, blank=True, help_text="e.g. Q3 2019/20")
+    content = models.JSONField()
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the content as signed")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField()
+    statement = models.TextField(blank=True, help_text="what the signer attests")
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (signed {self.signed_at:%d %b %Y})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise FrozenError("a signed snapshot never changes")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenError("a signed snapshot is never deleted")

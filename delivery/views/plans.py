@@ -1,9 +1,8 @@
 """Plan pages: a programme's quarter grid with each action's status and why, an action's
-status form, and "my actions" for an owner."""
+status form, "my actions" for an owner, and milestones overdue and coming up."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -11,94 +10,96 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import Permission, scope_filter
-from delivery.actions import can_edit, derived_status, set_status
+from delivery.actions import action_row, can_edit, set_status
 from delivery.forms import StatusForm
 from delivery.measures import rows as measure_rows
-from delivery.models import Action, Programme, StatusUpdate
+from delivery.models import Action, Programme
+from delivery.plan import load
 from delivery.reminders import WINDOW_DAYS, due
 from pcnhub.forms import add_action_errors
 from pcnhub.nhs_calendar import periods
 
 
-def _visible_programmes(user):
+def visible_programmes(user):
     within = scope_filter(user, Permission.VIEW_REGISTRY, "organisations__pk")
     return Programme.objects.filter(within).distinct()
 
 
-def _rows(actions, today):
-    """Each action with its milestones, its latest update and the status derived now."""
-    rows = []
-    for action in actions:
-        updates = list(action.updates.all())
-        rows.append(
-            {
-                "action": action,
-                "derived": derived_status(action, today),
-                "latest": updates[0] if updates else None,
-            }
-        )
-    return rows
-
-
-def _actions():
-    return Action.objects.select_related("deliverable").prefetch_related(
-        "milestones",
-        "owners",
-        "contacts",
-        Prefetch("updates", queryset=StatusUpdate.objects.select_related("by")),
-    )
+def programme_or_404(user, pk) -> Programme:
+    found = visible_programmes(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such programme")
+    return found
 
 
 @require_GET
 def programme_list(request):
     return TemplateResponse(
-        request, "delivery/list.html", {"programmes": _visible_programmes(request.user)}
+        request, "delivery/list.html", {"programmes": visible_programmes(request.user)}
     )
 
 
 @require_GET
 def programme(request, pk):
-    found = _visible_programmes(request.user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such programme")
+    found = programme_or_404(request.user, pk)
     today = timezone.localdate()
+    plan = load(found, today)
     quarters = periods(found.start, found.end, "quarter")
-    # Every action of the programme in one go, then grouped: the page's queries do not grow
-    # with the number of deliverables.
-    by_deliverable: dict[int, list] = {}
-    for row in _rows(_actions().filter(deliverable__programme=found), today):
-        ends = {m.end for m in row["action"].milestones.all()}
-        row["marks"] = [any(q.start <= end <= q.end for end in ends) for q in quarters]
-        by_deliverable.setdefault(row["action"].deliverable_id, []).append(row)
-    deliverables = [(d, by_deliverable.get(d.pk, [])) for d in found.deliverables.all()]
+    grid = [
+        (deliverable, [(action, _marks(action, quarters)) for action in deliverable.actions])
+        for deliverable in plan.deliverables
+    ]
     measures = [(m, measure_rows(m, today)) for m in found.measures.prefetch_related("points")]
     context = {
         "programme": found,
+        "plan": plan,
+        "grid": grid,
         "measures": measures,
         "quarters": quarters,
-        "deliverables": deliverables,
         "can_edit": can_edit(request.user, found),
         "today": today,
     }
     return TemplateResponse(request, "delivery/programme.html", context)
 
 
+def action_or_404(user, pk) -> Action:
+    """An action its owners may open, and whoever may see its plan."""
+    action = Action.objects.select_related("deliverable__programme").filter(pk=pk).first()
+    if action is None or not (
+        action.owners.filter(pk=user.pk).exists()
+        or visible_programmes(user).filter(pk=action.deliverable.programme_id).exists()
+    ):
+        raise Http404("No such action")
+    return action
+
+
+def _marks(action, periods) -> list[bool]:
+    """A mark in each period in which one of the action's milestones falls due."""
+    return [any(p.start <= m.end <= p.end for m in action.milestones) for p in periods]
+
+
 @require_GET
 def my_actions(request):
+    """The actions someone owns, with where each stands: whatever the registry scope of the
+    plan they sit in (its page links only for those who may see it)."""
     today = timezone.localdate()
-    rows = _rows(_actions().filter(owners=request.user), today)
+    visible = set(visible_programmes(request.user).values_list("pk", flat=True))
+    rows = []
+    for found in Programme.objects.filter(deliverables__actions__owners=request.user).distinct():
+        plan = load(found, today, measures=False)
+        rows += [
+            (found, found.pk in visible, action)
+            for action in plan.actions.values()
+            if request.user.pk in action.owner_ids
+        ]
     return TemplateResponse(request, "delivery/my_actions.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
 def action_status(request, pk):
-    action = _actions().filter(pk=pk).first()
-    if (
-        action is None
-        or not _visible_programmes(request.user).filter(pk=action.deliverable.programme_id).exists()
-    ):
-        raise Http404("No such action")
-    form = StatusForm(request.POST or None, initial={"status": derived_status(action).status})
+    action = action_or_404(request.user, pk)
+    row = action_row(action)
+    form = StatusForm(request.POST or None, initial={"status": row.status})
     if request.method == "POST" and form.is_valid():
         try:
             set_status(action=action, by=request.user, **form.cleaned_data)
@@ -109,7 +110,8 @@ def action_status(request, pk):
         else:
             messages.success(request, "Status recorded")
             return redirect("programme", pk=action.deliverable.programme_id)
-    context = {"action": action, "form": form, "derived": derived_status(action)}
+    history = action.updates.select_related("by")
+    context = {"action": action, "row": row, "form": form, "history": history}
     return TemplateResponse(request, "delivery/status.html", context)
 
 
@@ -117,7 +119,7 @@ def action_status(request, pk):
 def due_list(request):
     """Milestones overdue and coming up in the plans the user may see."""
     today = timezone.localdate()
-    items = due(today, programmes=_visible_programmes(request.user))
+    items = due(today, programmes=visible_programmes(request.user))
     context = {
         "overdue": [i for i in items if i.overdue],
         "coming": [i for i in items if not i.overdue],

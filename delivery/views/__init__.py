@@ -1,0 +1,1 @@
+"""Plan pages, one module per group of pages."""
