@@ -1,5 +1,6 @@
-"""Plan writes: actions with their owners, milestones in the financial calendar, and status
-updates; each checked whole, and each kept in the history with who and why."""
+"""Plan writes: programmes, deliverables, key actions with their owners and dependencies,
+milestones in the financial calendar, baselines and status updates; each checked whole, and
+each kept in the history with who and why."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,8 @@ from django.utils import timezone
 from accounts.permissions import Permission, has_permission
 from delivery.models import (
     Action,
+    Baseline,
+    BaselineMilestone,
     Contact,
     Deliverable,
     Milestone,
@@ -33,38 +36,162 @@ def require_editor(user, programme: Programme) -> None:
 
 def resolve_owners(names: list[str]) -> tuple[list, list[Contact]]:
     """Each owner named must be a person who signs in (username or full name) or a contact."""
-    users, contacts, unknown = [], [], []
-    people = get_user_model().objects.all()
-    for name in (n.strip() for n in names if n.strip()):
-        user = people.filter(username__iexact=name).first() or next(
-            (u for u in people if u.get_full_name().lower() == name.lower()), None
-        )
-        contact = Contact.objects.filter(name__iexact=name).first()
-        if user is not None:
-            users.append(user)
-        elif contact is not None:
-            contacts.append(contact)
+    wanted = [n.strip() for n in names if n.strip()]
+    people: dict[str, object] = {}
+    for user in get_user_model().objects.all():
+        people.setdefault(user.get_full_name().casefold(), user)
+        people[user.username.casefold()] = user
+    contacts = {c.name.casefold(): c for c in Contact.objects.all()}
+    users, named, unknown = [], [], []
+    for name in wanted:
+        key = name.casefold()
+        if key in people:
+            users.append(people[key])
+        elif key in contacts:
+            named.append(contacts[key])
         else:
             unknown.append(name)
     if unknown:
         raise ValidationError(
             {"owners": [f"not a person or contact in PCN Hub: {', '.join(unknown)}"]}
         )
-    return users, contacts
+    return users, named
+
+
+def _save(obj, by, reason: str = "") -> None:
+    obj._history_user = by
+    obj._change_reason = reason
+    obj.full_clean()
+    obj.save()
+
+
+def _text(value: str, field: str, what: str) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        raise ValidationError({field: [what]})
+    return value
 
 
 @transaction.atomic
-def add_action(*, deliverable: Deliverable, title: str, owners: list[str], by) -> Action:
+def add_contact(*, name: str, by, email: str = "", organisation=None) -> Contact:
+    """Someone named in plans who does not sign in; one contact a name."""
+    name = _text(name, "name", "give the contact's name")
+    if Contact.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": [f"{name} is already a contact"]})
+    contact = Contact(name=name, email=email.strip(), organisation=organisation)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def _contacts(names, by) -> list[Contact]:
+    """The contacts named, added where new: an SRO or lead is named on the programme itself."""
+    found = []
+    for name in (" ".join(n.split()) for n in names if n and n.strip()):
+        contact = Contact.objects.filter(name__iexact=name).first()
+        found.append(contact or add_contact(name=name, by=by))
+    return found
+
+
+def _check_period(start, end) -> None:
+    if start is None or end is None or start > end:
+        raise ValidationError({"end": ["the plan ends on or after the day it starts"]})
+
+
+@transaction.atomic
+def create_programme(
+    *,
+    name: str,
+    start,
+    end,
+    organisations: list,
+    by,
+    description: str = "",
+    sro: str = "",
+    leads: tuple[str, ...] = (),
+) -> Programme:
+    """A programme over organisations the person may plan for (its scope: who sees it)."""
+    if not organisations:
+        raise ValidationError({"organisations": ["name at least one organisation it covers"]})
+    outside = [o.code for o in organisations if not has_permission(by, Permission.EDIT_PLANS, o)]
+    if outside:
+        raise PermissionDenied(f"you may not plan for {', '.join(outside)}")
+    _check_period(start, end)
+    programme = Programme(
+        name=_text(name, "name", "name the programme"),
+        description=description.strip(),
+        start=start,
+        end=end,
+    )
+    [programme.sro] = _contacts([sro], by) or [None]
+    _save(programme, by, "created")
+    programme.organisations.set(organisations)
+    programme.leads.set(_contacts(leads, by))
+    return programme
+
+
+@transaction.atomic
+def update_programme(*, programme: Programme, by, reason: str = "", **changes) -> Programme:
+    """Name, description, period, SRO and leads; milestones must stay inside the period."""
+    require_editor(by, programme)
+    for field in ("name", "description", "start", "end"):
+        if field in changes:
+            setattr(programme, field, changes[field])
+    programme.name = _text(programme.name, "name", "name the programme")
+    _check_period(programme.start, programme.end)
+    outside = programme.deliverables.filter(actions__milestones__start__lt=programme.start)
+    outside |= programme.deliverables.filter(actions__milestones__end__gt=programme.end)
+    if outside.exists():
+        raise ValidationError(
+            {"start": ["some milestones fall outside that period: move them first"]}
+        )
+    if "sro" in changes:
+        [programme.sro] = _contacts([changes["sro"]], by) or [None]
+    _save(programme, by, reason or "edited")
+    if "leads" in changes:
+        programme.leads.set(_contacts(changes["leads"], by))
+    return programme
+
+
+@transaction.atomic
+def add_deliverable(
+    *,
+    programme: Programme,
+    kind: str,
+    reference: str,
+    title: str,
+    by,
+    description: str = "",
+    national_milestone=None,
+) -> Deliverable:
+    require_editor(by, programme)
+    reference = _text(reference, "reference", "give its reference, e.g. National 1")
+    if programme.deliverables.filter(reference__iexact=reference).exists():
+        raise ValidationError({"reference": [f"{reference} is already in this plan"]})
+    deliverable = Deliverable(
+        programme=programme,
+        kind=kind,
+        reference=reference,
+        title=_text(title, "title", "describe the deliverable"),
+        description=description.strip(),
+        national_milestone=national_milestone,
+    )
+    _save(deliverable, by, "added")
+    return deliverable
+
+
+@transaction.atomic
+def update_deliverable(*, deliverable: Deliverable, by, **changes) -> Deliverable:
     require_editor(by, deliverable.programme)
-    users, contacts = resolve_owners(owners)
-    if not title.strip():
-        raise ValidationError({"title": ["describe the action"]})
-    action = Action(deliverable=deliverable, title=title.strip())
-    action._history_user = by
-    action.save()
-    action.owners.set(users)
-    action.contacts.set(contacts)
-    return action
+    for field in ("kind", "reference", "title", "description", "national_milestone"):
+        if field in changes:
+            setattr(deliverable, field, changes[field])
+    deliverable.title = _text(deliverable.title, "title", "describe the deliverable")
+    clash = deliverable.programme.deliverables.filter(reference__iexact=deliverable.reference)
+    if clash.exclude(pk=deliverable.pk).exists():
+        raise ValidationError({"reference": [f"{deliverable.reference} is already in this plan"]})
+    _save(deliverable, by, "edited")
+    return deliverable
 
 
 @transaction.atomic
@@ -72,6 +199,15 @@ def add_milestone(*, action: Action, period: str, by, description: str = "") -> 
     """A milestone in a month, quarter, half-year or on a date, inside the plan's period."""
     programme = action.deliverable.programme
     require_editor(by, programme)
+    found = _period_inside(programme, period)
+    milestone = Milestone(
+        action=action, period=found.label, start=found.start, end=found.end, description=description
+    )
+    _save(milestone, by, "added")
+    return milestone
+
+
+def _period_inside(programme: Programme, period: str):
     try:
         found = parse(period)
     except ValueError as error:
@@ -85,12 +221,52 @@ def add_milestone(*, action: Action, period: str, by, description: str = "") -> 
                 ]
             }
         )
-    milestone = Milestone(
-        action=action, period=found.label, start=found.start, end=found.end, description=description
-    )
-    milestone._history_user = by
-    milestone.save()
+    return found
+
+
+@transaction.atomic
+def move_milestone(*, milestone: Milestone, period: str, reason: str, by) -> Milestone:
+    """A new period for a milestone, with why; the baselines keep the old one."""
+    require_editor(by, milestone.action.deliverable.programme)
+    found = _period_inside(milestone.action.deliverable.programme, period)
+    reason = _text(reason, "reason", "say why the milestone moves")
+    milestone.period, milestone.start, milestone.end = found.label, found.start, found.end
+    _save(milestone, by, reason)
     return milestone
+
+
+def _require_owner_or_editor(action: Action, by) -> None:
+    if not action.owners.filter(pk=by.pk).exists() and not can_edit(
+        by, action.deliverable.programme
+    ):
+        raise PermissionDenied("only the action's owners or the programme office may report on it")
+
+
+@transaction.atomic
+def complete_milestone(*, milestone: Milestone, done_on, by) -> Milestone:
+    """An owner (or the programme office) marks a milestone done on a day, not in the future."""
+    _require_owner_or_editor(milestone.action, by)
+    if done_on is None or done_on > timezone.localdate():
+        raise ValidationError({"done_on": ["the day it was done, today or earlier"]})
+    milestone.done_on = done_on
+    _save(milestone, by, "done")
+    return milestone
+
+
+@transaction.atomic
+def reopen_milestone(*, milestone: Milestone, reason: str, by) -> Milestone:
+    _require_owner_or_editor(milestone.action, by)
+    milestone.done_on = None
+    _save(milestone, by, _text(reason, "reason", "say why it is not done after all"))
+    return milestone
+
+
+@transaction.atomic
+def remove_milestone(*, milestone: Milestone, reason: str, by) -> None:
+    require_editor(by, milestone.action.deliverable.programme)
+    milestone._history_user = by
+    milestone._change_reason = _text(reason, "reason", "say why the milestone goes")
+    milestone.delete()
 
 
 def action_row(action: Action, today=None):
@@ -106,9 +282,7 @@ def set_status(
 ) -> StatusUpdate:
     """An owner (or a plan editor) reports the action's status with a dated comment, and
     what the board is asked to decide, if anything."""
-    is_owner = action.owners.filter(pk=by.pk).exists()
-    if not is_owner and not can_edit(by, action.deliverable.programme):
-        raise PermissionDenied("only the action's owners or the programme office may report on it")
+    _require_owner_or_editor(action, by)
     if not commentary.strip():
         raise ValidationError({"commentary": ["say what has happened"]})
     if status not in Status.values:
@@ -121,3 +295,22 @@ def set_status(
         derived=action_row(action).derived.status,
         by=by,
     )
+
+
+@transaction.atomic
+def take_baseline(*, programme: Programme, name: str, by) -> Baseline:
+    """Save every milestone's period now under a name, to show slippage against later."""
+    require_editor(by, programme)
+    name = _text(name, "name", "name the baseline, e.g. Board approval June 2019")
+    if programme.baselines.filter(name__iexact=name).exists():
+        raise ValidationError({"name": [f"{name} is already a baseline of this plan"]})
+    baseline = Baseline.objects.create(programme=programme, name=name, by=by)
+    BaselineMilestone.objects.bulk_create(
+        BaselineMilestone(
+            baseline=baseline, milestone_id=pk, action_title=title, period=period, end=end
+        )
+        for pk, title, period, end in Milestone.objects.filter(
+            action__deliverable__programme=programme
+        ).values_list("pk", "action__title", "period", "end")
+    )
+    return baseline
