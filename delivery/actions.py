@@ -195,6 +195,62 @@ def update_deliverable(*, deliverable: Deliverable, by, **changes) -> Deliverabl
 
 
 @transaction.atomic
+def add_action(*, deliverable: Deliverable, title: str, owners: list[str], by) -> Action:
+    require_editor(by, deliverable.programme)
+    users, contacts = resolve_owners(owners)
+    action = Action(deliverable=deliverable, title=_text(title, "title", "describe the action"))
+    _save(action, by, "added")
+    action.owners.set(users)
+    action.contacts.set(contacts)
+    return action
+
+
+@transaction.atomic
+def update_action(
+    *, action: Action, by, title: str | None = None, owners: list[str] | None = None
+) -> Action:
+    require_editor(by, action.deliverable.programme)
+    if title is not None:
+        action.title = _text(title, "title", "describe the action")
+        _save(action, by, "edited")
+    if owners is not None:
+        users, contacts = resolve_owners(owners)
+        action.owners.set(users)
+        action.contacts.set(contacts)
+    return action
+
+
+@transaction.atomic
+def set_dependencies(*, action: Action, depends_on: list[Action], by) -> None:
+    """What must be done first, within the same plan; a loop of dependencies is refused."""
+    programme = action.deliverable.programme
+    require_editor(by, programme)
+    others = [a for a in depends_on if a.pk != action.pk]
+    if len(others) != len(depends_on):
+        raise ValidationError({"depends_on": ["an action cannot depend on itself"]})
+    if any(a.deliverable.programme_id != programme.pk for a in others):
+        raise ValidationError({"depends_on": ["an action depends only on actions of its plan"]})
+    links: dict[int, tuple[int, ...]] = {}
+    for from_id, to_id in Action.depends_on.through.objects.filter(
+        from_action__deliverable__programme=programme
+    ).values_list("from_action_id", "to_action_id"):
+        links[from_id] = (*links.get(from_id, ()), to_id)
+    links[action.pk] = tuple(a.pk for a in others)
+    # A loop: following the links from this action's prerequisites leads back to it.
+    stack, seen = list(links[action.pk]), set()
+    while stack:
+        current = stack.pop()
+        if current == action.pk:
+            raise ValidationError(
+                {"depends_on": ["that would make a loop: an action would wait on itself"]}
+            )
+        if current not in seen:
+            seen.add(current)
+            stack.extend(links.get(current, ()))
+    action.depends_on.set(others)
+
+
+@transaction.atomic
 def add_milestone(*, action: Action, period: str, by, description: str = "") -> Milestone:
     """A milestone in a month, quarter, half-year or on a date, inside the plan's period."""
     programme = action.deliverable.programme
