@@ -122,12 +122,20 @@
     };
   }
 
-  function barChart(data) {
+  function barChart(data, figure) {
+    // data-colours: one colour a bar (e.g. the status colours), else NHS blue throughout.
+    var colours = (figure.getAttribute("data-colours") || "").split(",").filter(Boolean);
     return {
       type: "bar",
       data: {
         labels: data.labels,
-        datasets: [{ label: data.headers[0], data: data.series[0], backgroundColor: NHS_BLUE }],
+        datasets: [
+          {
+            label: data.headers[0],
+            data: data.series[0],
+            backgroundColor: colours.length ? colours : NHS_BLUE,
+          },
+        ],
       },
       options: {
         responsive: true,
@@ -161,7 +169,7 @@
     );
     box.appendChild(canvas);
     figure.insertBefore(box, figure.firstChild);
-    new window.Chart(canvas, (CHARTS[kind] || lineChart)(data));
+    new window.Chart(canvas, (CHARTS[kind] || lineChart)(data, figure));
     var details = figure.querySelector("details");
     if (details) {
       details.open = false;

@@ -125,7 +125,7 @@ def create_programme(
     )
     [programme.sro] = _contacts([sro], by) or [None]
     _save(programme, by, "created")
-    programme.organisations.set(organisations)
+    programme.organisations.set(organisations)  # history: the m2m change is recorded
     programme.leads.set(_contacts(leads, by))
     return programme
 
@@ -151,6 +151,22 @@ def update_programme(*, programme: Programme, by, reason: str = "", **changes) -
     if "leads" in changes:
         programme.leads.set(_contacts(changes["leads"], by))
     return programme
+
+
+@transaction.atomic
+def cover_organisations(*, programme: Programme, organisations: list, by) -> None:
+    """Who the plan is for, and so who sees it; one may add or drop only organisations one
+    plans for, and a plan always covers at least one."""
+    require_editor(by, programme)
+    if not organisations:
+        raise ValidationError({"organisations": ["name at least one organisation it covers"]})
+    now = set(programme.organisations.all())
+    changed = now.symmetric_difference(organisations)
+    outside = [o.code for o in changed if not has_permission(by, Permission.EDIT_PLANS, o)]
+    if outside:
+        raise PermissionDenied(f"you may not plan for {', '.join(sorted(outside))}")
+    programme._history_user = by
+    programme.organisations.set(organisations)
 
 
 @transaction.atomic
@@ -215,6 +231,7 @@ def update_action(
         _save(action, by, "edited")
     if owners is not None:
         users, contacts = resolve_owners(owners)
+        action._history_user = by  # the m2m changes are recorded as theirs
         action.owners.set(users)
         action.contacts.set(contacts)
     return action
@@ -247,6 +264,7 @@ def set_dependencies(*, action: Action, depends_on: list[Action], by) -> None:
         if current not in seen:
             seen.add(current)
             stack.extend(links.get(current, ()))
+    action._history_user = by
     action.depends_on.set(others)
 
 

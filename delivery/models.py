@@ -4,6 +4,7 @@ every change carries who, when and why."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from organisations.models import Organisation
@@ -35,13 +36,16 @@ class Programme(models.Model):
     organisations = models.ManyToManyField(Organisation, related_name="programmes")
     start = models.DateField()
     end = models.DateField()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[organisations, leads])
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme", args=[self.pk])
 
 
 class Deliverable(models.Model):
@@ -80,7 +84,7 @@ class Action(models.Model):
     )
     contacts = models.ManyToManyField(Contact, blank=True, related_name="actions")
     depends_on = models.ManyToManyField("self", blank=True, symmetrical=False, related_name="+")
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[owners, contacts, depends_on])
 
     class Meta:
         ordering = ["deliverable", "pk"]

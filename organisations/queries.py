@@ -402,26 +402,38 @@ class FieldChange:
 _HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def _delta(name: str, before, after) -> FieldDelta:
-    label = str(Organisation._meta.get_field(name).verbose_name)
-    return FieldDelta(name, label, before, after)
+def _delta(model, name: str, before, after) -> FieldDelta:
+    field = model._meta.get_field(name)
+    if field.many_to_many:  # simple-history gives the through rows; show what they point at
+        before, after = _m2m_names(field, before), _m2m_names(field, after)
+    return FieldDelta(name, str(field.verbose_name), before, after)
 
 
-def field_changes(org: Organisation, limit: int | None = 50) -> list[FieldChange]:
-    """Newest-first edits to org's own fields (django-simple-history), each diffed against the
-    record before it, in one query: one extra record is fetched as the oldest one's baseline.
-    Pages show the latest `limit`; the API asks for all (limit=None)."""
-    history = org.history.select_related("history_user").order_by("-history_date", "-history_id")
+def _m2m_names(field, rows) -> str:
+    target = field.m2m_reverse_field_name()
+    ids = [row[target] for row in rows or []]
+    found = field.related_model.objects.in_bulk(ids)
+    return ", ".join(sorted(str(found.get(i, f"#{i}")) for i in ids))
+
+
+def field_changes(obj, limit: int | None = 50) -> list[FieldChange]:
+    """Newest-first edits to a historied object's own fields (django-simple-history), each
+    diffed against the record before it, in one query: one extra record is fetched as the
+    oldest one's baseline. Pages show the latest `limit`; the API asks for all (limit=None)."""
+    model = type(obj)
+    history = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
     records = list(history if limit is None else history[: limit + 1])
     shown = records if limit is None else records[:limit]
     changes = []
     for newer, older in zip(shown, [*records[1:], None][: len(shown)], strict=True):
         if older is not None:
-            deltas = [_delta(c.field, c.old, c.new) for c in newer.diff_against(older).changes]
+            deltas = [
+                _delta(model, c.field, c.old, c.new) for c in newer.diff_against(older).changes
+            ]
         else:
             names = [f.name for f in newer.tracked_fields if f.editable and not f.primary_key]
             deltas = [
-                _delta(name, None, getattr(newer, name))
+                _delta(model, name, None, getattr(newer, name))
                 for name in sorted(names)
                 if getattr(newer, name) not in (None, "")
             ]

@@ -56,6 +56,14 @@ class SpreadsheetField(forms.FileField):
         return upload
 
 
+# How a message names each kind of organisation.
+KIND_NAMES = {"region": "region", "ics": "STP/ICS", "commissioner": "commissioner", "pcn": "PCN"}
+
+
+def kinds_named(kinds) -> str:
+    return " or ".join(KIND_NAMES.get(kind, kind) for kind in kinds)
+
+
 class OdsCodeField(forms.CharField):
     """An ODS code typed or pasted by a person, resolved to an organisation of the kinds
     allowed."""
@@ -71,6 +79,28 @@ class OdsCodeField(forms.CharField):
             return None
         found = Organisation.objects.filter(code=code, kind__in=self.kinds).first()
         if found is None:
-            what = " or ".join("PCN" if kind == "pcn" else kind for kind in self.kinds)
-            raise ValidationError(f"There is no {what} with ODS code {code}")
+            raise ValidationError(f"There is no {kinds_named(self.kinds)} with ODS code {code}")
         return found
+
+
+class OdsCodesField(forms.CharField):
+    """Several ODS codes, separated by spaces, commas or new lines, each resolved to an
+    organisation of the kinds allowed; the unknown ones are named."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def __init__(self, *args, kinds: tuple[str, ...], **kwargs):
+        self.kinds = kinds
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        codes = list(dict.fromkeys(super().clean(value).replace(",", " ").upper().split()))
+        found = {
+            o.code: o for o in Organisation.objects.filter(code__in=codes, kind__in=self.kinds)
+        }
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise ValidationError(
+                f"No {kinds_named(self.kinds)} with ODS code {', '.join(unknown)}"
+            )
+        return [found[c] for c in codes]

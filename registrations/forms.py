@@ -7,8 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from shapely.errors import GEOSException
 
-from organisations.models import Organisation, OrgKind
-from pcnhub.forms import OdsCodeField, SpreadsheetField, date_field
+from organisations.models import OrgKind
+from pcnhub.forms import OdsCodeField, OdsCodesField, SpreadsheetField, date_field
 from registrations.actions import DECISIONS
 from registrations.changes import KIND_FIELDS
 from registrations.facts import area_parts
@@ -199,20 +199,6 @@ class VariationForm(forms.Form):
     signed_on = date_field("Date signed", required=False)
 
 
-class OdsCodesField(forms.CharField):
-    widget = forms.Textarea(attrs={"rows": 4})
-
-    def clean(self, value):
-        codes = super().clean(value).replace(",", " ").upper().split()
-        found = {
-            o.code: o for o in Organisation.objects.filter(code__in=codes, kind=OrgKind.PRACTICE)
-        }
-        unknown = [c for c in codes if c not in found]
-        if unknown:
-            raise ValidationError(f"No practice with ODS code {', '.join(unknown)}")
-        return [found[c] for c in codes]
-
-
 class ChangeForm(forms.Form):
     """One form for every kind of change; only the kind's own fields are kept."""
 
@@ -226,7 +212,9 @@ class ChangeForm(forms.Form):
     )
     new_pcn_name = forms.CharField(label="New PCN's name", max_length=200)
     practices = OdsCodesField(
-        label="Practices forming the new PCN", help_text="ODS codes, one a line or comma-separated"
+        label="Practices forming the new PCN",
+        help_text="ODS codes, one a line or comma-separated",
+        kinds=(OrgKind.PRACTICE,),
     )
     clinical_director_name = forms.CharField(label="Clinical Director", max_length=120)
     clinical_director_profession = forms.ChoiceField(

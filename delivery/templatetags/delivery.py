@@ -20,6 +20,21 @@ def status_tag_class(status: str) -> str:
     return TAG_CLASSES.get(status, "nhsuk-tag--grey")
 
 
+# The NHS.UK palette behind the tags, for charts that colour by status.
+STATUS_COLOURS = {
+    Status.NOT_STARTED: "#768692",
+    Status.ON_TRACK: "#007f3b",
+    Status.AT_RISK: "#ffb81c",
+    Status.OFF_TRACK: "#d5281b",
+    Status.COMPLETE: "#005eb8",
+}
+
+
+@register.simple_tag
+def status_colours() -> str:
+    return ",".join(STATUS_COLOURS[s] for s in Status.values)
+
+
 @register.filter
 def status_label(status: str) -> str:
     return Status(status).label if status in Status.values else status

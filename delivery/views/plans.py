@@ -9,13 +9,14 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import Permission, scope_filter
+from accounts.permissions import Permission, holds_anywhere, scope_filter
 from delivery.actions import action_row, can_edit, set_status
 from delivery.forms import StatusForm
 from delivery.measures import rows as measure_rows
 from delivery.models import Action, Programme
 from delivery.plan import load
 from delivery.reminders import WINDOW_DAYS, due
+from organisations.queries import field_changes
 from pcnhub.forms import add_action_errors
 from pcnhub.nhs_calendar import periods
 
@@ -34,9 +35,11 @@ def programme_or_404(user, pk) -> Programme:
 
 @require_GET
 def programme_list(request):
-    return TemplateResponse(
-        request, "delivery/list.html", {"programmes": visible_programmes(request.user)}
-    )
+    context = {
+        "programmes": visible_programmes(request.user),
+        "can_plan": holds_anywhere(request.user, Permission.EDIT_PLANS),
+    }
+    return TemplateResponse(request, "delivery/list.html", context)
 
 
 @require_GET
@@ -95,6 +98,29 @@ def my_actions(request):
     return TemplateResponse(request, "delivery/my_actions.html", {"rows": rows})
 
 
+@require_GET
+def action_detail(request, pk):
+    """One key action: owners, milestones (done, moved, due), what it waits on and what waits
+    on it, its status and why, the status reports and every change to it."""
+    action = action_or_404(request.user, pk)
+    programme = action.deliverable.programme
+    plan = load(programme, timezone.localdate(), measures=False)
+    row = plan.actions[action.pk]
+    context = {
+        "action": action,
+        "row": row,
+        "programme": programme,
+        "visible": visible_programmes(request.user).filter(pk=programme.pk).exists(),
+        "depends_on": [plan.actions[i] for i in row.depends_on],
+        "dependents": [a for a in plan.actions.values() if action.pk in a.depends_on],
+        "can_edit": can_edit(request.user, programme),
+        "can_report": can_edit(request.user, programme) or request.user.pk in row.owner_ids,
+        "updates": action.updates.select_related("by"),
+        "changes": field_changes(action),
+    }
+    return TemplateResponse(request, "delivery/action.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def action_status(request, pk):
     action = action_or_404(request.user, pk)
@@ -109,9 +135,8 @@ def action_status(request, pk):
             raise Http404(str(error)) from None
         else:
             messages.success(request, "Status recorded")
-            return redirect("programme", pk=action.deliverable.programme_id)
-    history = action.updates.select_related("by")
-    context = {"action": action, "row": row, "form": form, "history": history}
+            return redirect("action", pk=action.pk)
+    context = {"action": action, "row": row, "form": form}
     return TemplateResponse(request, "delivery/status.html", context)
 
 
