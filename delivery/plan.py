@@ -15,7 +15,6 @@ from delivery.models import Action, Deliverable, Milestone, Programme, Status, S
 from delivery.status import (
     RAG_STATUS,
     Derived,
-    MilestoneFacts,
     Report,
     Standing,
     derive,
@@ -33,10 +32,6 @@ class MilestoneRow:
     end: date
     description: str
     done_on: date | None
-
-    @property
-    def facts(self) -> MilestoneFacts:
-        return MilestoneFacts(self.period, self.start, self.end, self.done_on)
 
 
 @dataclass(slots=True)
@@ -201,9 +196,7 @@ def _settle(action: ActionRow, actions: dict[int, ActionRow], today: date, seen:
         _settle(other, actions, today, seen)
         if other.standing is not None:
             waiting_on.append((other.title, other.status))
-    action.derived = derive(
-        [m.facts for m in action.milestones], today, waiting_on=tuple(waiting_on)
-    )
+    action.derived = derive(action.milestones, today, waiting_on=tuple(waiting_on))
     action.standing = standing(action.derived, action.latest.report if action.latest else None)
 
 

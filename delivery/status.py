@@ -10,6 +10,7 @@ reading is what it was when they reported, and lapses (shown as such) once that 
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from delivery.models import Status
 
@@ -23,6 +24,15 @@ SEVERITY = (
     Status.COMPLETE,
 )
 RAG_STATUS = {"red": Status.OFF_TRACK, "amber": Status.AT_RISK}
+
+
+class Dated(Protocol):
+    """What the rule reads of a milestone (MilestoneFacts, or delivery.plan's rows)."""
+
+    period: str
+    start: date
+    end: date
+    done_on: date | None
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,7 @@ class Standing:
 
 
 def derive(
-    milestones: list[MilestoneFacts],
+    milestones: list[Dated],
     today: date,
     warning_days: int = WARNING_DAYS,
     waiting_on: tuple[tuple[str, str], ...] = (),

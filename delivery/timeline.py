@@ -7,6 +7,7 @@ an action's lane shows each milestone's own period. Milestone colours: done, lat
 ended undone), due soon (the at-risk window), or planned.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -33,6 +34,7 @@ class Lane:
     reason: str
     span: Bar | None
     marks: list[Bar] = field(default_factory=list)
+    summary: str = ""  # the lane in words, for those who do not see the bars
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +50,19 @@ class Scale:
     def __init__(self, start: date, end: date):
         self.start = start
         self.days = (end - start).days + 1
+        self._marks: dict[date, tuple[float, float]] = {}
 
     def at(self, day: date) -> float:
         offset = min(max((day - self.start).days, 0), self.days)
         return round(100 * offset / self.days, 3)
+
+    def day_mark(self, day: date) -> tuple[float, float]:
+        """Where a one-day mark sits (remembered: a plan's marks fall on few month starts)."""
+        found = self._marks.get(day)
+        if found is None:
+            bar = self.bar(day, day, "", "")
+            found = self._marks[day] = (bar.left, bar.width)
+        return found
 
     def bar(self, start: date, end: date, state: str, label: str) -> Bar:
         left = self.at(start)
@@ -88,23 +99,38 @@ def _span(scale: Scale, milestones: list[MilestoneRow], status: str, label: str)
 
 
 def deliverable_lane(scale: Scale, deliverable: DeliverableRow, today: date) -> Lane:
-    milestones = [m for a in deliverable.actions for m in a.milestones]
     by_month: dict[date, list[str]] = {}
-    for m in milestones:
-        by_month.setdefault(m.end.replace(day=1), []).append(milestone_state(m, today))
+    states: Counter = Counter()
+    first = last = None
+    for action in deliverable.actions:
+        for m in action.milestones:
+            state = milestone_state(m, today)
+            states[state] += 1
+            by_month.setdefault(m.end.replace(day=1), []).append(state)
+            first = m.start if first is None or m.start < first else first
+            last = m.end if last is None or m.end > last else last
     marks = []
-    for month, states in sorted(by_month.items()):
-        state = min(states, key=MILESTONE_STATES.index)
-        count = len(states)
+    for month, due in sorted(by_month.items()):
+        state = min(due, key=MILESTONE_STATES.index)
+        count = len(due)
+        left, width = scale.day_mark(month)
         label = f"{count} milestone{'s' * (count != 1)} due {month:%b %Y}, {state}"
-        marks.append(scale.bar(month, month, state, label))
+        marks.append(Bar(left, width, state, label))
+    span = None
+    summary = "No milestones."
+    if first is not None:
+        words = f"{deliverable.reference}: {first:%b %Y} to {last:%b %Y}"
+        span = scale.bar(first, last, deliverable.status, words)
+        counts = ", ".join(f"{states[s]} {s}" for s in MILESTONE_STATES if states[s])
+        summary = f"{states.total()} milestones, {first:%b %Y} to {last:%b %Y}: {counts}."
     return Lane(
         deliverable.id,
         f"{deliverable.reference}: {deliverable.title}",
         deliverable.status,
         deliverable.derived.reason,
-        _span(scale, milestones, deliverable.status, deliverable.reference),
+        span,
         marks,
+        summary,
     )
 
 
@@ -120,6 +146,7 @@ def action_lane(
         was = baseline.get(m.id)
         if was and was[1] != m.end:
             marks.append(scale.bar(was[1], was[1], "baseline", f"baseline {was[0]}"))
+    words = "; ".join(m.label for m in marks)
     return Lane(
         action.id,
         action.title,
@@ -127,6 +154,7 @@ def action_lane(
         action.standing.reason,
         _span(scale, action.milestones, action.status, f"#{action.id}"),
         marks,
+        f"{words}." if words else "No milestones.",
     )
 
 

@@ -3,6 +3,7 @@ status form, "my actions" for an owner, and milestones overdue and coming up."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,6 +20,8 @@ from delivery.reminders import WINDOW_DAYS, due
 from organisations.queries import field_changes
 from pcnhub.forms import add_action_errors
 from pcnhub.nhs_calendar import periods
+
+GRID_PAGE = 25  # deliverables a page of the quarter grid
 
 
 def visible_programmes(user):
@@ -48,15 +51,17 @@ def programme(request, pk):
     today = timezone.localdate()
     plan = load(found, today)
     quarters = periods(found.start, found.end, "quarter")
+    page = Paginator(plan.deliverables, GRID_PAGE).get_page(request.GET.get("page"))
     grid = [
         (deliverable, [(action, _marks(action, quarters)) for action in deliverable.actions])
-        for deliverable in plan.deliverables
+        for deliverable in page.object_list
     ]
     measures = [(m, measure_rows(m, today)) for m in found.measures.prefetch_related("points")]
     context = {
         "programme": found,
         "plan": plan,
         "grid": grid,
+        "page": page,
         "measures": measures,
         "quarters": quarters,
         "can_edit": can_edit(request.user, found),
