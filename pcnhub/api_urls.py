@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
+from delivery.api import ActionViewSet, MilestoneViewSet, ProgrammeViewSet
 from imports.api import ImportRunViewSet
 from organisations.api import (
     OrganisationHistoryView,
@@ -24,6 +25,9 @@ router.register("relationships", RelationshipViewSet, basename="relationship")
 router.register("import-runs", ImportRunViewSet, basename="import-run")
 router.register("registrations", RegistrationViewSet, basename="registration")
 router.register("payments", PaymentViewSet, basename="payment")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("actions", ActionViewSet, basename="action")
+router.register("milestones", MilestoneViewSet, basename="milestone")
 
 # The schema describes private endpoints, so it is for signed-in users like the API itself;
 # the docs pages send a browser to the login page rather than showing a bare 403.

@@ -172,6 +172,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets are both called "status": name each for its domain.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "delivery.models.Status",
+        "RegistrationStatusEnum": "registrations.models.Status",
+    },
 }
 
 TASKS = {
