@@ -117,8 +117,9 @@ def load(programme: Programme, today: date, *, measures: bool = True) -> Plan:
     """The whole plan as it stands on `today`."""
     deliverables = {
         row[0]: DeliverableRow(*row)
+        # In the order the plan was written (or imported), as its authors laid it out.
         for row in Deliverable.objects.filter(programme=programme)
-        .order_by("kind", "reference", "pk")
+        .order_by("pk")
         .values_list("pk", "kind", "reference", "title", "description", "national_milestone")
     }
     actions = {

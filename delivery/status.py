@@ -89,6 +89,8 @@ def _from_dates(milestones, today, warning_days) -> Derived:
     open_ones = sorted((m for m in milestones if m.done_on is None), key=lambda m: m.end)
     if not open_ones:
         last = max(m.done_on for m in milestones)
+        if len(milestones) == 1:
+            return Derived(Status.COMPLETE, f"its milestone was done on {last:%-d %b %Y}")
         return Derived(
             Status.COMPLETE, f"all {len(milestones)} milestones done, the last on {last:%-d %b %Y}"
         )

@@ -82,3 +82,26 @@ def test_check_registrations_refuses_an_unknown_year_or_area(db):
         call_command("check_registrations", "--year", "2031/32")
     with pytest.raises(CommandError, match="no commissioner, ICS or region"):
         call_command("check_registrations", "--year", "2019/20", "--commissioner", "ZZZ")
+
+
+def test_the_demo_plans_from_the_seeds(demo, client):
+    from delivery.models import Programme
+    from delivery.plan import load
+
+    stp_plan = Programme.objects.get(name__startswith="Primary care implementation plan")
+    kinds = list(stp_plan.deliverables.values_list("kind", flat=True))
+    assert (kinds.count("national"), kinds.count("local")) == (5, 7)
+    today = date.today()
+    plan = load(stp_plan, today)
+    assert plan.counts()["off_track"] == 1 and plan.counts()["at_risk"] == 1
+    outline = Programme.objects.get(name__startswith="Primary care outline milestone plan")
+    measure = outline.measures.get(computed="pcn_practices_pct")
+    client.force_login(get_user_model().objects.get(username="commissioner"))
+    page = client.get(f"/plans/{outline.pk}/")
+    assert "computed by PCN Hub" in page.text and measure.descriptor in page.text
+    baseline = outline.baselines.get()
+    slipped = client.get(f"/plans/baselines/{baseline.pk}/")
+    assert "1 milestone later" in slipped.text
+    client.force_login(get_user_model().objects.get(username="pcn"))
+    mine = client.get("/plans/mine/")
+    assert "Recruit a first-contact physiotherapist" in mine.text

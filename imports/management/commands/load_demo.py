@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.actions import assign_role, set_up_person
 from accounts.models import Role, RoleAssignment
 from demo.payments import seed as seed_payments
+from demo.plans import seed as seed_plans
 from demo.registrations import seed as seed_registrations
 from imports.actions import import_file
 from imports.national import national_files
@@ -48,6 +49,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Payments: {paid} network-months marked paid (April 2019 to August 2024)"
             )
+            planned = seed_plans(
+                stp_user=people["stp"],
+                commissioner_user=people["commissioner"],
+                pcn_user=people["pcn"],
+            )
+            self.stdout.write(f"Plans: {planned} key actions in three programmes")
 
     def _demo(self):
         from demo.generate import generate
