@@ -15,7 +15,7 @@ from delivery.actions import action_row, can_edit, set_status
 from delivery.forms import StatusForm
 from delivery.measures import rows as measure_rows
 from delivery.models import Action, Programme
-from delivery.plan import load
+from delivery.plan import load, load_many
 from delivery.reminders import WINDOW_DAYS, due
 from organisations.queries import field_changes
 from pcnhub.forms import add_action_errors
@@ -38,8 +38,11 @@ def programme_or_404(user, pk) -> Programme:
 
 @require_GET
 def programme_list(request):
+    today = timezone.localdate()
+    programmes = visible_programmes(request.user).prefetch_related("organisations")
     context = {
-        "programmes": visible_programmes(request.user),
+        # Each plan's counts by status, so the list is itself the dashboard of dashboards.
+        "rows": [(p.programme, p.counts()) for p in load_many(programmes, today, measures=False)],
         "can_plan": holds_anywhere(request.user, Permission.EDIT_PLANS),
     }
     return TemplateResponse(request, "delivery/list.html", context)

@@ -205,3 +205,31 @@ def test_plan_views_queries_do_not_grow_with_the_plan(
     for name in ("timeline", "dashboard", "programme"):
         with django_assert_max_num_queries(22):
             assert client.get(reverse(name, args=[programme.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("programmes", [1, 6])
+def test_the_plans_list_counts_each_plan_in_bounded_queries(
+    client, area, programme_office_user, django_assert_max_num_queries, programmes
+):
+    for i in range(programmes):
+        programme = actions.create_programme(
+            name=f"Plan {i}",
+            start=date(2019, 4, 1),
+            end=date(2020, 3, 31),
+            organisations=[area["ics"]],
+            by=programme_office_user,
+        )
+        deliverable = actions.add_deliverable(
+            programme=programme, kind="local", reference="L1", title="x", by=programme_office_user
+        )
+        action = actions.add_action(
+            deliverable=deliverable,
+            title="y",
+            owners=["programme_office"],
+            by=programme_office_user,
+        )
+        actions.add_milestone(action=action, period="Q1 2019/20", by=programme_office_user)
+    client.force_login(programme_office_user)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("programmes"))
+    assert [counts["off_track"] for _, counts in page.context["rows"]] == [1] * programmes
