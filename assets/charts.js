@@ -142,6 +142,9 @@
   var CHARTS = { line: lineChart, pyramid: pyramidChart, bar: barChart };
 
   function draw(figure) {
+    if (figure.classList.contains("pcnhub-chart--drawn")) {
+      return;
+    }
     var table = figure.querySelector("table");
     if (!table || !table.tHead || !table.tBodies.length || !table.tBodies[0].rows.length) {
       return;
@@ -170,4 +173,8 @@
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("figure[data-chart]"), draw);
+  // Content htmx swaps in (e.g. a new as-at date) brings its own tables to draw.
+  document.body.addEventListener("htmx:load", function (event) {
+    Array.prototype.forEach.call(event.detail.elt.querySelectorAll("figure[data-chart]"), draw);
+  });
 })();

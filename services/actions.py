@@ -178,11 +178,11 @@ def _covered(provider: Organisation, on: date, practices: list[Organisation] | N
     if shut:
         codes = ", ".join(p.code for p in practices if p.pk in shut)
         errors.append(f"not open on {on:%-d %B %Y}: {codes}")
+    if errors:
+        raise ValidationError({"practices": errors})
     refused = [p.code for p in practices if not may_record(by, p)]
     if refused:
         raise PermissionDenied(f"you may not record services for {', '.join(refused)}")
-    if errors:
-        raise ValidationError({"practices": errors})
     return practices
 
 

@@ -276,3 +276,78 @@ def extended_access(area: Organisation | None, day: date) -> Access:
     found.covered_practices = len(covered)
     found.covered_patients = sum(patients.get(p, 0) for p in covered)
     return found
+
+
+# History: who changed what, when and why
+
+
+@dataclass(frozen=True)
+class Change:
+    when: object  # datetime
+    who: str
+    action: str  # "recorded", "corrected", "removed"
+    record: object  # the historical row, for what it is about
+    changes: tuple[tuple[str, str, str], ...]  # (what, before, after); before "" when new
+    reason: str
+
+
+_ACTIONS = {"+": "recorded", "~": "corrected", "-": "removed"}
+
+
+def changes(rows, fields: dict[str, str]) -> list[Change]:
+    """Newest first: each historical row set against the one before it for the same record
+    (no query beyond the rows'). `fields`: attribute -> what people call it; a field with
+    choices shows its label."""
+    previous: dict[int, object] = {}
+    found = []
+    for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
+        before = previous.get(row.id)
+        deltas = []
+        for name, label in fields.items():
+            new = _shown(row, name)
+            old = _shown(before, name) if before is not None else ""
+            if before is None or old != new:
+                deltas.append((label, old, new))
+        user = row.history_user
+        found.append(
+            Change(
+                when=row.history_date,
+                who=(user.get_full_name() or user.get_username()) if user else "",
+                action=_ACTIONS.get(row.history_type, row.history_type),
+                record=row,
+                changes=tuple(deltas),
+                reason=row.history_change_reason or "",
+            )
+        )
+        previous[row.id] = row
+    return list(reversed(found))
+
+
+def _shown(row, name: str) -> str:
+    display = getattr(row, f"get_{name}_display", None)
+    value = display() if display else getattr(row, name)
+    return "" if value is None else str(value)
+
+
+def signup_history(practice: Organisation) -> list[Change]:
+    rows = SignUp.history.filter(practice=practice).select_related("history_user")
+    return changes(rows, {"status": "Status", "note": "Where it comes from"})
+
+
+def provision_history(provider: Organisation) -> list[Change]:
+    """The provider's records, and the practices added to or removed from each."""
+    records = changes(
+        Provision.history.filter(provider=provider).select_related("history_user"),
+        {
+            "evening_minutes": "Evening minutes",
+            "weekend_minutes": "Weekend minutes",
+            "description": "Where and when",
+        },
+    )
+    covered = changes(
+        CoveredPractice.history.filter(provision__provider=provider).select_related(
+            "history_user", "practice", "provision"
+        ),
+        {},
+    )
+    return sorted([*records, *covered], key=lambda c: (c.when, c.record.history_id), reverse=True)
