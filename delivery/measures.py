@@ -341,6 +341,9 @@ MEASURE_FIELDS = (
 def _check_measure(measure: Measure, by) -> None:
     """Everything a measure must say, checked whole; the area within what the editor sees."""
     errors: dict[str, list[str]] = {}
+    calculation = computed(measure.computed) if measure.computed else None
+    if calculation is not None and not (measure.unit or "").strip():
+        measure.unit = calculation.unit  # a computed measure's unit goes without saying
     for name, what in (("descriptor", "describe the outcome"), ("unit", "give the unit")):
         value = " ".join((getattr(measure, name) or "").split())
         setattr(measure, name, value)
@@ -365,7 +368,6 @@ def _check_measure(measure: Measure, by) -> None:
             f"{measure.baseline_date:%-d %B %Y}"
         ]
     if measure.computed:
-        calculation = computed(measure.computed)
         if calculation is None:
             errors["computed"] = [f"PCN Hub computes nothing called {measure.computed!r}"]
         elif measure.area is not None and measure.area.kind not in calculation.kinds:
