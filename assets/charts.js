@@ -175,6 +175,11 @@
   Array.prototype.forEach.call(document.querySelectorAll("figure[data-chart]"), draw);
   // Content htmx swaps in (e.g. a new as-at date) brings its own tables to draw.
   document.body.addEventListener("htmx:load", function (event) {
-    Array.prototype.forEach.call(event.detail.elt.querySelectorAll("figure[data-chart]"), draw);
+    var elt = event.detail.elt;
+    if (elt.matches && elt.matches("figure[data-chart]")) {
+      draw(elt);
+    } else if (elt.querySelectorAll) {
+      Array.prototype.forEach.call(elt.querySelectorAll("figure[data-chart]"), draw);
+    }
   });
 })();

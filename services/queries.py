@@ -23,7 +23,7 @@ size on or before D has no patients to share its minutes by, and counts nowhere.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -289,6 +289,7 @@ class Change:
     record: object  # the historical row, for what it is about
     changes: tuple[tuple[str, str, str], ...]  # (what, before, after); before "" when new
     reason: str
+    practices: tuple[str, ...] = ()  # practices added to (or removed from) a provision
 
 
 _ACTIONS = {"+": "recorded", "~": "corrected", "-": "removed"}
@@ -306,7 +307,7 @@ def changes(rows, fields: dict[str, str]) -> list[Change]:
         for name, label in fields.items():
             new = _shown(row, name)
             old = _shown(before, name) if before is not None else ""
-            if before is None or old != new:
+            if (before is None and new) or (before is not None and old != new):
                 deltas.append((label, old, new))
         user = row.history_user
         found.append(
@@ -344,10 +345,19 @@ def provision_history(provider: Organisation) -> list[Change]:
             "description": "Where and when",
         },
     )
-    covered = changes(
-        CoveredPractice.history.filter(provision__provider=provider).select_related(
-            "history_user", "practice", "provision"
-        ),
-        {},
+    rows = CoveredPractice.history.filter(provision__provider=provider).select_related(
+        "history_user", "practice", "provision"
     )
-    return sorted([*records, *covered], key=lambda c: (c.when, c.record.history_id), reverse=True)
+    covered: list[Change] = []
+    for change in reversed(changes(rows, {})):  # oldest first, to join one write's rows
+        last = covered[-1] if covered else None
+        if last is not None and (
+            last.record.provision_id,
+            last.action,
+            last.who,
+            last.reason,
+        ) == (change.record.provision_id, change.action, change.who, change.reason):
+            covered[-1] = replace(last, practices=(*last.practices, change.record.practice.code))
+        else:
+            covered.append(replace(change, practices=(change.record.practice.code,)))
+    return sorted([*records, *covered], key=lambda c: c.when, reverse=True)

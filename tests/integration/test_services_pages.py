@@ -119,6 +119,7 @@ def test_a_practice_status_is_recorded_with_its_history(client, recorded, this_p
     shown = client.get(url)
     assert "Online consultation live from 1 April 2020" in shown.text
     assert "Recorded: status Live; where it comes from go-live email" in shown.text
+    assert "where it comes from (none)" not in shown.text
     assert "go-live email</td>" in shown.text  # the reason, with who and when
     assert SignUp.objects.filter(practice__code="A00002").count() == 2
 
@@ -223,7 +224,7 @@ def test_a_provider_records_provision_and_ends_it(client, recorded, this_pcn_man
     assert "no provision standing before 1 February 2021" in again.text
     page = client.get(url)
     assert "None: provision stopped" in page.text
-    assert "A00002 covered by the record from 1 Apr 2020" in page.text
+    assert "A00001, A00002 covered by the record from 1 Apr 2020" in page.text
     assert Provision.objects.count() == 3
 
 
