@@ -158,7 +158,7 @@ def _families() -> dict[str, Callable[[str], Computed | None]]:
         found = services().get(key)
         return found and Computed(
             f"service_pct:{key}",
-            f"% of practices signed up to {found.name.lower()}",
+            f"% of practices signed up or live: {found.name}",
             "%",
             _service_pct(key),
         )
@@ -166,7 +166,7 @@ def _families() -> dict[str, Callable[[str], Computed | None]]:
     def role(key: str) -> Computed | None:
         found = scheme()[0].get(key)
         return found and Computed(
-            f"arrs_wte:{key}", f"{found.label}s in post (WTE)", "WTE", _arrs_wte(key)
+            f"arrs_wte:{key}", f"ARRS staff in post: {found.label} (WTE)", "WTE", _arrs_wte(key)
         )
 
     return {"service_pct": service, "arrs_wte": role}
@@ -281,7 +281,9 @@ def set_trajectory(
         except ValidationError as error:
             errors += error.messages
             continue
-        if period.label in seen:
+        if period.label in seen and seen[period.label] == text:
+            errors.append(f"{period.label} is given twice: one value a period")
+        elif period.label in seen:
             errors.append(
                 f"{text!r} and {seen[period.label]!r} are both {period.label}: one value a period"
             )

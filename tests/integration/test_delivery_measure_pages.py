@@ -59,8 +59,8 @@ def test_an_editor_defines_a_computed_measure_from_the_programme_page(
     page = client.get(reverse("programme", args=[programme.pk]))
     assert reverse("measure_new", args=[programme.pk]) in page.text
     form = client.get(reverse("measure_new", args=[programme.pk]))
-    assert "Computed by PCN Hub: % of practices signed up to online consultation" in form.text
-    assert "Computed by PCN Hub: Clinical pharmacists in post (WTE)" in form.text
+    assert "Computed by PCN Hub: % of practices signed up or live: Online consultation" in form.text
+    assert "Computed by PCN Hub: ARRS staff in post: Clinical pharmacist (WTE)" in form.text
     deliverable = programme.deliverables.get()
     posted = client.post(
         reverse("measure_new", args=[programme.pk]), {**FIELDS, "deliverable": deliverable.pk}
@@ -133,7 +133,7 @@ def test_the_trajectory_is_one_period_and_value_a_line(client, entered, commissi
     assert "Q1 2019/20, 22\nQ2 2019/20, 25\nH2 2019/20, 30</textarea>" in shown.text
     for text, message in (
         ("Q1 2019/20, 50\n2019/20 Q1, 60", "are both Q1 2019/20: one value a period"),
-        ("Q1 2019/20, 50\nQ1 2019/20, 60", "are both Q1 2019/20: one value a period"),
+        ("Q1 2019/20, 50\nQ1 2019/20, 60", "Q1 2019/20 is given twice: one value a period"),
         ("Q5 2019/20, 50", "is not a period"),
         ("Q1 2019/20, eighty", "&#x27;eighty&#x27; is not a number"),
         ("nonsense", "Line 1, &#x27;nonsense&#x27;: give a period and a value"),

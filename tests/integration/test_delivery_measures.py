@@ -169,7 +169,10 @@ def test_computed_keys_take_a_service_or_role_on_file_and_keep_the_old_ones():
     assert {"extended_access_pct", "extended_access_minutes"} <= keys
     assert computed("service_pct:video_clinics") is None
     assert computed("arrs_wte:") is None and computed("no_such_key") is None
-    assert computed("arrs_wte:clinical_pharmacist").label == "Clinical pharmacists in post (WTE)"
+    assert (
+        computed("arrs_wte:clinical_pharmacist").label
+        == "ARRS staff in post: Clinical pharmacist (WTE)"
+    )
 
 
 def test_extended_access_measures_follow_provision_membership_and_closure(
