@@ -22,6 +22,13 @@ from pcnhub.nhs_calendar import parse
 
 AREA_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER)  # and None: England
 NETWORK_KINDS = (*AREA_KINDS, OrgKind.PCN)
+KIND_NAMES = {
+    OrgKind.REGION: "region",
+    OrgKind.ICS: "ICS",
+    OrgKind.COMMISSIONER: "commissioner",
+    OrgKind.PCN: "PCN",
+    OrgKind.PRACTICE: "practice",
+}
 
 
 @dataclass(frozen=True)
@@ -373,10 +380,10 @@ def _check_measure(measure: Measure, by) -> None:
         if calculation is None:
             errors["computed"] = [f"PCN Hub computes nothing called {measure.computed!r}"]
         elif measure.area is not None and measure.area.kind not in calculation.kinds:
-            kinds = ", ".join(OrgKind(k).label.lower() for k in calculation.kinds)
+            kinds = ", ".join(KIND_NAMES[k] for k in calculation.kinds)
             errors["area"] = [
                 f"{calculation.label} is for England or a {kinds}, not a "
-                f"{measure.area.get_kind_display().lower()}"
+                f"{KIND_NAMES.get(measure.area.kind, measure.area.kind)}"
             ]
         if not has_permission(by, Permission.VIEW_REGISTRY, measure.area):
             where = measure.area.code if measure.area else "all of England"

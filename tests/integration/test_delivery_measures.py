@@ -357,7 +357,7 @@ def test_defining_a_measure_checks_its_key_area_and_dates(
         )
     errors = refused.value.message_dict
     assert "before the baseline date" in errors["target_date"][0]
-    assert "not a primary care network" in errors["area"][0]
+    assert "commissioner, not a PCN" in errors["area"][0]
     with pytest.raises(ValidationError, match="you may not see all of England"):
         define_measure(programme=programme, by=commissioner_user, **fields, computed="arrs_wte")
     with pytest.raises(ValidationError, match="computes nothing called 'service_pct:x'"):
