@@ -37,6 +37,10 @@ class Permission(StrEnum):
     RATE_ASSURANCE = "rate_assurance"
     RESPOND_ASSURANCE = "respond_assurance"
     NETWORK_FINANCES = "network_finances"  # a PCN's own: share-out, ARRS staff and claims
+    # Service roll-out: a practice's sign-ups and the extended access a PCN or practice
+    # offers. The commissioner records them for its area; a PCN's or a practice's own
+    # staff for their current practices, as they are the ones who know.
+    RECORD_SERVICES = "record_services"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -55,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.ENTER_PAYMENT_INPUTS,
             Permission.EDIT_PLANS,
             Permission.RESPOND_ASSURANCE,
+            Permission.RECORD_SERVICES,
         }
     ),
     Role.COMMISSIONER_FINANCE: frozenset(
@@ -68,9 +73,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         }
     ),
     Role.PCN_MANAGER: frozenset(
-        {Permission.VIEW_REGISTRY, Permission.DRAFT_REGISTRATION, Permission.NETWORK_FINANCES}
+        {
+            Permission.VIEW_REGISTRY,
+            Permission.DRAFT_REGISTRATION,
+            Permission.NETWORK_FINANCES,
+            Permission.RECORD_SERVICES,
+        }
     ),
-    Role.PRACTICE_MANAGER: frozenset({Permission.VIEW_REGISTRY}),
+    Role.PRACTICE_MANAGER: frozenset({Permission.VIEW_REGISTRY, Permission.RECORD_SERVICES}),
     Role.REGISTRY_ADMIN: frozenset(
         {Permission.VIEW_REGISTRY, Permission.EDIT_REGISTRY, Permission.RUN_IMPORTS}
     ),

@@ -150,6 +150,9 @@
   var CHARTS = { line: lineChart, pyramid: pyramidChart, bar: barChart };
 
   function draw(figure) {
+    if (figure.classList.contains("pcnhub-chart--drawn")) {
+      return;
+    }
     var table = figure.querySelector("table");
     if (!table || !table.tHead || !table.tBodies.length || !table.tBodies[0].rows.length) {
       return;
@@ -178,4 +181,13 @@
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("figure[data-chart]"), draw);
+  // Content htmx swaps in (e.g. a new as-at date) brings its own tables to draw.
+  document.body.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    if (elt.matches && elt.matches("figure[data-chart]")) {
+      draw(elt);
+    } else if (elt.querySelectorAll) {
+      Array.prototype.forEach.call(elt.querySelectorAll("figure[data-chart]"), draw);
+    }
+  });
 })();

@@ -1,10 +1,15 @@
-"""Plan forms: what people type, cleaned into the arguments of delivery.actions."""
+"""Plan forms: what people type, cleaned into the arguments of delivery.actions and
+delivery.measures."""
+
+import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-from delivery.models import Deliverable, Status
+from delivery.measures import MEASURE_FIELDS, computed_measures
+from delivery.models import Deliverable, Measure, Status
 from organisations.models import OrgKind
-from pcnhub.forms import OdsCodesField, date_field
+from pcnhub.forms import OdsCodeField, OdsCodesField, date_field
 
 PLANNED_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER, OrgKind.PCN)
 
@@ -117,3 +122,136 @@ class BaselineForm(forms.Form):
 class ContactForm(forms.Form):
     name = forms.CharField(label="Name", max_length=120)
     email = forms.EmailField(label="Email", required=False, help_text="For milestone reminders")
+
+
+ENTERED = "entered"  # the choice for a measure whose actuals are entered, not computed
+
+
+class MeasureForm(forms.Form):
+    """An outcome measure: what it is, where it starts and ends, and where its actuals come
+    from (entered with evidence, or one of the measures PCN Hub computes, for an area)."""
+
+    descriptor = forms.CharField(
+        label="Outcome descriptor",
+        max_length=300,
+        help_text="For example, practices offering online consultation",
+        error_messages={"required": "Describe the outcome"},
+    )
+    unit = forms.CharField(
+        label="Unit",
+        max_length=40,
+        required=False,
+        help_text="For example, %, WTE or minutes per 1,000; blank takes a computed measure's",
+    )
+    direction = forms.ChoiceField(label="Which way is better", choices=Measure.Direction.choices)
+    baseline_value = forms.DecimalField(
+        label="Baseline value",
+        max_digits=12,
+        decimal_places=2,
+        error_messages={"required": "Enter the baseline value"},
+    )
+    baseline_date = date_field("Baseline date")
+    target_value = forms.DecimalField(
+        label="Target value",
+        max_digits=12,
+        decimal_places=2,
+        error_messages={"required": "Enter the target value"},
+    )
+    target_date = date_field("Target date")
+    tolerance = forms.DecimalField(
+        label="Tolerance",
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        initial=0,
+        help_text="How far behind the plan is still green; up to twice this is amber",
+    )
+    computed = forms.ChoiceField(label="Where the actuals come from")
+    area = OdsCodeField(
+        label="Area it is computed for",
+        kinds=(OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER, OrgKind.PCN),
+        required=False,
+        help_text="ODS code of a region, ICS, commissioner or PCN; blank for all of England. "
+        "Only for a measure PCN Hub computes",
+    )
+    deliverable = forms.ChoiceField(label="Deliverable whose status it feeds", required=False)
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["computed"].choices = [(ENTERED, "Entered with evidence")] + [
+            (c.key, f"Computed by PCN Hub: {c.label}") for c in computed_measures()
+        ]
+        self.deliverables = {str(d.pk): d for d in programme.deliverables.all()}
+        self.fields["deliverable"].choices = [("", "None")] + [
+            (pk, str(d)) for pk, d in self.deliverables.items()
+        ]
+
+    def clean_computed(self) -> str:
+        value = self.cleaned_data["computed"]
+        return "" if value == ENTERED else value
+
+    def clean_deliverable(self):
+        return self.deliverables.get(self.cleaned_data["deliverable"])
+
+    @classmethod
+    def initial_for(cls, measure: Measure) -> dict:
+        return {
+            **{name: getattr(measure, name) for name in MEASURE_FIELDS},
+            "computed": measure.computed or ENTERED,
+            "area": measure.area.code if measure.area else "",
+            "deliverable": str(measure.deliverable_id or ""),
+        }
+
+
+PERIOD_AND_VALUE = re.compile(r"^(?P<period>.+?)\s*(?:[,\t=:]|\s(?=\S+$))\s*(?P<value>\S.*)$")
+
+
+class TrajectoryForm(forms.Form):
+    trajectory = forms.CharField(
+        label="Planned value by period",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One period and its value a line, for example Q1 2019/20, 80. Periods are "
+        "quarters (Q1 2019/20), halves (H2 2019/20), months (Jul 2019) or dates; one value a "
+        "period. This replaces the whole trajectory",
+    )
+
+    def clean_trajectory(self) -> list[tuple[str, str]]:
+        pairs, errors = [], []
+        for number, line in enumerate(self.cleaned_data["trajectory"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            found = PERIOD_AND_VALUE.match(line.strip())
+            if found is None:
+                errors.append(
+                    f"Line {number}, {line.strip()!r}: give a period and a value, for example "
+                    "Q1 2019/20, 80"
+                )
+            else:
+                pairs.append((found["period"], found["value"]))
+        if errors:
+            raise ValidationError(errors)
+        return pairs
+
+    @staticmethod
+    def text_of(measure: Measure) -> str:
+        return "\n".join(
+            f"{p.period}, {p.value.normalize():f}" for p in measure.points.filter(planned=True)
+        )
+
+
+class ActualForm(forms.Form):
+    period = forms.CharField(
+        label="Period",
+        max_length=20,
+        help_text="A quarter (Q1 2019/20), half (H2 2019/20), month (Jul 2019) or date",
+        error_messages={"required": "Enter the period the actual is for"},
+    )
+    value = forms.DecimalField(label="Actual value", max_digits=12, decimal_places=2)
+    evidence = forms.CharField(
+        label="Evidence",
+        max_length=300,
+        help_text="Where the figure comes from, for example the hub rota for the quarter",
+        error_messages={"required": "Say where the figure comes from"},
+    )

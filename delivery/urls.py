@@ -1,6 +1,6 @@
 from django.urls import path
 
-from delivery.views import edit, overview, plans
+from delivery.views import edit, measures, overview, plans
 
 urlpatterns = [
     path("plans/", plans.programme_list, name="programmes"),
@@ -32,4 +32,12 @@ urlpatterns = [
     path("plans/milestones/<int:pk>/reopen/", edit.milestone_reopen, name="milestone_reopen"),
     path("plans/milestones/<int:pk>/move/", edit.milestone_move, name="milestone_move"),
     path("plans/milestones/<int:pk>/remove/", edit.milestone_remove, name="milestone_remove"),
+    path("plans/<int:pk>/measures/new/", measures.measure_new, name="measure_new"),
+    path("plans/measures/<int:pk>/edit/", measures.measure_edit, name="measure_edit"),
+    path(
+        "plans/measures/<int:pk>/trajectory/",
+        measures.measure_trajectory,
+        name="measure_trajectory",
+    ),
+    path("plans/measures/<int:pk>/actuals/", measures.measure_actual, name="measure_actual"),
 ]

@@ -16,6 +16,7 @@ from organisations.api import (
 )
 from payments.api import PaymentViewSet, RateVersionListView
 from registrations.api import RegistrationViewSet
+from services.api import ProvisionListView, RollOutView, ServiceListView, SignUpListView
 
 app_name = "api"
 
@@ -45,6 +46,10 @@ urlpatterns = [
         name="organisation-list-sizes",
     ),
     path("rates/", RateVersionListView.as_view(), name="rate-list"),
+    path("services/", ServiceListView.as_view(), name="service-list"),
+    path("service-signups/", SignUpListView.as_view(), name="service-signup-list"),
+    path("extended-access/", ProvisionListView.as_view(), name="extended-access-list"),
+    path("service-roll-out/", RollOutView.as_view(), name="service-roll-out"),
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(permission_classes=signed_in), name="schema"),
     path(

@@ -105,3 +105,56 @@ def test_the_demo_plans_from_the_seeds(demo, client):
     client.force_login(get_user_model().objects.get(username="pcn"))
     mine = client.get("/plans/mine/")
     assert "Recruit a first-contact physiotherapist" in mine.text
+
+
+def test_the_demo_service_roll_out_2019_to_2021(demo, client):
+    from delivery.measures import computed
+    from services.models import Provision, SignUp
+    from services.queries import extended_access, service_pct
+
+    ccg = Organisation.objects.get(code="99X")
+    assert SignUp.objects.filter(valid_from__year__in=(2019, 2020, 2021)).count() == (
+        SignUp.objects.count()
+    )
+    assert set(SignUp.objects.values_list("service", flat=True)) == {
+        "online_consultation",
+        "electronic_repeat_dispensing",
+        "mdt_go_live",
+        "home_visiting",
+    }
+    rising = [
+        service_pct(ccg, date(year, 3, 31), "online_consultation") for year in (2019, 2020, 2021)
+    ]
+    assert rising[0] == 0 < rising[1] and min(rising[1:]) > 75  # a few never sign up
+    assert SignUp.objects.filter(status="withdrawn", valid_from__year=2021).exists()
+    assert service_pct(ccg, date(2020, 3, 31), "mdt_go_live") == 0
+    assert service_pct(ccg, date(2021, 9, 30), "mdt_go_live") > 90  # all but the unaffiliated
+    closed = Organisation.objects.filter(kind="practice", close_date=date(2020, 9, 30)).get()
+    assert not SignUp.objects.filter(practice=closed, valid_from__gt=closed.close_date).exists()
+
+    assert not Provision.objects.filter(valid_from__lt=date(2019, 7, 1)).exists()
+    at_go_live = extended_access(ccg, date(2019, 7, 1))
+    assert at_go_live.pct == 100  # its practice in no PCN offers its own
+    assert 25 < at_go_live.per_1000 < 40
+    south = extended_access(Organisation.objects.get(code="99Z"), date(2019, 7, 1))
+    assert 95 < south.pct < 100  # its practice in no PCN offers none
+    stopped = Provision.objects.get(evening_minutes=0, weekend_minutes=0)
+    assert stopped.valid_from == date(2020, 4, 1)
+    minutes = computed("extended_access_minutes").compute
+    area = stopped.provider
+    assert minutes(area, date(2020, 3, 31)) > 0 == minutes(area, date(2020, 4, 1))
+    assert minutes(area, date(2020, 10, 1)) > 0
+    mover = Organisation.objects.filter(
+        parent_links__rel_type="practice_pcn", parent_links__valid_from=date(2020, 4, 1)
+    ).get()
+    new_pcn = mover.parent_links.get(valid_from=date(2020, 4, 1)).parent
+    assert (
+        mover
+        in Provision.objects.get(provider=new_pcn, valid_from=date(2020, 4, 1)).practices.all()
+    )
+
+    client.force_login(get_user_model().objects.get(username="commissioner"))
+    page = client.get("/services/99X/", {"as_at": "2021-03-31"})
+    assert page.status_code == 200 and 'id="service-grid"' in page.text
+    access = client.get("/services/99X/extended-access/", {"as_at": "2020-01-01"})
+    assert "Network Contract DES extended hours access" in access.text

@@ -18,6 +18,7 @@ from imports.actions import import_file
 from imports.national import national_files
 from organisations.models import Organisation, OrgKind
 from registrations.actions import record_from_ods
+from services.demo import seed as seed_services
 
 DEMO_PASSWORD = "pcnhub-demo"  # noqa: S105 - printed for the local demo, refused without DEBUG
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Payments: {paid} network-months marked paid (April 2019 to August 2024)"
             )
+            self.stdout.write(seed_services())
             planned = seed_plans(
                 stp_user=people["stp"],
                 commissioner_user=people["commissioner"],

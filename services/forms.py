@@ -1,0 +1,78 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from organisations.models import Organisation, OrgKind
+from pcnhub.forms import SpreadsheetField, date_field
+from services.actions import MAX_MINUTES, NOTE_LENGTH
+from services.catalogue import service_choices
+from services.models import SignUpStatus
+
+
+class SignUpForm(forms.Form):
+    service = forms.ChoiceField(label="Service", choices=service_choices)
+    status = forms.ChoiceField(label="Status", choices=SignUpStatus.choices)
+    valid_from = date_field(
+        "Date it holds from",
+        help_text="It stands until the next status recorded for this service. For example, "
+        "2019-10-01 or 01/10/2019",
+    )
+    note = forms.CharField(
+        label="Where this comes from",
+        max_length=NOTE_LENGTH,
+        required=False,
+        help_text="For example, the CQRS sign-up or the practice's email; kept in the history "
+        "with your name",
+    )
+
+
+class SignUpFileForm(forms.Form):
+    file = SpreadsheetField(
+        label="Sign-ups file",
+        help_text="A .csv or .xlsx with columns Practice ODS code, Service, Status, From and, "
+        "optionally, Practice name and Note",
+    )
+
+
+def _minutes(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=MAX_MINUTES,
+        error_messages={
+            "required": f"Enter the {label.lower()}, 0 if none",
+            "invalid": f"Enter the {label.lower()} as a whole number",
+        },
+    )
+
+
+class ProvisionForm(forms.Form):
+    valid_from = date_field("Offered from")
+    evening_minutes = _minutes("Minutes a week on weekday evenings")
+    weekend_minutes = _minutes("Minutes a week at weekends")
+    practices = forms.CharField(
+        label="Practices it covers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="ODS codes separated by commas or on separate lines. Leave blank for a "
+        "PCN's member practices on the date (a practice: itself)",
+    )
+    description = forms.CharField(
+        label="Where and when",
+        max_length=300,
+        required=False,
+        help_text="For example, Northwick hub, Monday to Friday 18:30 to 20:00",
+    )
+
+    def clean_practices(self) -> list[Organisation]:
+        codes = [c.upper() for c in self.cleaned_data["practices"].replace(",", " ").split()]
+        found = {
+            o.code: o for o in Organisation.objects.filter(code__in=codes, kind=OrgKind.PRACTICE)
+        }
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise ValidationError(f"No GP practice with ODS code {', '.join(unknown)}")
+        return list({c: found[c] for c in codes}.values())
+
+
+class EndProvisionForm(forms.Form):
+    on = date_field("No provision from")

@@ -1,0 +1,99 @@
+"""Service roll-out: which practices have signed up to each service, and the extended access
+each PCN or practice offers. Both are effective-dated the same way: a record holds from its
+date until the next record for the same practice and service (or provider), so a practice's
+status, or a provider's provision, on day D is its latest record on or before D. Nothing is
+overwritten: a change is a new record from its date; a record corrected on its own date keeps
+its before and after, with who and why, in the history."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from organisations.models import Organisation
+
+
+class SignUpStatus(models.TextChoices):
+    NOT_SIGNED_UP = "not_signed_up", "Not signed up"
+    PLANNED = "planned", "Planned"
+    SIGNED_UP = "signed_up", "Signed up"
+    LIVE = "live", "Live"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# A practice counts as signed up for a service (the service_pct measure) when it has signed up
+# or gone live; planned, withdrawn and never recorded do not count.
+SIGNED_UP = frozenset({SignUpStatus.SIGNED_UP, SignUpStatus.LIVE})
+
+
+class SignUp(models.Model):
+    """A practice's status for one service of the catalogue (services/services.toml), from a
+    date until its next record for that service."""
+
+    practice = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    service = models.CharField(max_length=40, help_text="a key of services/services.toml")
+    status = models.CharField(max_length=16, choices=SignUpStatus.choices)
+    valid_from = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["practice", "service", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "service", "valid_from"], name="one_sign_up_status_a_day"
+            )
+        ]
+        indexes = [models.Index(fields=["service", "practice", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} {self.service}: {self.status} from {self.valid_from}"
+
+
+class Provision(models.Model):
+    """Extended access a PCN or a practice offers from a date: minutes of appointments a week
+    in evenings and at weekends, for the practices it covers. A record with no minutes (and
+    no practices) means the provision stopped on that date.
+
+    A PCN's provision covers the practices listed only while they are its members, so a
+    practice that leaves the network leaves its provision on that day."""
+
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField()
+    evening_minutes = models.PositiveIntegerField(help_text="a week, weekday evenings")
+    weekend_minutes = models.PositiveIntegerField(help_text="a week, Saturdays and Sundays")
+    practices = models.ManyToManyField(
+        Organisation, blank=True, related_name="+", through="CoveredPractice"
+    )
+    description = models.CharField(max_length=300, blank=True, help_text="where and when")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["provider", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "valid_from"], name="one_provision_record_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} from {self.valid_from}: {self.minutes} minutes a week"
+
+    @property
+    def minutes(self) -> int:
+        return self.evening_minutes + self.weekend_minutes
+
+
+class CoveredPractice(models.Model):
+    """A practice a provision record covers; its own history shows practices added to or
+    removed from a record corrected on its date."""
+
+    provision = models.ForeignKey(Provision, on_delete=models.CASCADE, related_name="covered")
+    practice = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provision", "practice"], name="covered_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provision_id} covers {self.practice_id}"

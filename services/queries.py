@@ -1,0 +1,363 @@
+"""Service roll-out as it stood on a day, for the pages, the API and the computed measures, in
+a fixed number of queries however many practices the area has.
+
+An area's practices on D are those under it on D (organisations.queries; all practices with
+a commissioner for England) that are open on D by the coverage page's rule. Patients are each
+practice's registered list by the list-size rule: its latest snapshot on or before D.
+
+Extended access on D: each provider's latest provision record on or before D stands. It
+covers the practices listed on the record that are open on D and, for a PCN's provision, are
+its members on D. The area's figures:
+
+    % of the population with extended access
+        = patients of the area's practices covered by any provision standing on D
+          / patients of the area's practices x 100
+    minutes per 1,000 patients per week
+        = the area's share of each standing provision's weekly minutes (evening + weekend)
+          / (patients of the area's practices / 1,000)
+
+where a provision's minutes are shared among the practices it covers by their patients, so a
+provision covering practices in two areas counts in each for its own patients, and England's
+figure is every minute over every patient. A provision whose covered practices have no list
+size on or before D has no patients to share its minutes by, and counts nowhere.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from organisations.models import Organisation, OrgKind, Relationship, RelType
+from organisations.queries import latest_practice_sizes, practices_under, valid_on
+from registrations.coverage import _open_practices as open_practices
+from services.catalogue import Service, Threshold, services, thresholds_on
+from services.models import SIGNED_UP, CoveredPractice, Provision, SignUp, SignUpStatus
+
+AREA_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER, OrgKind.PCN)
+NOT_RECORDED = ""
+
+
+def pct(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    return (Decimal(100) * part / whole) if whole else None
+
+
+def area_practices(area: Organisation | None, day: date) -> set[int]:
+    """The practices open on `day` under the area (None: England)."""
+    if area is None:
+        ids = set(
+            Relationship.objects.filter(
+                valid_on(day), rel_type=RelType.PRACTICE_COMMISSIONER
+            ).values_list("child_id", flat=True)
+        )
+    else:
+        ids = practices_under([area], day)[area.pk]
+    return open_practices(ids, day) if ids else set()
+
+
+# Sign-ups
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A practice's status for a service on the day, and the record it comes from."""
+
+    status: str
+    valid_from: date
+    note: str
+    record_id: int
+
+    @property
+    def label(self) -> str:
+        return SignUpStatus(self.status).label
+
+    @property
+    def signed_up(self) -> bool:
+        return self.status in SIGNED_UP
+
+
+def standing_signups(
+    practice_ids, day: date, service: str | None = None
+) -> dict[tuple[int, str], Standing]:
+    """(practice, service) -> its latest record on or before `day`. One query."""
+    rows = SignUp.objects.filter(practice_id__in=practice_ids, valid_from__lte=day)
+    if service is not None:
+        rows = rows.filter(service=service)
+    found = {}
+    for practice_id, key, status, valid_from, note, pk in rows.order_by(
+        "valid_from", "pk"
+    ).values_list("practice_id", "service", "status", "valid_from", "note", "pk"):
+        found[(practice_id, key)] = Standing(status, valid_from, note, pk)
+    return found
+
+
+@dataclass(frozen=True)
+class ServiceCount:
+    service: Service
+    practices: int
+    by_status: dict[str, int]  # every status, and NOT_RECORDED for practices with no record
+
+    @property
+    def signed_up(self) -> int:
+        return sum(self.by_status[s] for s in SIGNED_UP)
+
+    @property
+    def pct(self) -> Decimal | None:
+        return pct(self.signed_up, self.practices)
+
+
+def count(practice_ids: set[int], standing: dict[tuple[int, str], Standing]) -> list[ServiceCount]:
+    """Per service of the catalogue: practices at each status (no query)."""
+    found = []
+    for key, service in services().items():
+        statuses = Counter(
+            standing[(p, key)].status if (p, key) in standing else NOT_RECORDED
+            for p in practice_ids
+        )
+        by_status = {s: statuses.get(s, 0) for s in [*SignUpStatus.values, NOT_RECORDED]}
+        found.append(ServiceCount(service, len(practice_ids), by_status))
+    return found
+
+
+def service_pct(area: Organisation | None, day: date, service: str) -> Decimal | None:
+    """% of the area's open practices signed up or live for the service on the day."""
+    practice_ids = area_practices(area, day)
+    standing = standing_signups(practice_ids, day, service) if practice_ids else {}
+    signed = sum(
+        1 for p in practice_ids if (p, service) in standing and standing[p, service].signed_up
+    )
+    return pct(signed, len(practice_ids))
+
+
+@dataclass(frozen=True)
+class GridRow:
+    practice: Organisation
+    pcn: Organisation | None
+    cells: list[tuple[Service, Standing | None]]
+
+
+def grid(area: Organisation | None, day: date) -> tuple[list[GridRow], list[ServiceCount]]:
+    """Practice by service as at the day, with the counts per service. The rows are sorted by
+    PCN (practices in none last) then name."""
+    practice_ids = area_practices(area, day)
+    standing = standing_signups(practice_ids, day) if practice_ids else {}
+    pcn_of = {
+        link.child_id: link.parent
+        for link in Relationship.objects.filter(
+            valid_on(day), rel_type=RelType.PRACTICE_PCN, child_id__in=practice_ids
+        ).select_related("parent")
+    }
+    practices = Organisation.objects.filter(pk__in=practice_ids) if practice_ids else []
+    catalogue = list(services().values())
+    rows = [
+        GridRow(p, pcn_of.get(p.pk), [(s, standing.get((p.pk, s.key))) for s in catalogue])
+        for p in practices
+    ]
+    rows.sort(key=lambda r: (r.pcn is None, r.pcn.name if r.pcn else "", r.practice.name))
+    return rows, count(practice_ids, standing)
+
+
+# Extended access
+
+
+@dataclass
+class ProvisionRow:
+    """A provider's provision standing on the day, with the practices it covers then."""
+
+    id: int
+    provider: Organisation
+    valid_from: date
+    evening_minutes: int
+    weekend_minutes: int
+    description: str
+    listed: list[int]
+    covered: list[int] = field(default_factory=list)
+    patients: int = 0  # of the covered practices
+
+    @property
+    def minutes(self) -> int:
+        return self.evening_minutes + self.weekend_minutes
+
+    @property
+    def per_1000(self) -> Decimal | None:
+        return Decimal(self.minutes) * 1000 / self.patients if self.patients else None
+
+
+def provisions_on(day: date, practice_ids: set[int] | None = None) -> list[ProvisionRow]:
+    """The provision standing on `day` of each provider that has ever recorded one covering
+    any of `practice_ids` (every provider when None), leaving out those that have stopped
+    (no minutes) or cover none of them on the day. Six queries."""
+    candidates = CoveredPractice.objects.filter(provision__valid_from__lte=day)
+    if practice_ids is not None:
+        candidates = candidates.filter(practice_id__in=practice_ids)
+    records = (
+        Provision.objects.filter(
+            valid_from__lte=day,
+            provider_id__in=candidates.values("provision__provider_id"),
+        )
+        .select_related("provider")
+        .order_by("provider_id", "valid_from")
+    )
+    latest = {r.provider_id: r for r in records}
+    standing = {r.pk: r for r in latest.values() if r.minutes > 0}
+    listed: dict[int, list[int]] = {pk: [] for pk in standing}
+    for provision_id, practice_id in CoveredPractice.objects.filter(
+        provision_id__in=standing
+    ).values_list("provision_id", "practice_id"):
+        listed[provision_id].append(practice_id)
+    pcn_ids = [r.provider_id for r in standing.values() if r.provider.kind == OrgKind.PCN]
+    members: dict[int, set[int]] = {pcn_id: set() for pcn_id in pcn_ids}
+    for pcn_id, practice_id in Relationship.objects.filter(
+        valid_on(day), rel_type=RelType.PRACTICE_PCN, parent_id__in=pcn_ids
+    ).values_list("parent_id", "child_id"):
+        members[pcn_id].add(practice_id)
+    every = set().union(*listed.values()) if listed else set()
+    open_ids = open_practices(every, day) if every else set()
+    sizes = latest_practice_sizes(open_ids, day) if open_ids else {}
+    rows = []
+    for pk, record in standing.items():
+        covered = [p for p in listed[pk] if p in open_ids]
+        if record.provider_id in members:
+            covered = [p for p in covered if p in members[record.provider_id]]
+        if practice_ids is not None and not set(covered) & practice_ids:
+            continue
+        row = ProvisionRow(
+            pk,
+            record.provider,
+            record.valid_from,
+            record.evening_minutes,
+            record.weekend_minutes,
+            record.description,
+            listed[pk],
+            sorted(covered),
+            sum(sizes[p][1] for p in covered if p in sizes),
+        )
+        rows.append(row)
+    return sorted(rows, key=lambda r: r.provider.name)
+
+
+@dataclass
+class Access:
+    """An area's extended access on a day (see the module's formulas)."""
+
+    day: date
+    practices: int = 0
+    patients: int = 0
+    covered_practices: int = 0
+    covered_patients: int = 0
+    minutes: Decimal = Decimal(0)
+    provisions: list[ProvisionRow] = field(default_factory=list)
+    thresholds: list[Threshold] = field(default_factory=list)
+
+    @property
+    def pct(self) -> Decimal | None:
+        return pct(self.covered_patients, self.patients)
+
+    @property
+    def per_1000(self) -> Decimal | None:
+        return self.minutes * 1000 / self.patients if self.patients else None
+
+
+def extended_access(area: Organisation | None, day: date) -> Access:
+    practice_ids = area_practices(area, day)
+    found = Access(day=day, thresholds=thresholds_on(day), practices=len(practice_ids))
+    if not practice_ids:
+        return found
+    sizes = latest_practice_sizes(practice_ids, day)
+    patients = {p: sizes[p][1] for p in practice_ids if p in sizes}
+    found.patients = sum(patients.values())
+    found.provisions = provisions_on(day, practice_ids)
+    covered = set()
+    for row in found.provisions:
+        inside = set(row.covered) & practice_ids
+        covered |= inside
+        if row.patients:
+            share = Decimal(sum(patients.get(p, 0) for p in inside)) / row.patients
+            found.minutes += row.minutes * share
+    found.covered_practices = len(covered)
+    found.covered_patients = sum(patients.get(p, 0) for p in covered)
+    return found
+
+
+# History: who changed what, when and why
+
+
+@dataclass(frozen=True)
+class Change:
+    when: object  # datetime
+    who: str
+    action: str  # "recorded", "corrected", "removed"
+    record: object  # the historical row, for what it is about
+    changes: tuple[tuple[str, str, str], ...]  # (what, before, after); before "" when new
+    reason: str
+    practices: tuple[str, ...] = ()  # practices added to (or removed from) a provision
+
+
+_ACTIONS = {"+": "recorded", "~": "corrected", "-": "removed"}
+
+
+def changes(rows, fields: dict[str, str]) -> list[Change]:
+    """Newest first: each historical row set against the one before it for the same record
+    (no query beyond the rows'). `fields`: attribute -> what people call it; a field with
+    choices shows its label."""
+    previous: dict[int, object] = {}
+    found = []
+    for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
+        before = previous.get(row.id)
+        deltas = []
+        for name, label in fields.items():
+            new = _shown(row, name)
+            old = _shown(before, name) if before is not None else ""
+            if (before is None and new) or (before is not None and old != new):
+                deltas.append((label, old, new))
+        user = row.history_user
+        found.append(
+            Change(
+                when=row.history_date,
+                who=(user.get_full_name() or user.get_username()) if user else "",
+                action=_ACTIONS.get(row.history_type, row.history_type),
+                record=row,
+                changes=tuple(deltas),
+                reason=row.history_change_reason or "",
+            )
+        )
+        previous[row.id] = row
+    return list(reversed(found))
+
+
+def _shown(row, name: str) -> str:
+    display = getattr(row, f"get_{name}_display", None)
+    value = display() if display else getattr(row, name)
+    return "" if value is None else str(value)
+
+
+def signup_history(practice: Organisation) -> list[Change]:
+    rows = SignUp.history.filter(practice=practice).select_related("history_user")
+    return changes(rows, {"status": "Status", "note": "Where it comes from"})
+
+
+def provision_history(provider: Organisation) -> list[Change]:
+    """The provider's records, and the practices added to or removed from each."""
+    records = changes(
+        Provision.history.filter(provider=provider).select_related("history_user"),
+        {
+            "evening_minutes": "Evening minutes",
+            "weekend_minutes": "Weekend minutes",
+            "description": "Where and when",
+        },
+    )
+    rows = CoveredPractice.history.filter(provision__provider=provider).select_related(
+        "history_user", "practice", "provision"
+    )
+    covered: list[Change] = []
+    for change in reversed(changes(rows, {})):  # oldest first, to join one write's rows
+        last = covered[-1] if covered else None
+        if last is not None and (
+            last.record.provision_id,
+            last.action,
+            last.who,
+            last.reason,
+        ) == (change.record.provision_id, change.action, change.who, change.reason):
+            covered[-1] = replace(last, practices=(*last.practices, change.record.practice.code))
+        else:
+            covered.append(replace(change, practices=(change.record.practice.code,)))
+    return sorted([*records, *covered], key=lambda c: c.when, reverse=True)

@@ -1,0 +1,1 @@
+"""Service roll-out pages, one module per group of pages."""

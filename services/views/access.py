@@ -1,0 +1,93 @@
+"""Extended access pages: an area's provision as at a date against the thresholds in force,
+and one provider's records with their history and the forms to record or end provision."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from organisations.decorators import as_at_date, organisation_from_code
+from organisations.models import OrgKind
+from organisations.queries import latest_practice_sizes
+from pcnhub.forms import add_action_errors
+from services.actions import end_provision, may_record, record_provision
+from services.forms import EndProvisionForm, ProvisionForm
+from services.models import Provision
+from services.queries import extended_access, provision_history
+from services.views.signups import area_or_404, as_at_context
+
+
+@require_GET
+@as_at_date
+def area(request, code, **dates):
+    """Who offers extended access to the area's practices on the day, the share of patients
+    covered and the minutes per 1,000 a week, against the thresholds then in force."""
+    scope = area_or_404(request.user, code)
+    found = extended_access(scope, dates["as_at"])
+    context = {**as_at_context(**dates), "scope": scope, "access": found}
+    template = "services/_access.htmx.html" if request.htmx else "services/access.html"
+    return TemplateResponse(request, template, context)
+
+
+def _forms(request, provider):
+    """The form posted (by its button's name), bound; the other one blank."""
+    posted = request.POST if request.method == "POST" else None
+    ending = posted is not None and "end" in posted
+    record = ProvisionForm(None if ending else posted, prefix="provision")
+    end = EndProvisionForm(posted if ending else None, prefix="end")
+    return record, end, (end if ending else record if posted is not None else None)
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_from_code
+def provider(request, org):
+    """A PCN's or a practice's provision records, newest first, with the practices each
+    covers and their history; those who may record get the forms."""
+    if org.kind not in (OrgKind.PCN, OrgKind.PRACTICE):
+        raise Http404("No such provider")
+    can_record = may_record(request.user, org)
+    record_form, end_form, posted = _forms(request, org)
+    if posted is not None:
+        if not can_record:
+            raise Http404("No such page")
+        if posted.is_valid():
+            data = posted.cleaned_data
+            try:
+                if posted is end_form:
+                    end_provision(provider=org, on=data["on"], by=request.user)
+                    done = f"No provision from {data['on']:%-d %B %Y}"
+                else:
+                    record_provision(provider=org, by=request.user, **data)
+                    done = f"Provision from {data['valid_from']:%-d %B %Y} recorded"
+            except ValidationError as error:
+                if posted is end_form and hasattr(error, "error_dict"):
+                    error = ValidationError({"on": error.messages})
+                add_action_errors(posted, error)
+            except PermissionDenied as error:  # a practice listed is not theirs to record
+                posted.add_error(None, str(error))
+            else:
+                messages.success(request, done)
+                return redirect("provider", code=org.code)
+    records = list(
+        Provision.objects.filter(provider=org).prefetch_related("practices").order_by("-valid_from")
+    )
+    today = timezone.localdate()
+    sizes = latest_practice_sizes({p.pk for r in records for p in r.practices.all()}, today)
+    rows = []
+    for record in records:
+        patients = sum(sizes[p.pk][1] for p in record.practices.all() if p.pk in sizes)
+        rows.append((record, Decimal(record.minutes) * 1000 / patients if patients else None))
+    context = {
+        "provider": org,
+        "rows": rows,
+        "today": today,
+        "history": provision_history(org),
+        "record_form": record_form if can_record else None,
+        "end_form": end_form if can_record else None,
+    }
+    return TemplateResponse(request, "services/provider.html", context)

@@ -1,0 +1,317 @@
+"""Service pages: the practice by service grid as at a date with the share signed up, a
+practice's form and history, extended access for an area and a provider, the import page;
+scope answered with 404; list pages in a bounded number of queries."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from organisations.models import RelType
+from services.actions import Entry, record_provision, record_signups
+from services.models import Provision, SignUp
+from tests import factories as f
+from tests.conftest import TEST_DATA
+
+
+@pytest.fixture
+def recorded(area, commissioner_user):
+    one, two, three = area["practices"]
+    record_signups(
+        entries=[
+            Entry(one, "online_consultation", "live", date(2019, 10, 1)),
+            Entry(two, "online_consultation", "planned", date(2019, 10, 1)),
+            Entry(three, "home_visiting", "withdrawn", date(2020, 1, 1)),
+        ],
+        by=commissioner_user,
+        reason="test",
+    )
+    record_provision(
+        provider=area["this_pcn"],
+        valid_from=date(2019, 7, 1),
+        evening_minutes=450,
+        weekend_minutes=150,
+        by=commissioner_user,
+        description="Northwick hub",
+    )
+    return area
+
+
+def test_the_grid_shows_each_status_as_at_the_date_with_the_share_signed_up(
+    client, recorded, commissioner_user
+):
+    client.force_login(commissioner_user)
+    page = client.get(reverse("services_area", args=["01X"]), {"as_at": "2020-02-01"})
+    assert page.status_code == 200
+    assert 'id="pct-online_consultation">33.3%' in page.text
+    assert 'id="pct-home_visiting">0.0%' in page.text
+    assert "Withdrawn</strong>" in page.text and "from 1 Jan 2020" in page.text
+    assert reverse("services_practice", args=["A00001"]) in page.text
+    before = client.get(reverse("services_area", args=["01X"]), {"as_at": "2019-09-30"})
+    assert 'id="pct-online_consultation">0.0%' in before.text
+    assert "Withdrawn</strong>" not in before.text
+
+
+def test_a_bad_date_shows_the_error_summary_and_today(client, recorded, commissioner_user):
+    client.force_login(commissioner_user)
+    page = client.get(reverse("services_area", args=["01X"]), {"as_at": "2020-02-30"})
+    assert page.status_code == 200
+    assert "There is a problem" in page.text and "Enter a real date" in page.text
+
+
+def test_htmx_asks_for_the_results_alone(client, recorded, commissioner_user):
+    client.force_login(commissioner_user)
+    page = client.get(
+        reverse("services_area", args=["01X"]), {"as_at": "2020-02-01"}, HTTP_HX_REQUEST="true"
+    )
+    assert page.templates[0].name == "services/_area.htmx.html"
+    assert "<html" not in page.text and 'id="service-grid"' in page.text
+
+
+def test_england_shows_counts_only_and_area_staff_are_sent_to_their_own(
+    client, recorded, registry_admin, this_pcn_manager
+):
+    client.force_login(registry_admin)
+    page = client.get(reverse("services"), {"as_at": "2020-02-01"})
+    assert 'id="pct-online_consultation">33.3%' in page.text
+    assert 'id="service-grid"' not in page.text
+    client.force_login(this_pcn_manager)
+    assert client.get(reverse("services")).url == reverse("services_area", args=["U00001"])
+    mine = client.get(reverse("services_area", args=["U00001"]), {"as_at": "2020-02-01"})
+    assert 'id="pct-online_consultation">50.0%' in mine.text
+
+
+@pytest.mark.parametrize(
+    ("person", "url"),
+    [
+        ("this_pcn_manager", "/services/U00002/"),
+        ("this_pcn_manager", "/services/01X/extended-access/"),
+        ("this_pcn_manager", "/services/practices/A00003/"),
+        ("this_pcn_manager", "/services/providers/U00002/"),
+        ("outsider", "/services/"),
+        ("outsider", "/services/import/"),
+        ("commissioner_user", "/services/ZZZ/"),
+        ("commissioner_user", "/services/A00001/"),  # a practice is not an area
+        ("commissioner_user", "/services/practices/U00001/"),
+        ("commissioner_user", "/services/providers/01X/"),
+    ],
+)
+def test_out_of_scope_answers_404(client, recorded, request, person, url):
+    client.force_login(request.getfixturevalue(person))
+    assert client.get(url).status_code == 404
+
+
+def test_a_practice_status_is_recorded_with_its_history(client, recorded, this_pcn_manager):
+    client.force_login(this_pcn_manager)
+    url = reverse("services_practice", args=["A00002"])
+    page = client.get(url, {"service": "online_consultation"})
+    assert '<option value="online_consultation" selected>' in page.text
+    posted = client.post(
+        url,
+        {
+            "service": "online_consultation",
+            "status": "live",
+            "valid_from": "01/04/2020",
+            "note": "go-live email",
+        },
+    )
+    assert posted.status_code == 302
+    shown = client.get(url)
+    assert "Online consultation live from 1 April 2020" in shown.text
+    assert "Recorded: status Live; where it comes from go-live email" in shown.text
+    assert "where it comes from (none)" not in shown.text
+    assert "go-live email</td>" in shown.text  # the reason, with who and when
+    assert SignUp.objects.filter(practice__code="A00002").count() == 2
+
+
+def test_a_bad_status_form_shows_the_error_summary_and_saves_nothing(
+    client, recorded, commissioner_user
+):
+    client.force_login(commissioner_user)
+    url = reverse("services_practice", args=["A00001"])
+    practice = recorded["practices"][0]
+    practice.close_date = date(2020, 6, 30)
+    practice.save()
+    for data, message in (
+        (
+            {"service": "online_consultation", "status": "live", "valid_from": "31/02/2020"},
+            "real date",
+        ),
+        (
+            {"service": "video", "status": "live", "valid_from": "2020-01-01"},
+            "Select a valid choice",
+        ),
+        (
+            {"service": "online_consultation", "status": "live", "valid_from": "2020-07-01"},
+            "A00001 closed on 30 June 2020, before 1 July 2020",
+        ),
+    ):
+        page = client.post(url, data)
+        assert page.status_code == 200
+        assert "There is a problem" in page.text and message in page.text
+    assert SignUp.objects.count() == 3
+
+
+def test_viewers_see_the_practice_page_without_the_form(client, recorded, programme_office_user):
+    client.force_login(programme_office_user)
+    url = reverse("services_practice", args=["A00001"])
+    page = client.get(url)
+    assert page.status_code == 200 and "Record a status" not in page.text
+    assert "Live</strong> from 1 October 2019" in page.text
+    refused = client.post(
+        url, {"service": "home_visiting", "status": "live", "valid_from": "2020-01-01"}
+    )
+    assert refused.status_code == 404
+
+
+def test_extended_access_for_an_area_against_the_thresholds(client, recorded, commissioner_user):
+    client.force_login(commissioner_user)
+    page = client.get(reverse("extended_access", args=["01X"]), {"as_at": "2019-10-01"})
+    assert 'id="access-pct">66.7%' in page.text
+    assert 'id="access-per-1000">20.0' in page.text
+    assert (
+        "30 minutes per 1,000 PCN registered patients a week</strong>: Network Contract DES"
+        in page.text
+    )
+    assert "(not met)" in page.text and "45 minutes per 1,000" in page.text
+    assert "Northwick hub" in page.text and "30.0</td>" in page.text
+    before = client.get(reverse("extended_access", args=["01X"]), {"as_at": "2019-06-30"})
+    assert "No extended access recorded" in before.text
+
+
+def test_a_provider_records_provision_and_ends_it(client, recorded, this_pcn_manager):
+    client.force_login(this_pcn_manager)
+    url = reverse("provider", args=["U00001"])
+    posted = client.post(
+        url,
+        {
+            "record": "",
+            "provision-valid_from": "2020-04-01",
+            "provision-evening_minutes": "600",
+            "provision-weekend_minutes": "300",
+            "provision-practices": "A00001, a00002",
+            "provision-description": "Two sites",
+        },
+    )
+    assert posted.status_code == 302
+    assert Provision.objects.get(valid_from=date(2020, 4, 1)).minutes == 900
+    refused = client.post(
+        url,
+        {
+            "record": "",
+            "provision-valid_from": "2020-05-01",
+            "provision-evening_minutes": "60",
+            "provision-weekend_minutes": "0",
+            "provision-practices": "A00003",
+        },
+    )
+    assert refused.status_code == 200
+    assert "A00003 is not in U00001 on 1 May 2020" in refused.text
+    bad = client.post(
+        url,
+        {
+            "record": "",
+            "provision-valid_from": "2020-05-01",
+            "provision-evening_minutes": "lots",
+            "provision-weekend_minutes": "",
+            "provision-practices": "Z99999",
+        },
+    )
+    assert "whole number" in bad.text and "No GP practice with ODS code Z99999" in bad.text
+    ended = client.post(url, {"end": "", "end-on": "2021-01-01"})
+    assert ended.status_code == 302
+    again = client.post(url, {"end": "", "end-on": "2021-02-01"})
+    assert "no provision standing before 1 February 2021" in again.text
+    page = client.get(url)
+    assert "None: provision stopped" in page.text
+    assert "A00001, A00002 covered by the record from 1 Apr 2020" in page.text
+    assert Provision.objects.count() == 3
+
+
+def test_the_import_page_saves_a_good_file_and_lists_a_bad_ones_problems(
+    client, area, commissioner_user, outsider
+):
+    client.force_login(commissioner_user)
+    good = TEST_DATA / "services" / "good.csv"
+    with good.open("rb") as handle:
+        response = client.post(reverse("services_import"), {"file": handle})
+    assert response.status_code == 302 and SignUp.objects.count() == 4
+    bad = good.read_text().replace("Planned", "Pending")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("bad.csv", bad.encode())
+    page = client.post(reverse("services_import"), {"file": upload})
+    assert "This file was not imported" in page.text and "Pending" in page.text
+    empty = client.post(reverse("services_import"), {})
+    assert "There is a problem" in empty.text
+
+
+# Query counts: the same bound for a few and for many practices and records.
+
+SIZES = pytest.mark.parametrize("amount", [3, 30], ids=["small", "large"])
+
+
+def _grow(area, amount, by):
+    """`amount` more practices in this PCN, each with a list size, two sign-ups and covered
+    by a provision of its own."""
+    practices = []
+    for i in range(amount):
+        practice = f.PracticeFactory(code=f"B{i:05d}", name=f"Extra Surgery {i}")
+        f.RelationshipFactory(child=practice, parent=area["this_pcn"], valid_from=date(2019, 7, 1))
+        f.RelationshipFactory(
+            child=practice,
+            parent=area["commissioner"],
+            rel_type=RelType.PRACTICE_COMMISSIONER,
+            valid_from=date(2019, 7, 1),
+        )
+        f.ListSizeFactory(organisation=practice, extract_date=date(2019, 1, 1), patients=5_000)
+        practices.append(practice)
+    by = type(by).objects.get(pk=by.pk)  # scopes are kept on the user: read them afresh
+    record_signups(
+        entries=[
+            Entry(practice, "online_consultation", status, day)
+            for practice in practices
+            for status, day in (("planned", date(2019, 8, 1)), ("live", date(2019, 11, 1)))
+        ],
+        by=by,
+        reason="test",
+    )
+    for practice in practices:
+        record_provision(
+            provider=practice,
+            valid_from=date(2019, 9, 1),
+            evening_minutes=150,
+            weekend_minutes=0,
+            by=by,
+        )
+
+
+# The session, the user and their roles; the walk down the hierarchy for the user's scope;
+# the area; then the practices under it, those open, the sign-ups, the PCN of each practice
+# and the practices themselves.
+GRID_BOUND = 11
+# As far as the practices open; then their list sizes, the providers with provision for them
+# and their records, the practices each covers, PCN members, those open and their list sizes.
+ACCESS_BOUND = 14
+
+
+@SIZES
+def test_the_grid_queries_do_not_grow_with_practices(
+    client, recorded, commissioner_user, django_assert_max_num_queries, amount
+):
+    _grow(recorded, amount, commissioner_user)
+    client.force_login(commissioner_user)
+    with django_assert_max_num_queries(GRID_BOUND):
+        page = client.get(reverse("services_area", args=["01X"]), {"as_at": "2020-01-01"})
+    assert page.text.count("Extra Surgery") == amount
+
+
+@SIZES
+def test_the_extended_access_queries_do_not_grow_with_provisions(
+    client, recorded, commissioner_user, django_assert_max_num_queries, amount
+):
+    _grow(recorded, amount, commissioner_user)
+    client.force_login(commissioner_user)
+    with django_assert_max_num_queries(ACCESS_BOUND):
+        page = client.get(reverse("extended_access", args=["01X"]), {"as_at": "2020-01-01"})
+    assert page.text.count("Extra Surgery") == amount
