@@ -17,18 +17,11 @@ from django.db import transaction
 from accounts.permissions import Permission, has_permission
 from delivery.actions import require_editor
 from delivery.models import Measure, MeasurePoint, Programme
-from organisations.models import Organisation, OrgKind
+from organisations.models import KIND_NAMES, Organisation, OrgKind
 from pcnhub.nhs_calendar import parse
 
 AREA_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER)  # and None: England
 NETWORK_KINDS = (*AREA_KINDS, OrgKind.PCN)
-KIND_NAMES = {
-    OrgKind.REGION: "region",
-    OrgKind.ICS: "ICS",
-    OrgKind.COMMISSIONER: "commissioner",
-    OrgKind.PCN: "PCN",
-    OrgKind.PRACTICE: "practice",
-}
 
 
 @dataclass(frozen=True)

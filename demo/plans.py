@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from delivery import actions
-from delivery.measures import set_trajectory
-from delivery.models import Measure, Programme
+from delivery.measures import define_measure, set_trajectory
+from delivery.models import Programme
 from organisations.models import Organisation
 from pcnhub.nhs_calendar import parse, year_of
 
@@ -486,26 +486,104 @@ def _load(programme, plan, slipped, by, today) -> None:
                 )
 
 
-def _coverage_measures(programme, commissioner, by) -> None:
-    for key, what in (("pcn_practices_pct", "practices"), ("pcn_patients_pct", "patients")):
-        measure = Measure.objects.create(
+# (programme, deliverable reference, descriptor, computed key, area code, baseline date,
+#  target, target date, tolerance, {period: planned value}); unit and direction as computed.
+MEASURES = [
+    (
+        "outline",
+        "DES 1",
+        "Practices in an approved PCN",
+        "pcn_practices_pct",
+        "99X",
+        date(2019, 4, 1),
+        100,
+        date(2019, 6, 30),
+        2,
+        {"Q1 2019/20": 100, "Q2 2019/20": 100, "Q4 2019/20": 100},
+    ),
+    (
+        "outline",
+        "DES 1",
+        "Patients in an approved PCN",
+        "pcn_patients_pct",
+        "99X",
+        date(2019, 4, 1),
+        100,
+        date(2019, 6, 30),
+        2,
+        {"Q1 2019/20": 100, "Q2 2019/20": 100, "Q4 2019/20": 100},
+    ),
+    (
+        "outline",
+        "Access 1",
+        "Extended hours: minutes per 1,000 patients a week",
+        "extended_access_minutes",
+        "99X",
+        date(2019, 4, 1),
+        30,
+        date(2019, 7, 1),
+        2,
+        {"Q2 2019/20": 30, "Q4 2019/20": 30, "Q4 2020/21": 30},
+    ),
+    (
+        "outline",
+        "GPFV 1",
+        "Resilience funding spent against the allocation",
+        "funds_spent_pct",
+        "99X",
+        date(2019, 4, 1),
+        100,
+        date(2020, 3, 31),
+        5,
+        {"Q2 2019/20": 25, "Q3 2019/20": 75, "Q4 2019/20": 100},
+    ),
+    (
+        "implementation",
+        "National 1",
+        "Population with evening and weekend GP appointments",
+        "extended_access_pct",
+        "QZ9",
+        date(2017, 4, 1),
+        100,
+        date(2019, 3, 31),
+        2,
+        {"Q4 2017/18": 50, "Q4 2018/19": 100, "H1 2019/20": 100, "H2 2020/21": 100},
+    ),
+    (
+        "implementation",
+        "Local 6",
+        "Practices offering online consultation",
+        "service_pct:online_consultation",
+        "QZ9",
+        date(2019, 4, 1),
+        90,
+        date(2021, 3, 31),
+        5,
+        {"H2 2019/20": 50, "H1 2020/21": 75, "H2 2020/21": 90},
+    ),
+]
+
+
+def _measures(programmes: dict, people: dict) -> None:
+    for name, reference, descriptor, key, area, since, target, by_day, tolerance, plan in MEASURES:
+        programme = programmes[name]
+        by = people[name]
+        measure = define_measure(
             programme=programme,
-            deliverable=programme.deliverables.get(reference="DES 1"),
-            descriptor=f"% of {what} in an approved PCN",
-            unit="%",
+            deliverable=programme.deliverables.get(reference=reference),
+            descriptor=descriptor,
+            unit="",
+            direction="up",
             baseline_value=Decimal("0"),
-            baseline_date=date(2019, 4, 1),
-            target_value=Decimal("100"),
-            target_date=date(2019, 6, 30),
-            tolerance=Decimal("2"),
+            baseline_date=since,
+            target_value=Decimal(target),
+            target_date=by_day,
+            tolerance=Decimal(tolerance),
             computed=key,
-            area=commissioner,
-        )
-        set_trajectory(
-            measure=measure,
-            values={"Q1 2019/20": Decimal("100"), "Q2 2019/20": Decimal("100")},
+            area=Organisation.objects.get(code=area),
             by=by,
         )
+        set_trajectory(measure=measure, values={p: Decimal(v) for p, v in plan.items()}, by=by)
 
 
 def seed(*, stp_user, commissioner_user, pcn_user, today: date | None = None) -> int:
@@ -542,7 +620,10 @@ def seed(*, stp_user, commissioner_user, pcn_user, today: date | None = None) ->
         by=commissioner_user,
     )
     _load(outline, CCG_PLAN, CCG_SLIPPED, commissioner_user, today)
-    _coverage_measures(outline, ccg, commissioner_user)
+    _measures(
+        {"outline": outline, "implementation": implementation},
+        {"outline": commissioner_user, "implementation": stp_user},
+    )
     actions.take_baseline(
         programme=outline, name="Approved by the PCCC, May 2019", by=commissioner_user
     )

@@ -17,6 +17,16 @@ class OrgKind(models.TextChoices):
     PRACTICE = "practice", "GP practice"
 
 
+# How a sentence names each kind of organisation ("no STP/ICS with ODS code ...").
+KIND_NAMES = {
+    OrgKind.REGION: "region",
+    OrgKind.ICS: "STP/ICS",
+    OrgKind.COMMISSIONER: "commissioner",
+    OrgKind.PCN: "PCN",
+    OrgKind.PRACTICE: "practice",
+}
+
+
 # Top to bottom; a kind's parent kinds come before it.
 HIERARCHY = [OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER, OrgKind.PCN, OrgKind.PRACTICE]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from django import forms
 from django.core.exceptions import ValidationError
 
-from organisations.models import Organisation
+from organisations.models import KIND_NAMES, Organisation
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATE_HELP = "For example, 2019-05-15 or 15/05/2019"
@@ -54,10 +54,6 @@ class SpreadsheetField(forms.FileField):
         if upload and upload.size > 5 * 1024 * 1024:
             raise ValidationError("The file must be 5 MB or smaller")
         return upload
-
-
-# How a message names each kind of organisation.
-KIND_NAMES = {"region": "region", "ics": "STP/ICS", "commissioner": "commissioner", "pcn": "PCN"}
 
 
 def kinds_named(kinds) -> str:
