@@ -1,6 +1,6 @@
 from django.urls import path
 
-from delivery.views import plans
+from delivery.views import plans, transfer
 
 urlpatterns = [
     path("plans/", plans.programme_list, name="programmes"),
@@ -8,4 +8,6 @@ urlpatterns = [
     path("plans/mine/", plans.my_actions, name="my_actions"),
     path("plans/due/", plans.due_list, name="plans_due"),
     path("plans/actions/<int:pk>/status/", plans.action_status, name="action_status"),
+    path("plans/import/", transfer.import_new, name="plan_import_new"),
+    path("plans/<int:pk>/import/", transfer.import_into, name="plan_import"),
 ]

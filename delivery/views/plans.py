@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import Permission, scope_filter
+from accounts.permissions import Permission, holds_anywhere, scope_filter
 from delivery.actions import action_row, can_edit, set_status
 from delivery.forms import StatusForm
 from delivery.measures import rows as measure_rows
@@ -34,9 +34,11 @@ def programme_or_404(user, pk) -> Programme:
 
 @require_GET
 def programme_list(request):
-    return TemplateResponse(
-        request, "delivery/list.html", {"programmes": visible_programmes(request.user)}
-    )
+    context = {
+        "programmes": visible_programmes(request.user),
+        "can_plan": holds_anywhere(request.user, Permission.EDIT_PLANS),
+    }
+    return TemplateResponse(request, "delivery/list.html", context)
 
 
 @require_GET
