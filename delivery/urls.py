@@ -10,4 +10,5 @@ urlpatterns = [
     path("plans/actions/<int:pk>/status/", plans.action_status, name="action_status"),
     path("plans/import/", transfer.import_new, name="plan_import_new"),
     path("plans/<int:pk>/import/", transfer.import_into, name="plan_import"),
+    path("plans/<int:pk>/plan.<str:fmt>", transfer.export, name="plan_export"),
 ]

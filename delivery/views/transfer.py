@@ -1,20 +1,30 @@
-"""Plans in as spreadsheets: import a plan in the STP implementation plan's layout into a
-programme or as a new one (checked whole, saved whole or not at all)."""
+"""Plans in and out as spreadsheets: import a plan in the STP implementation plan's layout
+into a programme or as a new one (checked whole, saved whole or not at all), and download a
+plan as Excel or CSV in the same layout."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import Permission, holds_anywhere
 from delivery.actions import can_edit
+from delivery.exports import plan_csv, plan_xlsx
 from delivery.forms import NewPlanForm, PlanFileForm
+from delivery.plan import load
 from delivery.plan_import import PlanImportResult, import_plan
 from delivery.views.plans import programme_or_404
 from imports.problems import ImportRejected
 from pcnhub.forms import add_action_errors, uploaded
+
+EXPORTS = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", plan_xlsx),
+    "csv": ("text/csv; charset=utf-8", lambda plan: plan_csv(plan).encode("utf-8-sig")),
+}
 
 
 def _imported(request, result: PlanImportResult) -> None:
@@ -89,3 +99,18 @@ def import_new(request):
                 _imported(request, result)
                 return redirect("programme", pk=result.programme.pk)
     return TemplateResponse(request, "delivery/plan_import.html", context)
+
+
+@require_GET
+def export(request, pk, fmt):
+    """The plan in the STP implementation plan's layout, for anyone who may see it."""
+    programme = programme_or_404(request.user, pk)
+    if fmt not in EXPORTS:
+        raise Http404("No such export")
+    content_type, render = EXPORTS[fmt]
+    response = HttpResponse(
+        render(load(programme, timezone.localdate())), content_type=content_type
+    )
+    name = f"{slugify(programme.name) or 'plan'}-plan.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
