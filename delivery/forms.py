@@ -61,3 +61,13 @@ class NewPlanForm(PlanFileForm):
             scope_filter(user, Permission.EDIT_PLANS),
             kind__in=[OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER],
         ).order_by("kind", "name")
+
+
+class SignReportForm(forms.Form):
+    period = forms.CharField(widget=forms.HiddenInput)
+    statement = forms.CharField(
+        label="What you sign",
+        required=False,
+        help_text="For example, the board meeting it was presented to",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
