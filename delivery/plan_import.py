@@ -73,6 +73,7 @@ COLUMNS = {
     "ignored": ("Status", "Why", "Latest commentary"),
 }
 ROLES = {normalise_header(name): role for role, names in COLUMNS.items() for name in names}
+KNOWN = [n[0] for r, n in COLUMNS.items() if r != "ignored"] + [*COLUMNS["ignored"]]
 BANNERS = {normalise_header(b) for b in ("Delivery milestone", "Delivery milestones")}
 # The Latin X, and the Cyrillic capital Ha that plans pasted from Word documents carry.
 MARKS = {"X", "\u0425"}
@@ -338,8 +339,7 @@ def _layout(rows: list[Row], at: int, problems: Problems) -> _Layout:
                 label,
                 PERIOD_EXPECTED
                 if looks_like_period
-                else f"only the plan's columns ({', '.join(c[0] for c in COLUMNS.values())}) "
-                "and periods such as Q1 2019/20",
+                else f"only the plan's columns ({', '.join(KNOWN)}) and periods such as Q1 2019/20",
             )
         elif period in seen:
             problems.add(row, label, label, f"each period once; {seen[period]} is the same")
