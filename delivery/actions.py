@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.permissions import Permission, has_permission
+from delivery import report
 from delivery.models import (
     Action,
     Baseline,
@@ -16,10 +17,12 @@ from delivery.models import (
     Deliverable,
     Milestone,
     Programme,
+    Snapshot,
     Status,
     StatusUpdate,
 )
 from delivery.plan import load
+from delivery.snapshots import freeze
 from pcnhub.nhs_calendar import parse
 
 
@@ -388,3 +391,41 @@ def take_baseline(*, programme: Programme, name: str, by) -> Baseline:
         ).values_list("pk", "action__title", "period", "end")
     )
     return baseline
+
+
+@transaction.atomic
+def sign_board_report(*, programme: Programme, period: str, by, statement: str = "") -> Snapshot:
+    """Freeze a quarter's board highlight report as the plan stands today, signed by a plan
+    editor. One a programme and quarter, never signed again: what changes afterwards shows
+    in the next quarter's report, and any two signed reports compare."""
+    require_editor(by, programme)
+    quarter = report.find_quarter(programme, period)
+    today = timezone.localdate()
+    if quarter.start > today:
+        raise ValidationError(
+            {"period": [f"{quarter.label} has not begun: sign its report once it has"]}
+        )
+    # One signer at a time per programme, so a quarter can never be signed twice.
+    list(Programme.objects.select_for_update().filter(pk=programme.pk).values_list("pk"))
+    signed = report.signed_reports(programme).filter(period=quarter.label).first()
+    if signed is not None:
+        who = signed.signed_by.get_full_name() or signed.signed_by.username
+        raise ValidationError(
+            {
+                "period": [
+                    f"the {quarter.label} report was signed by {who} on "
+                    f"{timezone.localdate(signed.signed_at):%-d %b %Y}; it stands as signed"
+                ]
+            }
+        )
+    content = report.board_report(load(programme, today), quarter)
+    return freeze(
+        kind=Snapshot.Kind.BOARD_REPORT,
+        title=f"{programme.name}: {content['title']}"[:200],
+        subject=report.subject(programme),
+        content=content,
+        by=by,
+        period=quarter.label,
+        statement=statement.strip()
+        or f"The {quarter.label} highlight report as presented to the programme board.",
+    )

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from delivery.measures import MEASURE_FIELDS, computed_measures
 from delivery.models import Deliverable, Measure, Status
 from organisations.models import OrgKind
-from pcnhub.forms import OdsCodeField, OdsCodesField, date_field
+from pcnhub.forms import OdsCodeField, OdsCodesField, SpreadsheetField, date_field
 
 PLANNED_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER, OrgKind.PCN)
 
@@ -254,4 +254,42 @@ class ActualForm(forms.Form):
         max_length=300,
         help_text="Where the figure comes from, for example the hub rota for the quarter",
         error_messages={"required": "Say where the figure comes from"},
+    )
+
+
+ADD_CONTACTS = [
+    ("no", "No: refuse the file if an owner is not in PCN Hub"),
+    ("yes", "Yes: add owners PCN Hub does not know as new contacts"),
+]
+
+
+class PlanFileForm(forms.Form):
+    """A plan in the STP implementation plan's layout (delivery.plan_import)."""
+
+    file = SpreadsheetField(label="Plan file", help_text="A .csv or .xlsx file, at most 5 MB")
+    add_contacts = forms.TypedChoiceField(
+        label="Owners not in PCN Hub",
+        choices=ADD_CONTACTS,
+        coerce=lambda value: value == "yes",
+        help_text="Each owner must be a person who signs in (username or full name) or a contact",
+    )
+
+
+class NewPlanForm(PlanFileForm):
+    """A new programme (as on the form that starts one) and its plan's file."""
+
+    name = ProgrammeForm.base_fields["name"]
+    start = ProgrammeForm.base_fields["start"]
+    end = ProgrammeForm.base_fields["end"]
+    organisations = ProgrammeForm.base_fields["organisations"]
+    field_order = ["name", "start", "end", "organisations", "file", "add_contacts"]
+
+
+class SignReportForm(forms.Form):
+    period = forms.CharField(widget=forms.HiddenInput)
+    statement = forms.CharField(
+        label="What you sign",
+        required=False,
+        help_text="For example, the board meeting it was presented to",
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -1,8 +1,6 @@
 """The coverage return's CSV, workbook and one-page PDF, built from a Coverage made by hand."""
 
 import csv
-import re
-import zlib
 from datetime import date
 from io import BytesIO, StringIO
 
@@ -24,6 +22,7 @@ from registrations.exports import (
 )
 from registrations.models import Registration
 from registrations.years import des_year
+from tests.pdfs import page_count, pdf_text
 
 YEAR = des_year("2019/20")
 COMMISSIONER = Organisation(code="01X", name="Test Commissioner", kind="commissioner")
@@ -83,20 +82,6 @@ def make_coverage(area=COMMISSIONER, networks=None, uncovered_practices=None) ->
 
 def parse_csv(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(StringIO(text)))
-
-
-def page_count(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page(?!s)\b", pdf))
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The strings drawn on the page, from fpdf2's compressed content streams."""
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
-    content = b"".join(zlib.decompress(s) for s in streams if s.startswith(b"x"))
-    return " ".join(
-        t.decode("latin-1").replace("\\(", "(").replace("\\)", ")")
-        for t in re.findall(rb"\((.*?)(?<!\\)\) Tj", content)
-    )
 
 
 def test_networks_csv_has_the_header_and_parses_back():

@@ -1,0 +1,179 @@
+"""A plan downloaded as Excel or CSV in the STP implementation plan's layout: two header rows
+(the year merged over its quarters or halves), X marks, then status, why and the latest
+comment; each reads back into a new programme as the same plan."""
+
+import csv
+import io
+from datetime import date
+
+import fastexcel
+import pytest
+from django.urls import reverse
+
+from delivery import actions
+from delivery.exports import column_periods, plan_csv, plan_xlsx
+from delivery.models import Action
+from delivery.plan import load
+from delivery.plan_import import import_plan
+from tests import factories as f
+from tests.conftest import TEST_DATA
+from tests.plans import add_stp_owners, summary
+
+XLSX = TEST_DATA / "plans" / "stp-implementation-plan.xlsx"
+
+
+@pytest.fixture
+def programme(area, programme_office_user, this_pcn_manager):
+    """The sample STP plan imported, the home visiting service reported at risk."""
+    add_stp_owners(this_pcn_manager)
+    programme = actions.create_programme(
+        name="STP primary care",
+        start=date(2017, 4, 1),
+        end=date(2021, 3, 31),
+        organisations=[area["ics"]],
+        by=programme_office_user,
+    )
+    import_plan(path=XLSX, by=programme_office_user, programme=programme)
+    visiting = Action.objects.get(title__startswith="A home visiting service")
+    actions.set_status(
+        action=visiting, status="at_risk", commentary="Rota gaps at weekends", by=this_pcn_manager
+    )
+    return programme
+
+
+def sheet_rows(data: bytes) -> list[list[str | None]]:
+    sheet = fastexcel.read_excel(data).load_sheet(0, header_row=None, skip_rows=0, dtypes="string")
+    return [list(row) for row in sheet.to_polars().iter_rows()]
+
+
+def test_the_plan_exports_in_the_stp_layout(programme):
+    rows = sheet_rows(plan_xlsx(load(programme, date(2019, 1, 1))))
+    assert rows[0][0] == "STP primary care"
+    top, sub = rows[3], rows[4]
+    assert top[:3] == [
+        "Deliverable (National milestone date)",
+        "Key actions (Action owner)",
+        "2017/18",
+    ]
+    # Only the first cell of a merge holds its text; 2019/20 and 2020/21 have only halves.
+    assert top[2:15] == [
+        "2017/18",
+        None,
+        None,
+        None,
+        "2018/19",
+        None,
+        None,
+        None,
+        "2019/20",
+        None,
+        "2020/21",
+        None,
+        "Status",
+    ]
+    assert sub[2:14] == ["Q1", "Q2", "Q3", "Q4", "Q1", "Q2", "Q3", "Q4", "H1", "H2", "H1", "H2"]
+    assert top[15:] == ["Why", "Latest commentary"]
+    body = {row[1]: row for row in rows[5:]}
+    [visiting] = [row for title, row in body.items() if title.startswith("A home visiting")]
+    assert visiting[0] is None  # under National 1's merged cell
+    assert visiting[2:14] == ["X"] + [None] * 11
+    assert visiting[14] == "At risk" and visiting[16].startswith(
+        "Rota gaps at weekends (Rachel Vyas, "
+    )
+    assert rows[5][0].startswith("National 1 - ")  # in the order the plan was written
+    [access] = [row for row in rows[5:] if row[0] and row[0].startswith("National 1 - ")]
+    assert access[0].endswith("and everyone by March 2019") and access[1] == (
+        "An integrated extended access service giving at least 45 minutes of GP time per "
+        "1,000 patients in evenings and weekends (Rachel Vyas, Priya Shah)"
+    )
+    national_2 = next(row for row in rows[5:] if row[0] and row[0].startswith("National 2"))
+    assert national_2[0].endswith("across England (31 March 2018)")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_an_exported_plan_imports_as_the_same_plan(
+    tmp_path, area, programme, programme_office_user, fmt
+):
+    plan = load(programme, date(2019, 1, 1))
+    path = tmp_path / f"plan.{fmt}"
+    if fmt == "xlsx":
+        path.write_bytes(plan_xlsx(plan))
+    else:
+        path.write_text(plan_csv(plan), encoding="utf-8-sig")
+    result = import_plan(
+        path=path,
+        by=programme_office_user,
+        new_programme={
+            "name": "Copy",
+            "start": programme.start,
+            "end": programme.end,
+            "organisations": [area["ics"]],
+        },
+    )
+    assert (result.deliverables_created, result.actions_created, result.milestones_created) == (
+        5,
+        10,
+        15,
+    )
+    assert summary(result.programme) == summary(programme)
+
+
+def test_a_month_milestone_is_marked_in_its_quarter_and_years_take_the_periods_used(
+    area, programme_office_user
+):
+    by = programme_office_user
+    programme = actions.create_programme(
+        name="Short",
+        start=date(2019, 4, 1),
+        end=date(2021, 3, 31),
+        organisations=[area["ics"]],
+        by=by,
+    )
+    deliverable = actions.add_deliverable(
+        programme=programme, kind="local", reference="Local 1", title="Workforce", by=by
+    )
+    action = actions.add_action(
+        deliverable=deliverable, title="Recruit (phase 1)", owners=[], by=by
+    )
+    actions.add_milestone(action=action, period="Aug 2019", by=by)
+    actions.add_milestone(action=action, period="H2 2019/20", by=by)
+    actions.add_milestone(action=action, period="2020/21", by=by)
+    plan = load(programme, date(2019, 1, 1))
+    assert [p.label for p in column_periods(plan)] == [
+        "Q1 2019/20",
+        "Q2 2019/20",
+        "H1 2019/20",
+        "Q3 2019/20",
+        "Q4 2019/20",
+        "H2 2019/20",
+        "Q1 2020/21",
+        "Q2 2020/21",
+        "Q3 2020/21",
+        "Q4 2020/21",
+        "2020/21",
+    ]
+    header, sub, row = list(csv.reader(io.StringIO(plan_csv(plan))))
+    assert sub[2:13] == ["Q1", "Q2", "H1", "Q3", "Q4", "H2", "Q1", "Q2", "Q3", "Q4", "Year"]
+    assert row[1] == "Recruit (phase 1) ()"
+    assert [i for i, mark in enumerate(row[2:13]) if mark] == [1, 5, 10]
+
+
+def test_the_downloads_for_those_who_may_see_the_plan(
+    client, area, programme, outsider, django_assert_max_num_queries
+):
+    reader = f.RoleAssignmentFactory(role="read_only", organisation=area["ics"]).user
+    client.force_login(reader)
+    with django_assert_max_num_queries(16):
+        workbook = client.get(reverse("plan_export", args=[programme.pk, "xlsx"]))
+    assert workbook.status_code == 200
+    assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="stp-primary-care-plan.xlsx"' in workbook["Content-Disposition"]
+    text = client.get(reverse("plan_export", args=[programme.pk, "csv"])).content.decode(
+        "utf-8-sig"
+    )
+    assert text.startswith(
+        "Deliverable (National milestone date),Key actions (Action owner),2017/18"
+    )
+    assert client.get(reverse("plan_export", args=[programme.pk, "pdf"])).status_code == 404
+    client.force_login(outsider)
+    assert client.get(reverse("plan_export", args=[programme.pk, "csv"])).status_code == 404
