@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "registrations",
     "payments",
     "delivery",
+    "assurance",
 ]
 
 MIDDLEWARE = [
