@@ -275,7 +275,7 @@ def plan_actions(
 def review_round(*, round: Round, overall_rating: str, overall_comments: str, by) -> Round:
     """The reviewer's overall rating and comments on the submission."""
     _require_rater(by, round)
-    round = _locked(round)
+    given, round = round, _locked(round)
     if overall_rating and grade(round.framework.scale, overall_rating) is None:
         raise ValidationError(
             {
@@ -289,6 +289,7 @@ def review_round(*, round: Round, overall_rating: str, overall_comments: str, by
     round.overall_comments = overall_comments.strip()
     round._history_user = by
     round.save()
+    given.refresh_from_db()
     return round
 
 
@@ -297,7 +298,7 @@ def close_round(*, round: Round, statement: str, by, today: date | None = None) 
     """Close the round once every requirement is rated, signing and freezing it as it stands,
     live figures included: later edits cannot change what was signed."""
     _require_rater(by, round)
-    round = _locked(round)
+    given, round = round, _locked(round)
     ratings = ratings_of(round)
     errors: dict[str, list[str]] = {}
     unrated = [r.requirement.title for r in ratings if not r.rating]
@@ -323,4 +324,5 @@ def close_round(*, round: Round, statement: str, by, today: date | None = None) 
     round.closed_by, round.closed_at, round.snapshot = by, snapshot.signed_at, snapshot
     round._history_user = by
     round.save()
+    given.refresh_from_db()  # the caller's copy shows the round closed
     return snapshot

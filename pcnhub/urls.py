@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("registrations.urls")),
     path("", include("payments.urls")),
     path("", include("delivery.urls")),
+    path("", include("assurance.urls")),
 ]
