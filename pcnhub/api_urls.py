@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
+from assurance.api import FrameworkViewSet, RollupView, RoundViewSet, SnapshotViewSet
 from imports.api import ImportRunViewSet
 from organisations.api import (
     OrganisationHistoryView,
@@ -24,6 +25,9 @@ router.register("relationships", RelationshipViewSet, basename="relationship")
 router.register("import-runs", ImportRunViewSet, basename="import-run")
 router.register("registrations", RegistrationViewSet, basename="registration")
 router.register("payments", PaymentViewSet, basename="payment")
+router.register("assurance/frameworks", FrameworkViewSet, basename="assurance-framework")
+router.register("assurance/rounds", RoundViewSet, basename="assurance-round")
+router.register("assurance/snapshots", SnapshotViewSet, basename="assurance-snapshot")
 
 # The schema describes private endpoints, so it is for signed-in users like the API itself;
 # the docs pages send a browser to the login page rather than showing a bare 403.
@@ -41,6 +45,7 @@ urlpatterns = [
         name="organisation-list-sizes",
     ),
     path("rates/", RateVersionListView.as_view(), name="rate-list"),
+    path("assurance/rollup/", RollupView.as_view(), name="assurance-rollup"),
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(permission_classes=signed_in), name="schema"),
     path(
