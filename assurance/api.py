@@ -349,7 +349,7 @@ class RequirementChangeSerializer(serializers.Serializer):
     before = serializers.CharField(allow_null=True, source="before.value", default=None)
     after = serializers.CharField(allow_null=True, source="after.value", default=None)
     movement = serializers.CharField(
-        help_text="improved, worsened, unchanged, newly rated, no longer rated, not rated or new"
+        help_text="improved, worsened, unchanged, newly rated, not rated yet, not rated or new"
     )
     fields = ChangeFieldSerializer(many=True)
 

@@ -105,7 +105,7 @@ class RequirementChange:
     title: str
     before: Grade | None
     after: Grade | None
-    movement: str  # improved, worsened, unchanged, newly rated, no longer rated, not rated, new
+    movement: str  # improved, worsened, unchanged, newly rated, not rated yet, not rated, new
     fields: tuple[FieldChange, ...]  # every other field that changed
 
     @property
@@ -119,7 +119,7 @@ def _movement(scale: str, before: Grade | None, after: Grade | None) -> str:
     if before is None:
         return "newly rated"
     if after is None:
-        return "no longer rated"
+        return "not rated yet"
     order = [g.value for g in grades(scale)]
     step = order.index(after.value) - order.index(before.value)
     return "unchanged" if step == 0 else "improved" if step < 0 else "worsened"

@@ -9,10 +9,11 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assurance import actions
-from assurance.figures import figures
+from assurance.figures import figure, figures
 from assurance.forms import CloseForm, OpenRoundForm, RateForm, RespondForm, ReviewForm
 from assurance.frameworks import grade
 from assurance.models import Rating, Round
@@ -145,7 +146,8 @@ def rate_page(request, round, key):
     def run(data):
         actions.rate(round=round, requirement=key, by=request.user, **data)
 
-    context = {"round": round, "rating": rating}
+    live = figure(rating.requirement, round.commissioner, timezone.localdate())
+    context = {"round": round, "rating": rating, "figure": live}
     return _step(
         request, form, run, "assurance/rate.html", context, "Rating recorded", _back(round, key)
     )

@@ -138,7 +138,7 @@ def test_open_close_and_changes(api, area, gpfv, assurance_user, commissioner_us
     assert (access["before"], access["after"], access["movement"]) == (
         "amber",
         None,
-        "no longer rated",
+        "not rated yet",
     )
 
 

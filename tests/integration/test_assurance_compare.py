@@ -77,7 +77,7 @@ def test_changes_since_previous_rating_before_and_after(two_rounds):
     )
     assert by_key["extended-access"].movement == "improved"
     assert by_key["estates-digital"].movement == "worsened"
-    assert by_key["workforce-strategy"].movement == "no longer rated"
+    assert by_key["workforce-strategy"].movement == "not rated yet"
     online = by_key["online-consultation"]
     assert online.movement == "unchanged"
     assert [f.field for f in online.fields] == ["Reasons"]  # the carried response is unchanged

@@ -94,6 +94,7 @@ def test_rate_page_for_the_assurance_team_only(client, opened, assurance_user, c
     assert client.get(url).status_code == 404
     assert client.post(url, {"rating": "assured", "reasons": "x"}).status_code == 404
     client.force_login(assurance_user)
+    assert "Live figure: <strong>0.00</strong> % of practices" in client.get(url).text
     empty = client.post(url, {"rating": "", "reasons": ""})
     assert "Choose a rating" in empty.text and "Give the reasons for the rating" in empty.text
     done = client.post(url, {"rating": "partially_assured", "reasons": "Two practices left"})
