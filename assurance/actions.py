@@ -51,7 +51,8 @@ def _require_responder(user, round: Round) -> None:
 def _locked(round: Round) -> Round:
     """The round as it is now, locked for this transaction; a closed one is refused."""
     current = (
-        Round.objects.select_for_update()
+        # Only the round's row is locked: PostgreSQL cannot lock the nullable side of a join.
+        Round.objects.select_for_update(of=("self",))
         .select_related("framework", "commissioner", "closed_by")
         .get(pk=round.pk)
     )

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from assurance.frameworks import SCALE_NAMES, grade, grades
 from organisations.models import Organisation
+from pcnhub.nhs_calendar import months
 
 
 class Framework(models.Model):
@@ -36,9 +37,8 @@ class Framework(models.Model):
     def grades(self):
         return grades(self.scale)
 
-    def plan_months(self):
-        from pcnhub.nhs_calendar import months
-
+    def plan_months(self) -> list:
+        """The first of each month planned actions are kept for; none without a span."""
         return months(self.plan_start, self.plan_end) if self.plan_start else []
 
 
@@ -170,10 +170,6 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round}: {self.requirement.key} {self.rating or 'not rated'}"
-
-    @property
-    def grade(self):
-        return grade(self.round.framework.scale, self.rating) if self.rating else None
 
 
 class PlannedAction(models.Model):
