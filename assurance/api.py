@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from accounts.permissions import Permission, has_permission, scope_filter
 from assurance import actions
 from assurance.figures import figures
-from assurance.frameworks import grade
+from assurance.frameworks import rating_label
 from assurance.models import Framework, Rating, Requirement, Round
 from assurance.rollup import rollup
 from assurance.rounds import changes_since_previous, ratings_of
@@ -61,11 +61,6 @@ ROLLUP_AS_AT = OpenApiParameter(
     description="Each commissioner's latest round submitted on or before this day, in the "
     "registry's hierarchy as it stood then, as YYYY-MM-DD; today when absent.",
 )
-
-
-def _label(scale: str, value: str) -> str:
-    found = grade(scale, value) if value else None
-    return found.label if found else ""
 
 
 # Serializers
@@ -205,7 +200,7 @@ class RatingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_rating_label(self, rating) -> str:
-        return _label(self.context["scale"], rating.rating)
+        return rating_label(self.context["scale"], rating.rating)
 
     @extend_schema_field(PlannedActionSerializer(many=True))
     def get_planned(self, rating):
@@ -260,7 +255,7 @@ class RoundSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overall_rating_label(self, round) -> str:
-        return _label(round.framework.scale, round.overall_rating)
+        return rating_label(round.framework.scale, round.overall_rating)
 
 
 class RoundDetailSerializer(RoundSerializer):

@@ -11,17 +11,12 @@ import xlsxwriter
 from django.utils import timezone
 
 from assurance.expected import expected_text
-from assurance.frameworks import OVERALL, SCALE_NAMES, grade
+from assurance.frameworks import OVERALL, SCALE_NAMES, rating_label
 from assurance.models import Round
 from assurance.return_import import ACTIONS_COLUMN, COLUMNS
 from assurance.rounds import ratings_of
 
 Row = Sequence[str]
-
-
-def _label(scale: str, value: str) -> str:
-    found = grade(scale, value) if value else None
-    return found.label if found else ""
 
 
 def header(round: Round) -> list[str]:
@@ -47,7 +42,7 @@ def return_rows(round: Round) -> Iterator[Row]:
         yield (
             requirement.area,
             requirement.title,
-            _label(scale, rating.rating),
+            rating_label(scale, rating.rating),
             rating.reasons,
             rating.response,
             rating.actions,
@@ -56,7 +51,7 @@ def return_rows(round: Round) -> Iterator[Row]:
             *(planned.get(m, "") for m in months),
         )
     blanks = [""] * len(months)
-    overall = _label(scale, round.overall_rating)
+    overall = rating_label(scale, round.overall_rating)
     yield (OVERALL, "", overall, "", "", "", "", round.overall_comments, *blanks)
 
 

@@ -114,3 +114,13 @@ class ReturnFileForm(forms.Form):
         help_text="A .csv or .xlsx file of 5 MB or less, in the layout of the exported return",
         error_messages={"required": "Choose the file to import"},
     )
+
+
+class CompareForm(forms.Form):
+    """Two of the snapshots the user may see."""
+
+    def __init__(self, *args, snapshots, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(s.pk, f"{s.title} (signed {s.signed_at:%-d %b %Y})") for s in snapshots]
+        self.fields["a"] = forms.ChoiceField(label="Earlier snapshot", choices=choices)
+        self.fields["b"] = forms.ChoiceField(label="Later snapshot", choices=choices)

@@ -51,6 +51,12 @@ def grade(scale: str, value: str) -> Grade | None:
     return next((g for g in SCALES[scale] if g.value == value), None)
 
 
+def rating_label(scale: str, value: str) -> str:
+    """A stored rating as people read it; blank when not rated."""
+    found = grade(scale, value) if value else None
+    return found.label if found else ""
+
+
 def read_grade(scale: str, text: str) -> Grade | None:
     """A rating as people write it: its label or value in any case ('Partially assured',
     'partially_assured'), or for RAG its initial ('A')."""

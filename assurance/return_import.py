@@ -45,7 +45,7 @@ from django.db import transaction
 
 from assurance import actions
 from assurance.expected import EXPECTED, NotADate, expected_label, read_expected
-from assurance.frameworks import OVERALL, expected_grades, grade, read_grade
+from assurance.frameworks import OVERALL, expected_grades, rating_label, read_grade
 from assurance.models import Framework, Rating, Round
 from assurance.rounds import ratings_of
 from imports.problems import Problems
@@ -246,7 +246,7 @@ def _check(frame, problems: Problems, round: Round, rater: bool, responder: bool
             "response": rating.response,
             "actions": rating.actions,
         }
-        shown = {**held, "rating": given_label(scale, rating.rating)}
+        shown = {**held, "rating": rating_label(scale, rating.rating)}
         team = "NHS England's assurance team"
         if _changed(row, cells, held, shown, TEAM_COLUMNS, problems, rater, team):
             change.rate = {
@@ -316,8 +316,8 @@ def _given_expected(row, problems):
 
 def _not_yours(problems, at, column, value, who, held) -> None:
     what = WHAT.get(column, "the planned actions")
-    kept = f"what the round holds ({held[:40]!r})" if held else "blank, as the round holds"
-    problems.add(at, column, value, f"blank, or {kept}: only {who} sets {what}")
+    kept = f"blank, or what the round holds ({held[:40]!r})" if held else "blank"
+    problems.add(at, column, value, f"{kept}: only {who} sets {what}")
 
 
 def _changed(row, cells, held, shown, columns, problems, allowed: bool, who: str) -> bool:
@@ -333,11 +333,6 @@ def _changed(row, cells, held, shown, columns, problems, allowed: bool, who: str
         else:
             _not_yours(problems, row["__row"], column, cells[column], who, shown[column])
     return changed
-
-
-def given_label(scale: str, value: str) -> str:
-    found = grade(scale, value) if value else None
-    return found.label if found else ""
 
 
 def _check_overall(row, problems, round: Round, rater: bool) -> _Change:
@@ -359,7 +354,7 @@ def _check_overall(row, problems, round: Round, rater: bool) -> _Change:
     team = "NHS England's assurance team"
     if not rater:
         if new_rating:
-            held = given_label(scale, round.overall_rating)
+            held = rating_label(scale, round.overall_rating)
             _not_yours(problems, at, "rating", row["rating"], team, held)
         if new_comments:
             _not_yours(problems, at, "reviewer", comments, team, round.overall_comments)

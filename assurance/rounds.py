@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from assurance.expected import expected_label
-from assurance.frameworks import OVERALL, Grade, grade, grades
+from assurance.frameworks import OVERALL, Grade, grades, rating_label
 from assurance.models import PlannedAction, Rating, Round
 from delivery.snapshots import FieldChange, compare
 
@@ -53,11 +53,6 @@ def previous_round(round: Round) -> Round | None:
     )
 
 
-def _label(scale: str, value: str) -> str:
-    found = grade(scale, value) if value else None
-    return found.label if found else ""
-
-
 def round_content(round: Round, ratings: list[Rating], figures: dict | None = None) -> dict:
     """The round as plain JSON: the overall assessment first, then each requirement."""
     scale = round.framework.scale
@@ -66,7 +61,7 @@ def round_content(round: Round, ratings: list[Rating], figures: dict | None = No
             "key": "overall",
             "label": OVERALL,
             "fields": {
-                RATING: _label(scale, round.overall_rating),
+                RATING: rating_label(scale, round.overall_rating),
                 REVIEWER: round.overall_comments,
             },
         }
@@ -75,7 +70,7 @@ def round_content(round: Round, ratings: list[Rating], figures: dict | None = No
         requirement = rating.requirement
         fields = {
             AREA: requirement.area,
-            RATING: _label(scale, rating.rating),
+            RATING: rating_label(scale, rating.rating),
             REASONS: rating.reasons,
             REVIEWER: rating.reviewer_comments,
             RESPONSE: rating.response,

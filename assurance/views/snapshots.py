@@ -1,11 +1,11 @@
 """Signed snapshots of closed rounds: the list, one as it was signed (and whether it still is),
 and any two compared requirement by requirement (delivery.snapshots.compare)."""
 
-from django import forms
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
+from assurance.forms import CompareForm
 from assurance.views.decorators import visible_snapshots
 from delivery.snapshots import compare, intact
 
@@ -14,14 +14,6 @@ def _listed(user):
     return visible_snapshots(user).select_related(
         "signed_by", "assurance_round__commissioner", "assurance_round__framework"
     )
-
-
-class CompareForm(forms.Form):
-    def __init__(self, *args, snapshots, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(s.pk, f"{s.title} (signed {s.signed_at:%-d %b %Y})") for s in snapshots]
-        self.fields["a"] = forms.ChoiceField(label="Earlier snapshot", choices=choices)
-        self.fields["b"] = forms.ChoiceField(label="Later snapshot", choices=choices)
 
 
 @require_GET

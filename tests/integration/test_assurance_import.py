@@ -64,6 +64,9 @@ def test_import_return_response_then_assessment(plan_round, commissioner_user, a
     access.refresh_from_db()
     assert (access.rating, access.rated_by) == ("amber", assurance_user)
     assert Round.objects.get().overall_comments.startswith("Ambitions are right")
+    # The whole return now holds what the round holds: either side may send it back.
+    again = import_return(path=DATA / "gpfv-return.csv", round=plan_round, by=commissioner_user)
+    assert again.changed == 0
 
 
 def test_import_return_refuses_the_other_sides_columns(plan_round, commissioner_user):
@@ -72,7 +75,7 @@ def test_import_return_refuses_the_other_sides_columns(plan_round, commissioner_
         2,
         "Assurance rating",
         "Amber",
-        "blank, or blank, as the round holds: only NHS England's assurance team sets the rating",
+        "blank: only NHS England's assurance team sets the rating",
     ) in problems
     assert {column for _, column, _, _ in problems} == {
         "Assurance rating",
@@ -176,3 +179,21 @@ def test_import_return_into_a_closed_round_is_refused(plan_round, assurance_user
 def test_import_return_for_an_outsider_is_refused(plan_round, outsider):
     [(_, _, _, expected)] = _rejected(DATA / "gpfv-response.csv", plan_round, outsider)
     assert expected.startswith("a return for a round you take part in")
+
+
+def test_import_return_a_changed_rating_from_the_commissioner_names_what_is_held(
+    plan_round, assurance_user, commissioner_user, tmp_path
+):
+    import_return(path=DATA / "gpfv-response.csv", round=plan_round, by=commissioner_user)
+    import_return(path=DATA / "gpfv-return.csv", round=plan_round, by=assurance_user)
+    header = (DATA / "gpfv-return.csv").read_text().splitlines()[0]
+    path = _write(tmp_path, f"{header}\n,extended-access,Green,,,,\n")
+    assert _rejected(path, plan_round, commissioner_user) == [
+        (
+            2,
+            "Assurance rating",
+            "Green",
+            "blank, or what the round holds ('Amber'): only NHS England's assurance team sets "
+            "the rating",
+        )
+    ]
