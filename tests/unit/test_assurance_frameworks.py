@@ -46,7 +46,8 @@ def test_framework_files_every_measure_link_is_computed():
     assert any(links)
     for link in filter(None, links):
         assert link.key in COMPUTED and link.target >= 0
-    [coverage] = [r for r in framework_files()["nhse-assurance-2019-20"].requirements if r.measure]
+    requirements = framework_files()["nhse-assurance-2019-20"].requirements
+    coverage = next(r for r in requirements if r.key == "pcn-coverage")
     assert (coverage.measure.key, coverage.measure.target) == ("pcn_practices_pct", Decimal(100))
     assert coverage.measure.by == date(2019, 6, 30)
 
