@@ -1,6 +1,6 @@
 /*
- * Progressive enhancement for PCN Hub charts. Each <figure data-chart="line|pyramid|bar"> holds a
- * real data table (the page works without JavaScript); this draws a Chart.js chart from that
+ * Progressive enhancement for PCN Hub charts. Each <figure data-chart="line|pyramid|bar|stacked">
+ * holds a real data table (the page works without JavaScript); this draws a Chart.js chart from that
  * table above it and folds the table into its <details>, where it stays one click away.
  * Chart.js is loaded before this file as a plain script (window.Chart).
  */
@@ -147,7 +147,35 @@
     };
   }
 
-  var CHARTS = { line: lineChart, pyramid: pyramidChart, bar: barChart };
+  // One bar per row, its columns stacked; data-chart-colours gives each column's colour in
+  // order (e.g. a rating scale's green, amber and red), else the line colours.
+  function stackedChart(data, figure) {
+    var given = (figure.getAttribute("data-chart-colours") || "").split(",");
+    return {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: data.headers.map(function (header, index) {
+          return {
+            label: header,
+            data: data.series[index],
+            backgroundColor: given[index] || LINE_COLOURS[index % LINE_COLOURS.length],
+          };
+        }),
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: {
+          x: { stacked: true },
+          y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
+        },
+      },
+    };
+  }
+
+  var CHARTS = { line: lineChart, pyramid: pyramidChart, bar: barChart, stacked: stackedChart };
 
   function draw(figure) {
     if (figure.classList.contains("pcnhub-chart--drawn")) {

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
+from assurance.api import FrameworkViewSet, RollupView, RoundViewSet, SnapshotViewSet
 from delivery.api import ActionViewSet, MilestoneViewSet, ProgrammeViewSet
 from imports.api import ImportRunViewSet
 from organisations.api import (
@@ -29,6 +30,9 @@ router.register("payments", PaymentViewSet, basename="payment")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("actions", ActionViewSet, basename="action")
 router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("assurance/frameworks", FrameworkViewSet, basename="assurance-framework")
+router.register("assurance/rounds", RoundViewSet, basename="assurance-round")
+router.register("assurance/snapshots", SnapshotViewSet, basename="assurance-snapshot")
 
 # The schema describes private endpoints, so it is for signed-in users like the API itself;
 # the docs pages send a browser to the login page rather than showing a bare 403.
@@ -50,6 +54,7 @@ urlpatterns = [
     path("service-signups/", SignUpListView.as_view(), name="service-signup-list"),
     path("extended-access/", ProvisionListView.as_view(), name="extended-access-list"),
     path("service-roll-out/", RollOutView.as_view(), name="service-roll-out"),
+    path("assurance/rollup/", RollupView.as_view(), name="assurance-rollup"),
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(permission_classes=signed_in), name="schema"),
     path(

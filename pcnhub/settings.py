@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "payments",
     "delivery",
     "services",
+    "assurance",
 ]
 
 MIDDLEWARE = [

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("", include("delivery.urls")),
     path("", include("services.urls")),
+    path("", include("assurance.urls")),
 ]

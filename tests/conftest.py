@@ -3,7 +3,8 @@
     region Y01 > ICS Q01 > commissioner 01X > PCN "this" (2 practices) and PCN "other" (1)
 
 this_pcn_manager sees this PCN only; other_pcn_manager the other; commissioner sees the
-whole commissioner; finance holds commissioner finance; outsider has no role at all.
+whole commissioner; finance holds commissioner finance; assurance is NHS England's assurance
+team over the region; outsider has no role at all.
 """
 
 import shutil
@@ -131,6 +132,12 @@ def programme_office_user(area):
 
 
 @pytest.fixture
+def assurance_user(area):
+    """NHS England's assurance team for the region, which rates commissioners' plans."""
+    return _person("assurance", area["region"], "assurance")
+
+
+@pytest.fixture
 def drafted(area, this_pcn_manager):
     """This PCN's 2019/20 registration, complete but for the 30,000 minimum (20,000 patients)."""
     from registrations import actions
@@ -166,3 +173,33 @@ def registry_admin(area):
 @pytest.fixture
 def outsider(area):
     return _person(None, None, "outsider")
+
+
+@pytest.fixture
+def statement(db):
+    """NHS England's 2019/20 assurance statement (assured / partially / not assured)."""
+    from assurance.models import Framework
+
+    return Framework.objects.get(key="nhse-assurance-2019-20")
+
+
+@pytest.fixture
+def gpfv(db):
+    """The GP Forward View plan assurance (red / amber / green)."""
+    from assurance.models import Framework
+
+    return Framework.objects.get(key="gpfv-plan-assurance")
+
+
+@pytest.fixture
+def opened(area, statement, commissioner_user):
+    """The commissioner's return against the 2019/20 statement, submitted 12 July 2019."""
+    from assurance.actions import open_round
+
+    return open_round(
+        framework=statement,
+        commissioner=area["commissioner"],
+        label="Q1 2019/20 return",
+        submitted_on=date(2019, 7, 12),
+        by=commissioner_user,
+    )

@@ -1,7 +1,8 @@
 """The demo: 2019/20 registrations in every state with the uncovered practices on the
 commissioner's coverage page, and money from 2019/20 to 2024/25 with a mid-year move, the
-backdated 2024/25 revision as arrears and a reconciliation with one variance. Each test loads
-the whole demo once (about eight seconds), so the assertions are grouped."""
+backdated 2024/25 revision as arrears and a reconciliation with one variance; assurance
+rounds against both frameworks, signed and open. Each test loads the whole demo once (about
+eight seconds), so the assertions are grouped."""
 
 from datetime import date
 from decimal import Decimal
@@ -75,6 +76,47 @@ def test_the_demo_money_move_arrears_and_reconciliation(demo):
     [variance] = variances
     assert (variance.month, variance.difference) == (date(2024, 5, 1), Decimal("-25.00"))
     assert "Care Home Premium" in variance.explanation[0] and agreed >= 2
+
+
+def test_the_demo_assurance_rounds_snapshots_and_rollup(demo, client):
+    from assurance.demo import PLANNED_2019, seed
+    from assurance.models import PlannedAction, Round
+    from delivery.models import Snapshot
+    from delivery.snapshots import compare
+
+    rounds = Round.objects.select_related("commissioner", "framework")
+    assert sorted((r.commissioner.code, r.framework.key, r.state) for r in rounds) == [
+        ("99X", "gpfv-plan-assurance", "closed"),
+        ("99X", "gpfv-plan-assurance", "closed"),
+        ("99X", "nhse-assurance-2019-20", "closed"),
+        ("99X", "nhse-assurance-2019-20", "open"),
+        ("99Y", "nhse-assurance-2019-20", "open"),
+        ("99Z", "nhse-assurance-2019-20", "open"),
+    ]
+    november, december = Snapshot.objects.filter(
+        subject="assurance:gpfv-plan-assurance:99X"
+    ).order_by("signed_at", "pk")
+    access = next(c for c in compare(november, december) if c.key == "extended-access")
+    assert ("Rating", "Red", "Amber") in [(f.field, f.before, f.after) for f in access.fields]
+    q2 = rounds.get(label="Q2 2019/20 return")
+    carried = sum(len(months) for months in PLANNED_2019.values())
+    assert PlannedAction.objects.filter(rating__round=q2).count() == carried  # from Q1
+    [q1_snapshot] = Snapshot.objects.filter(subject="assurance:nhse-assurance-2019-20:99X")
+    coverage = next(i for i in q1_snapshot.content["items"] if i["key"] == "pcn-coverage")
+    assert coverage["fields"]["Live figure when signed"].startswith("% of practices")
+    people = {u.username: u for u in get_user_model().objects.all()}
+    assert seed(assurance_user=people["assurance"], people=people) == 6  # nothing added
+    assert Round.objects.count() == 6
+
+    client.force_login(people["assurance"])
+    shown = client.get(f"/assurance/rounds/{q2.pk}/", {"as_at": "2019-12-31"})
+    assert "% of practices in an approved PCN on 31 Dec 2019" in shown.text
+    assert "Rate<span" in shown.text  # the region's assurance team rates 99X
+    changes = client.get(f"/assurance/rounds/{q2.pk}/changes/")
+    assert "Improved</strong>" in changes.text
+    # The demo registry links the CCGs to the STP from its September 2020 map: roll up today.
+    rollup = client.get("/assurance/areas/QZ9/")
+    assert rollup.text.count('href="/assurance/rounds/') == 3
 
 
 def test_check_registrations_refuses_an_unknown_year_or_area(db):

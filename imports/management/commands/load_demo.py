@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.actions import assign_role, set_up_person
 from accounts.models import Role, RoleAssignment
+from assurance.demo import seed as seed_assurance
 from demo.payments import seed as seed_payments
 from demo.plans import seed as seed_plans
 from demo.registrations import seed as seed_registrations
@@ -57,6 +58,8 @@ class Command(BaseCommand):
                 pcn_user=people["pcn"],
             )
             self.stdout.write(f"Plans: {planned} key actions in three programmes")
+            rounds = seed_assurance(assurance_user=people["assurance"], people=people)
+            self.stdout.write(f"Assurance: {rounds} rounds")
 
     def _demo(self):
         from demo.generate import generate
@@ -80,12 +83,14 @@ class Command(BaseCommand):
         first = commissioners[0] if commissioners else None
         pcn = Organisation.objects.filter(kind=OrgKind.PCN).order_by("code").first()
         stp = Organisation.objects.filter(kind=OrgKind.ICS).order_by("code").first()
+        region = Organisation.objects.filter(kind=OrgKind.REGION).order_by("code").first()
         cast = [
             ("demo", "Registry administrator (all of England)", Role.REGISTRY_ADMIN, None),
             ("commissioner", "Commissioner primary care team", Role.COMMISSIONER, first),
             ("finance", "Commissioner finance", Role.COMMISSIONER_FINANCE, first),
             ("pcn", "PCN manager", Role.PCN_MANAGER, pcn),
             ("stp", "STP programme office", Role.PROGRAMME_OFFICE, stp),
+            ("assurance", "NHS England assurance team", Role.ASSURANCE, region),
         ]
         # The other commissioners' teams, who took their networks' registrations in 2019.
         cast += [

@@ -1,0 +1,1 @@
+"""Assurance pages, one module per group of pages."""
