@@ -15,7 +15,6 @@ from django.db.models import Count, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -37,8 +36,8 @@ from delivery.snapshots import intact
 from organisations.api import AsAtMixin
 from organisations.filters import DATE_MESSAGE, CodeFilter
 from organisations.models import Organisation, OrgKind
+from pcnhub.api import RefusalSerializer, StepErrorSerializer, refusals, run_step, step_errors
 from pcnhub.nhs_calendar import month_of
-from registrations.api import step_errors
 
 FIGURES_AS_AT = OpenApiParameter(
     "as_at",
@@ -407,24 +406,7 @@ class RollupSerializer(serializers.Serializer):
     commissioners = RollupLineSerializer(many=True, source="lines")
 
 
-class RefusalSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-class StepErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="what was refused and why")
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="messages by field; non_field_errors for the rest",
-    )
-
-
-STEP_RESPONSES = {
-    200: RoundDetailSerializer,
-    400: OpenApiResponse(StepErrorSerializer, description="a malformed body, or a refused step"),
-    403: OpenApiResponse(RefusalSerializer, description="visible, but not yours to act on"),
-    404: OpenApiResponse(RefusalSerializer, description="no such round in your scope"),
-}
+STEP_RESPONSES = {200: RoundDetailSerializer, **refusals("round")}
 
 
 # Filters
@@ -491,19 +473,8 @@ class RoundViewSet(AsAtMixin, viewsets.ReadOnlyModelViewSet):
     def step(self, request, body_class, run):
         """Load within scope (else 404), check the body, run the action, show the round."""
         round = self.get_object()
-        body = body_class(data=request.data)
-        if not body.is_valid():
-            return Response(
-                {"detail": "the request body is not valid", "errors": body.errors},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        try:
-            run(round, body.validated_data)
-        except PermissionDenied as error:
-            return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
-        except ValidationError as error:
-            return Response(step_errors(error), status=status.HTTP_400_BAD_REQUEST)
-        return self._shown(round)
+        refused = run_step(request, body_class, lambda data: run(round, data))
+        return refused or self._shown(round)
 
     @extend_schema(
         summary="Open a round (a new submission)",

@@ -9,16 +9,14 @@ go through delivery.actions, which decide who may act (403 when visible but not 
 refuse bad input (400 with the reasons).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -28,12 +26,8 @@ from delivery.models import Action, Milestone, Programme, Status
 from delivery.plan import load
 from delivery.views.plans import visible_programmes
 from organisations.api import AsAtMixin, OrganisationBriefSerializer
-from registrations.api import (
-    ACCEPTED_AS_AT,
-    RegistrationRefusalSerializer,
-    RegistrationStepErrorSerializer,
-    step_errors,
-)
+from pcnhub.api import refusals, run_step
+from registrations.api import ACCEPTED_AS_AT
 
 STATUS_AS_AT = OpenApiParameter(
     "as_at",
@@ -42,11 +36,6 @@ STATUS_AS_AT = OpenApiParameter(
     description="The day statuses are read on (a milestone is late once its period has "
     "ended undone by then), as YYYY-MM-DD; today when absent. A malformed date answers 400.",
 )
-WRITE_RESPONSES = {
-    400: OpenApiResponse(RegistrationStepErrorSerializer, description="refused, with reasons"),
-    403: OpenApiResponse(RegistrationRefusalSerializer, description="visible, but not yours"),
-    404: OpenApiResponse(RegistrationRefusalSerializer, description="not in your scope"),
-}
 
 
 class MilestoneSerializer(serializers.Serializer):
@@ -200,22 +189,6 @@ class ProgrammeViewSet(AsAtMixin, viewsets.ReadOnlyModelViewSet):
         return Response(MeasureSerializer(found, many=True).data)
 
 
-def _write(serializer_class, request, run):
-    body = serializer_class(data=request.data)
-    if not body.is_valid():
-        return Response(
-            {"detail": "the request body is not valid", "errors": body.errors},
-            status=status.HTTP_400_BAD_REQUEST,
-        )
-    try:
-        run(body.validated_data)
-    except PermissionDenied as error:
-        return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
-    except ValidationError as error:
-        return Response(step_errors(error), status=status.HTTP_400_BAD_REQUEST)
-    return None
-
-
 class ActionViewSet(AsAtMixin, viewsets.GenericViewSet):
     """Key actions, visible to their owners and to whoever may see their plan."""
 
@@ -240,14 +213,14 @@ class ActionViewSet(AsAtMixin, viewsets.GenericViewSet):
         "what the board must decide, if anything). PCN Hub keeps its own reading beside it.",
         request=StatusReportSerializer,
         parameters=[STATUS_AS_AT],
-        responses={200: ActionSerializer, **WRITE_RESPONSES},
+        responses={200: ActionSerializer, **refusals("action")},
     )
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
         found = self.get_object()
-        refused = _write(
-            StatusReportSerializer,
+        refused = run_step(
             request,
+            StatusReportSerializer,
             lambda data: actions.set_status(action=found, by=request.user, **data),
         )
         return refused or Response(ActionSerializer(self._row(found)).data)
@@ -268,14 +241,14 @@ class MilestoneViewSet(AsAtMixin, viewsets.GenericViewSet):
         "today or earlier.",
         request=DoneSerializer,
         parameters=[STATUS_AS_AT],
-        responses={200: MilestoneSerializer, **WRITE_RESPONSES},
+        responses={200: MilestoneSerializer, **refusals("milestone")},
     )
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
         found = self.get_object()
-        refused = _write(
-            DoneSerializer,
+        refused = run_step(
             request,
+            DoneSerializer,
             lambda data: actions.complete_milestone(milestone=found, by=request.user, **data),
         )
         return refused or Response(MilestoneSerializer(found).data)

@@ -35,8 +35,8 @@ from payments.rates import BASES, PERS, STATUSES
 from payments.schedule import mark_paid, schedule
 from payments.versions import RATE_FIELDS
 from payments.views import SCOPE_KINDS
+from pcnhub.api import step_errors
 from pcnhub.nhs_calendar import financial_year, year_of
-from registrations.api import step_errors
 
 YEAR = OpenApiParameter(
     "year",

@@ -10,7 +10,6 @@ look.
 """
 
 import django_filters as filters
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
@@ -22,7 +21,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -30,6 +29,7 @@ from accounts.permissions import Permission, has_permission, scope_filter
 from organisations.api import AsAtMixin
 from organisations.filters import DATE_MESSAGE, CodeFilter
 from organisations.models import Organisation
+from pcnhub.api import RefusalSerializer, refusals, run_step
 from registrations import actions
 from registrations.facts import current_members, gather, with_members
 from registrations.models import (
@@ -276,38 +276,7 @@ class RegistrationDecisionSerializer(serializers.Serializer):
     )
 
 
-class RegistrationStepErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="what was refused and why, in one sentence")
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="messages by field; non_field_errors for the rest",
-    )
-
-
-class RegistrationRefusalSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-def step_errors(error: ValidationError) -> dict:
-    """An action's refusal as {"detail": ..., "errors": {field: [messages]}}."""
-    errors = error.message_dict if hasattr(error, "error_dict") else None
-    if errors is None:
-        errors = {"non_field_errors": error.messages}
-    return {"detail": "; ".join(error.messages), "errors": errors}
-
-
-STEP_RESPONSES = {
-    200: RegistrationSerializer,
-    400: OpenApiResponse(
-        RegistrationStepErrorSerializer, description="a malformed body, or a step the rules refuse"
-    ),
-    403: OpenApiResponse(
-        RegistrationRefusalSerializer, description="visible, but not yours to act on"
-    ),
-    404: OpenApiResponse(
-        RegistrationRefusalSerializer, description="no such registration in your scope"
-    ),
-}
+STEP_RESPONSES = {200: RegistrationSerializer, **refusals("registration")}
 
 
 # Views
@@ -374,9 +343,7 @@ class RegistrationViewSet(AsAtMixin, viewsets.ReadOnlyModelViewSet):
         parameters=[ACCEPTED_AS_AT],
         responses={
             200: RegistrationBankDetailsSerializer,
-            404: OpenApiResponse(
-                RegistrationRefusalSerializer, description="not found or not for you"
-            ),
+            404: OpenApiResponse(RefusalSerializer, description="not found or not for you"),
         },
     )
     @action(detail=True, methods=["get"], url_path="bank-details")
@@ -394,18 +361,9 @@ class RegistrationViewSet(AsAtMixin, viewsets.ReadOnlyModelViewSet):
     def step(self, request, body_class, run):
         """Load within scope (else 404), check the body, run the action, show the result."""
         registration = self.get_object()
-        body = body_class(data=request.data) if body_class else None
-        if body is not None and not body.is_valid():
-            return Response(
-                {"detail": "the request body is not valid", "errors": body.errors},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        try:
-            run(registration, body.validated_data if body is not None else {})
-        except PermissionDenied as error:
-            return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
-        except ValidationError as error:
-            return Response(step_errors(error), status=status.HTTP_400_BAD_REQUEST)
+        refused = run_step(request, body_class, lambda data: run(registration, data))
+        if refused is not None:
+            return refused
         updated = self.shown(Registration.objects.filter(pk=registration.pk)).get()
         return Response(self.represent(updated, many=False).data)
 
