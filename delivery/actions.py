@@ -2,12 +2,14 @@
 milestones in the financial calendar, baselines and status updates; each checked whole, and
 each kept in the history with who and why."""
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.permissions import Permission, has_permission
+from accounts.permissions import Permission, has_permission, holds_anywhere
 from delivery import report
 from delivery.models import (
     Action,
@@ -23,7 +25,12 @@ from delivery.models import (
 )
 from delivery.plan import load
 from delivery.snapshots import freeze
-from pcnhub.nhs_calendar import parse
+from pcnhub.nhs_calendar import parse, periods
+
+# The span any plan may take: PCN Hub plans within these financial years, a plan at most ten of
+# them (the five-year programme and its run-in, with room to spare); anything wider is a typo.
+PLANS_FROM, PLANS_TO = date(2000, 4, 1), date(2100, 3, 31)
+MAX_PLAN_YEARS = 10
 
 
 def can_edit(user, programme: Programme) -> bool:
@@ -37,28 +44,51 @@ def require_editor(user, programme: Programme) -> None:
         raise PermissionDenied(f"you may not change the plan {programme.name!r}")
 
 
+def owner_resolver():
+    """A function from owners' names to (people, contacts), reading people and contacts once.
+
+    A name is a person's username, a person's full name, or a contact's name. A full name two
+    people share is refused (give the username), so an action never gets the wrong owner and
+    with it the owner's right to report on it."""
+    people: dict[str, list] = {}
+    usernames = {}
+    for user in get_user_model().objects.all():
+        usernames[user.username.casefold()] = user
+        if user.get_full_name():
+            people.setdefault(user.get_full_name().casefold(), []).append(user)
+    contacts = {c.name.casefold(): c for c in Contact.objects.all()}
+
+    def resolve(names: list[str]) -> tuple[list, list[Contact]]:
+        users, named, unknown, ambiguous = [], [], [], []
+        for name in (n.strip() for n in names if n.strip()):
+            key = name.casefold()
+            if key in usernames:
+                users.append(usernames[key])
+            elif len(people.get(key, ())) > 1:
+                ambiguous.append(name)
+            elif key in people:
+                users.append(people[key][0])
+            elif key in contacts:
+                named.append(contacts[key])
+            else:
+                unknown.append(name)
+        errors = []
+        if unknown:
+            errors.append(f"not a person or contact in PCN Hub: {', '.join(unknown)}")
+        if ambiguous:
+            errors.append(
+                f"more than one person is called {', '.join(ambiguous)}: give their username"
+            )
+        if errors:
+            raise ValidationError({"owners": errors})
+        return users, named
+
+    return resolve
+
+
 def resolve_owners(names: list[str]) -> tuple[list, list[Contact]]:
     """Each owner named must be a person who signs in (username or full name) or a contact."""
-    wanted = [n.strip() for n in names if n.strip()]
-    people: dict[str, object] = {}
-    for user in get_user_model().objects.all():
-        people.setdefault(user.get_full_name().casefold(), user)
-        people[user.username.casefold()] = user
-    contacts = {c.name.casefold(): c for c in Contact.objects.all()}
-    users, named, unknown = [], [], []
-    for name in wanted:
-        key = name.casefold()
-        if key in people:
-            users.append(people[key])
-        elif key in contacts:
-            named.append(contacts[key])
-        else:
-            unknown.append(name)
-    if unknown:
-        raise ValidationError(
-            {"owners": [f"not a person or contact in PCN Hub: {', '.join(unknown)}"]}
-        )
-    return users, named
+    return owner_resolver()(names)
 
 
 def _save(obj, by, reason: str = "") -> None:
@@ -82,8 +112,7 @@ def add_contact(*, name: str, by, email: str = "", organisation=None) -> Contact
     if Contact.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": [f"{name} is already a contact"]})
     contact = Contact(name=name, email=email.strip(), organisation=organisation)
-    contact.full_clean()
-    contact.save()
+    _save(contact, by, "added")
     return contact
 
 
@@ -97,8 +126,28 @@ def _contacts(names, by) -> list[Contact]:
 
 
 def _check_period(start, end) -> None:
+    """A plan's span: start before end, within the financial years PCN Hub plans for."""
     if start is None or end is None or start > end:
         raise ValidationError({"end": ["the plan ends on or after the day it starts"]})
+    if start < PLANS_FROM or end > PLANS_TO:
+        raise ValidationError(
+            {"end": [f"a plan runs within {PLANS_FROM:%-d %B %Y} to {PLANS_TO:%-d %B %Y}"]}
+        )
+    years = len(periods(start, end, "year"))
+    if years > MAX_PLAN_YEARS:
+        raise ValidationError(
+            {"end": [f"a plan spans at most {MAX_PLAN_YEARS} financial years; this one {years}"]}
+        )
+
+
+def _check_coverage(organisations, changed, by) -> None:
+    """A plan covers at least one organisation, and a planner adds or drops only those they
+    plan for."""
+    if not organisations:
+        raise ValidationError({"organisations": ["name at least one organisation it covers"]})
+    outside = sorted(o.code for o in changed if not has_permission(by, Permission.EDIT_PLANS, o))
+    if outside:
+        raise ValidationError({"organisations": [f"you may not plan for {', '.join(outside)}"]})
 
 
 @transaction.atomic
@@ -114,11 +163,9 @@ def create_programme(
     leads: tuple[str, ...] = (),
 ) -> Programme:
     """A programme over organisations the person may plan for (its scope: who sees it)."""
-    if not organisations:
-        raise ValidationError({"organisations": ["name at least one organisation it covers"]})
-    outside = [o.code for o in organisations if not has_permission(by, Permission.EDIT_PLANS, o)]
-    if outside:
-        raise PermissionDenied(f"you may not plan for {', '.join(outside)}")
+    if not holds_anywhere(by, Permission.EDIT_PLANS):
+        raise PermissionDenied("you may not start a plan")
+    _check_coverage(organisations, organisations, by)
     _check_period(start, end)
     programme = Programme(
         name=_text(name, "name", "name the programme"),
@@ -135,7 +182,8 @@ def create_programme(
 
 @transaction.atomic
 def update_programme(*, programme: Programme, by, reason: str = "", **changes) -> Programme:
-    """Name, description, period, SRO and leads; milestones must stay inside the period."""
+    """Name, description, period, SRO, leads and the organisations covered, all or none;
+    milestones must stay inside the period."""
     require_editor(by, programme)
     for field in ("name", "description", "start", "end"):
         if field in changes:
@@ -153,6 +201,8 @@ def update_programme(*, programme: Programme, by, reason: str = "", **changes) -
     _save(programme, by, reason or "edited")
     if "leads" in changes:
         programme.leads.set(_contacts(changes["leads"], by))
+    if "organisations" in changes:
+        cover_organisations(programme=programme, organisations=changes["organisations"], by=by)
     return programme
 
 
@@ -161,15 +211,11 @@ def cover_organisations(*, programme: Programme, organisations: list, by) -> Non
     """Who the plan is for, and so who sees it; one may add or drop only organisations one
     plans for, and a plan always covers at least one."""
     require_editor(by, programme)
-    if not organisations:
-        raise ValidationError({"organisations": ["name at least one organisation it covers"]})
-    now = set(programme.organisations.all())
-    changed = now.symmetric_difference(organisations)
-    outside = [o.code for o in changed if not has_permission(by, Permission.EDIT_PLANS, o)]
-    if outside:
-        raise PermissionDenied(f"you may not plan for {', '.join(sorted(outside))}")
-    programme._history_user = by
-    programme.organisations.set(organisations)
+    changed = set(programme.organisations.all()).symmetric_difference(organisations)
+    _check_coverage(organisations, changed, by)
+    if changed:
+        programme._history_user = by
+        programme.organisations.set(organisations)
 
 
 @transaction.atomic
@@ -214,20 +260,32 @@ def update_deliverable(*, deliverable: Deliverable, by, **changes) -> Deliverabl
 
 
 @transaction.atomic
-def add_action(*, deliverable: Deliverable, title: str, owners: list[str], by) -> Action:
+def add_action(
+    *, deliverable: Deliverable, title: str, owners: list[str], by, depends_on=(), people=None
+) -> Action:
+    """A key action with its owners (and what it waits on). `people`: a resolver made once
+    for many actions (owner_resolver), as an import does."""
     require_editor(by, deliverable.programme)
-    users, contacts = resolve_owners(owners)
+    users, contacts = (people or owner_resolver())(owners)
     action = Action(deliverable=deliverable, title=_text(title, "title", "describe the action"))
     _save(action, by, "added")
     action.owners.set(users)
     action.contacts.set(contacts)
+    if depends_on:
+        set_dependencies(action=action, depends_on=list(depends_on), by=by)
     return action
 
 
 @transaction.atomic
 def update_action(
-    *, action: Action, by, title: str | None = None, owners: list[str] | None = None
+    *,
+    action: Action,
+    by,
+    title: str | None = None,
+    owners: list[str] | None = None,
+    depends_on=None,
 ) -> Action:
+    """Title, owners and what it waits on, all or none."""
     require_editor(by, action.deliverable.programme)
     if title is not None:
         action.title = _text(title, "title", "describe the action")
@@ -237,6 +295,8 @@ def update_action(
         action._history_user = by  # the m2m changes are recorded as theirs
         action.owners.set(users)
         action.contacts.set(contacts)
+    if depends_on is not None:
+        set_dependencies(action=action, depends_on=list(depends_on), by=by)
     return action
 
 

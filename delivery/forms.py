@@ -14,6 +14,13 @@ from pcnhub.forms import OdsCodeField, OdsCodesField, SpreadsheetField, date_fie
 PLANNED_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER, OrgKind.PCN)
 
 
+def record_number(text: str) -> int | None:
+    """A record's number as people type it (ASCII digits, within a database id's range)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        return None
+    return int(text)
+
+
 def names(value: str) -> list[str]:
     """Names separated by commas or new lines."""
     return [n.strip() for n in value.replace("\n", ",").split(",") if n.strip()]
@@ -83,10 +90,10 @@ class ActionForm(forms.Form):
     def clean_depends_on(self):
         found = []
         for part in names(self.cleaned_data["depends_on"]):
-            number = part.lstrip("#")
-            if not number.isdigit():
+            number = record_number(part.lstrip("#"))
+            if number is None:
                 raise forms.ValidationError(f"{part!r} is not an action number like 12")
-            found.append(int(number))
+            found.append(number)
         return found
 
 

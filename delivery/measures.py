@@ -211,22 +211,35 @@ def rag(measure_direction: str, tolerance: Decimal, planned: Decimal, actual: De
     return "red"
 
 
-def rows(measure: Measure, today: date) -> list[Row]:
-    """Plan against actual by period; a computed measure's actual for each planned period
-    that has ended (or is running) is worked out now from PCN Hub's data."""
+def rows(measure: Measure, today: date, cache: dict | None = None) -> list[Row]:
+    """Plan against actual by period; a computed measure's actual for each period that has
+    ended is worked out from PCN Hub's data at its end, and for the period running, so far
+    (today). Periods still to come have no actual yet. `cache` keeps each (measure key, area,
+    day) worked out once across the measures of a page."""
     points = list(measure.points.all())
     plan = {p.period: p for p in points if p.planned}
     actual = {p.period: p for p in points if not p.planned}
     periods = sorted({(p.end, p.period) for p in points})
+    cache = {} if cache is None else cache
     found = []
     for end, period in periods:
         entered = actual.get(period)
         value, source = (entered.value, f"entered: {entered.evidence}") if entered else (None, "")
-        if value is None and measure.computed and end and min(end, today) >= measure.baseline_date:
+        day = min(end, today)
+        if (
+            value is None
+            and measure.computed
+            and _begun(period, today)
+            and (day >= measure.baseline_date)
+        ):
             calculation = computed(measure.computed)
-            result = calculation.compute(measure.area, min(end, today)) if calculation else None
+            key = (measure.computed, measure.area_id, day)
+            if calculation is not None and key not in cache:
+                cache[key] = calculation.compute(measure.area, day)
+            result = cache.get(key)
             if result is not None:
-                value, source = result.quantize(Decimal("0.01")), "computed by PCN Hub"
+                so_far = ", so far" if end > today else ""
+                value, source = result.quantize(Decimal("0.01")), f"computed by PCN Hub{so_far}"
             elif calculation is None:
                 source = f"PCN Hub no longer computes {measure.computed!r}"
         planned = plan[period].value if period in plan else None
@@ -237,6 +250,13 @@ def rows(measure: Measure, today: date) -> list[Row]:
         )
         found.append(Row(period, end, planned, value, status, source))
     return found
+
+
+def _begun(period: str, today: date) -> bool:
+    try:
+        return parse(period).start <= today
+    except ValueError:  # a label from before the calendar read it: judge by nothing newer
+        return True
 
 
 # A measure's figures are DecimalField(max_digits=12, decimal_places=2).

@@ -18,6 +18,7 @@ class Contact(models.Model):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    history = HistoricalRecords()  # reminders go to the email kept here
 
     class Meta:
         ordering = ["name"]

@@ -4,7 +4,8 @@ deliverable's status rolled up from its actions and measures.
 
 A fixed number of queries whatever the plan's size, into plain rows (no model instances for
 the thousands of actions and milestones), so the timeline, dashboard and board report of a
-500-deliverable programme stay quick.
+500-deliverable programme stay quick; a computed measure linked to a deliverable adds its
+own queries for each of its periods.
 """
 
 from collections import Counter, defaultdict
@@ -105,6 +106,10 @@ class Plan:
     today: date
     deliverables: list[DeliverableRow]
     actions: dict[int, ActionRow]
+    # Rows of the measures feeding a deliverable's status (delivery.measures.rows), by measure
+    # id, and the computed figures behind them: a page showing the measures reuses both.
+    measure_rows: dict = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)
 
     def counts(self, of: str = "actions") -> dict[str, int]:
         """How many actions (or deliverables) stand at each status, every status listed."""
@@ -198,9 +203,9 @@ def load_many(programmes, today: date, *, measures: bool = True) -> list[Plan]:
     for action in actions.values():
         _settle(action, actions, today, set())
         deliverables[action.deliverable_id].actions.append(action)
-    if measures:
-        _measure_rags(ids, deliverables, today)
     plans = {p.pk: Plan(p, today, [], {}) for p in programmes}
+    if measures:
+        _measure_rags(ids, deliverables, today, plans)
     for deliverable in deliverables.values():
         deliverable.derived = roll_up(deliverable)
         plan = plans[programme_of[deliverable.id]]
@@ -225,14 +230,17 @@ def _settle(action: ActionRow, actions: dict[int, ActionRow], today: date, seen:
     action.standing = standing(action.derived, action.latest.report if action.latest else None)
 
 
-def _measure_rags(programme_ids, deliverables, today) -> None:
-    """The latest RAG of each measure that feeds a deliverable's status."""
+def _measure_rags(programme_ids, deliverables, today, plans) -> None:
+    """The latest RAG of each measure that feeds a deliverable's status. A computed measure
+    costs its own queries a period (delivery.measures), on top of the plan's fixed few."""
     from delivery.measures import rows
 
     for measure in Measure.objects.filter(
         programme__in=programme_ids, deliverable__isnull=False
     ).prefetch_related("points"):
-        rated = [row for row in rows(measure, today) if row.rag and row.end <= today]
+        plan = plans[measure.programme_id]
+        found = plan.measure_rows[measure.pk] = rows(measure, today, plan.figures)
+        rated = [row for row in found if row.rag and row.end <= today]
         if rated and measure.deliverable_id in deliverables:
             last = rated[-1]
             deliverables[measure.deliverable_id].measures.append(

@@ -12,6 +12,8 @@ owners report on some, with decisions for the board.
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from delivery import actions
 from delivery.measures import define_measure, set_trajectory
 from delivery.models import Programme
@@ -589,7 +591,7 @@ def _measures(programmes: dict, people: dict) -> None:
 def seed(*, stp_user, commissioner_user, pcn_user, today: date | None = None) -> int:
     """The three plans (once: a second load leaves them as they are); returns how many key
     actions the plans hold."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     if Programme.objects.filter(name__startswith="Primary care implementation plan").exists():
         return _actions_held()
     stp = Organisation.objects.get(code="QZ9")

@@ -403,39 +403,60 @@ _HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
 def _delta(model, name: str, before, after) -> FieldDelta:
-    field = model._meta.get_field(name)
-    if field.many_to_many:  # simple-history gives the through rows; show what they point at
-        before, after = _m2m_names(field, before), _m2m_names(field, after)
-    return FieldDelta(name, str(field.verbose_name), before, after)
+    return FieldDelta(name, str(model._meta.get_field(name).verbose_name), before, after)
 
 
-def _m2m_names(field, rows) -> str:
-    target = field.m2m_reverse_field_name()
-    ids = [row[target] for row in rows or []]
-    found = field.related_model.objects.in_bulk(ids)
-    return ", ".join(sorted(str(found.get(i, f"#{i}")) for i in ids))
+def _m2m_states(records, fields) -> dict[str, dict[int, tuple]]:
+    """Each many-to-many field's members in each history record, as the names they point at:
+    one query a field for every record (simple-history's own diff asks two a field a record)."""
+    states = {}
+    ids = [r.history_id for r in records]
+    for field in fields:
+        through = getattr(records[0], field.name).model
+        target = field.m2m_reverse_field_name()
+        rows = list(through.objects.filter(history_id__in=ids).values_list("history_id", target))
+        names = field.related_model.objects.in_bulk({pk for _, pk in rows})
+        found: dict[int, list] = {i: [] for i in ids}
+        for history_id, pk in rows:
+            found[history_id].append(str(names.get(pk, f"#{pk}")))
+        states[field.name] = {i: tuple(sorted(v)) for i, v in found.items()}
+    return states
 
 
 def field_changes(obj, limit: int | None = 50) -> list[FieldChange]:
     """Newest-first edits to a historied object's own fields (django-simple-history), each
-    diffed against the record before it, in one query: one extra record is fetched as the
-    oldest one's baseline. Pages show the latest `limit`; the API asks for all (limit=None)."""
+    diffed against the record before it: one query for the records (one extra is fetched as
+    the oldest one's baseline), and one for each many-to-many field it keeps. Pages show the
+    latest `limit`; the API asks for all (limit=None)."""
     model = type(obj)
     history = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
     records = list(history if limit is None else history[: limit + 1])
     shown = records if limit is None else records[:limit]
+    m2m = list(getattr(model.history.model, "_history_m2m_fields", ()))
+    states = _m2m_states(records, m2m) if records and m2m else {}
+    plain_excluded = [f.name for f in m2m]
     changes = []
     for newer, older in zip(shown, [*records[1:], None][: len(shown)], strict=True):
         if older is not None:
             deltas = [
-                _delta(model, c.field, c.old, c.new) for c in newer.diff_against(older).changes
+                _delta(model, c.field, c.old, c.new)
+                for c in newer.diff_against(older, excluded_fields=plain_excluded).changes
             ]
+            for field in m2m:
+                was, now = (states[field.name][r.history_id] for r in (older, newer))
+                if was != now:
+                    deltas.append(_delta(model, field.name, ", ".join(was), ", ".join(now)))
         else:
-            names = [f.name for f in newer.tracked_fields if f.editable and not f.primary_key]
+            tracked = [f.name for f in newer.tracked_fields if f.editable and not f.primary_key]
             deltas = [
                 _delta(model, name, None, getattr(newer, name))
-                for name in sorted(names)
+                for name in sorted(tracked)
                 if getattr(newer, name) not in (None, "")
+            ]
+            deltas += [
+                _delta(model, f.name, None, ", ".join(states[f.name][newer.history_id]))
+                for f in m2m
+                if states[f.name][newer.history_id]
             ]
         changes.append(
             FieldChange(

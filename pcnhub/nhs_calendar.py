@@ -99,6 +99,8 @@ PATTERNS = (
 DAY_AND_MONTH_FORMATS = (
     ("%Y-%m-%d", "day"),
     ("%d/%m/%Y", "day"),
+    ("%d %b %Y", "day"),  # as a day's label reads: 15 Jul 2019
+    ("%d %B %Y", "day"),
     ("%Y-%m", "month"),
     ("%m/%Y", "month"),
     ("%b %Y", "month"),
@@ -108,7 +110,8 @@ DAY_AND_MONTH_FORMATS = (
 
 def parse(text: str) -> Period:
     """A period as plans write it: 'Q1 2019/20', '2019/20 Q1', 'H2 2020/21', '2019/20',
-    'Jul 2019', 'July 2019', '2019-07', '07/2019' (months) or '2019-07-15', '15/07/2019' (days)."""
+    'Jul 2019', 'July 2019', '2019-07', '07/2019' (months) or '2019-07-15', '15/07/2019',
+    '15 Jul 2019' (days). A period's own label always reads back as the same period."""
     text = " ".join(text.split())
     for pattern, shape in PATTERNS:
         found = pattern.match(text)
@@ -121,12 +124,7 @@ def parse(text: str) -> Period:
         )
         make = quarter if letter.upper() == "Q" else half
         return make(year, int(number))
-    for fmt, kind in (
-        ("%Y-%m-%d", "day"),
-        ("%Y-%m", "month"),
-        ("%b %Y", "month"),
-        ("%B %Y", "month"),
-    ):
+    for fmt, kind in DAY_AND_MONTH_FORMATS:
         try:
             day = datetime.strptime(text, fmt).date()
         except ValueError:

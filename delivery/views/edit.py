@@ -104,12 +104,7 @@ def programme_edit(request, pk):
     }
 
     def save(data):
-        organisations = data.pop("organisations")
         actions.update_programme(programme=programme, by=request.user, **data)
-        if set(organisations) != set(programme.organisations.all()):
-            actions.cover_organisations(
-                programme=programme, organisations=organisations, by=request.user
-            )
         return programme.get_absolute_url()
 
     return form_page(
@@ -180,9 +175,8 @@ def action_new(request, pk):
     deliverable = _deliverable(request, pk)
 
     def save(data):
-        depends_on = _dependencies(deliverable.programme_id, data.pop("depends_on"))
+        data["depends_on"] = _dependencies(deliverable.programme_id, data["depends_on"])
         action = actions.add_action(deliverable=deliverable, by=request.user, **data)
-        actions.set_dependencies(action=action, depends_on=depends_on, by=request.user)
         return reverse("action", args=[action.pk])
 
     return form_page(
@@ -208,9 +202,8 @@ def action_edit(request, pk):
     }
 
     def save(data):
-        depends_on = _dependencies(action.deliverable.programme_id, data.pop("depends_on"))
+        data["depends_on"] = _dependencies(action.deliverable.programme_id, data["depends_on"])
         actions.update_action(action=action, by=request.user, **data)
-        actions.set_dependencies(action=action, depends_on=depends_on, by=request.user)
         return reverse("action", args=[action.pk])
 
     return form_page(

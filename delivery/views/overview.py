@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from delivery.actions import can_edit
 from delivery.baselines import baseline_ends, slippage, summary
+from delivery.forms import record_number
 from delivery.models import Baseline, Status
 from delivery.plan import group_owners, load
 from delivery.timeline import Scale, action_lane, deliverable_lanes, headings
@@ -40,10 +41,10 @@ def timeline(request, pk):
 
 
 def _baseline(request, programme, baselines):
-    wanted = request.GET.get("baseline", "")
-    if not wanted.isdigit():
+    wanted = record_number(request.GET.get("baseline", ""))
+    if wanted is None:
         return None
-    found = next((b for b in baselines if b.pk == int(wanted)), None)
+    found = next((b for b in baselines if b.pk == wanted), None)
     if found is None:
         raise Http404("No such baseline of this plan")
     return found

@@ -59,7 +59,10 @@ def programme(request, pk):
         (deliverable, [(action, _marks(action, quarters)) for action in deliverable.actions])
         for deliverable in page.object_list
     ]
-    measures = [(m, measure_rows(m, today)) for m in found.measures.prefetch_related("points")]
+    measures = [
+        (m, plan.measure_rows.get(m.pk) or measure_rows(m, today, plan.figures))
+        for m in found.measures.prefetch_related("points")
+    ]
     context = {
         "programme": found,
         "plan": plan,
@@ -95,14 +98,13 @@ def my_actions(request):
     plan they sit in (its page links only for those who may see it)."""
     today = timezone.localdate()
     visible = set(visible_programmes(request.user).values_list("pk", flat=True))
-    rows = []
-    for found in Programme.objects.filter(deliverables__actions__owners=request.user).distinct():
-        plan = load(found, today, measures=False)
-        rows += [
-            (found, found.pk in visible, action)
-            for action in plan.actions.values()
-            if request.user.pk in action.owner_ids
-        ]
+    owned = Programme.objects.filter(deliverables__actions__owners=request.user).distinct()
+    rows = [
+        (plan.programme, plan.programme.pk in visible, action)
+        for plan in load_many(owned, today, measures=False)
+        for action in plan.actions.values()
+        if request.user.pk in action.owner_ids
+    ]
     return TemplateResponse(request, "delivery/my_actions.html", {"rows": rows})
 
 
@@ -114,13 +116,17 @@ def action_detail(request, pk):
     programme = action.deliverable.programme
     plan = load(programme, timezone.localdate(), measures=False)
     row = plan.actions[action.pk]
+    visible = visible_programmes(request.user).filter(pk=programme.pk).exists()
     context = {
         "action": action,
         "row": row,
         "programme": programme,
-        "visible": visible_programmes(request.user).filter(pk=programme.pk).exists(),
-        "depends_on": [plan.actions[i] for i in row.depends_on],
-        "dependents": [a for a in plan.actions.values() if action.pk in a.depends_on],
+        # An owner outside the plan's scope sees their own action, not the rest of the plan.
+        "visible": visible,
+        "depends_on": [plan.actions[i] for i in row.depends_on] if visible else [],
+        "dependents": [a for a in plan.actions.values() if action.pk in a.depends_on]
+        if visible
+        else [],
         "can_edit": can_edit(request.user, programme),
         "can_report": can_edit(request.user, programme) or request.user.pk in row.owner_ids,
         "updates": action.updates.select_related("by"),

@@ -233,3 +233,103 @@ def test_the_plans_list_counts_each_plan_in_bounded_queries(
     with django_assert_max_num_queries(16):
         page = client.get(reverse("programmes"))
     assert [counts["off_track"] for _, counts in page.context["rows"]] == [1] * programmes
+
+
+@pytest.mark.parametrize("extra", [1, 6])
+def test_my_actions_and_the_action_page_queries_do_not_grow(
+    client,
+    area,
+    plan,
+    programme_office_user,
+    this_pcn_manager,
+    django_assert_max_num_queries,
+    extra,
+):
+    programme, late, _ = plan
+    for i in range(extra):  # more plans with this owner's actions, and more changes to one
+        other = actions.create_programme(
+            name=f"Plan {i}",
+            start=date(2019, 4, 1),
+            end=date(2020, 3, 31),
+            organisations=[area["ics"]],
+            by=programme_office_user,
+        )
+        deliverable = actions.add_deliverable(
+            programme=other, kind="local", reference="L1", title="x", by=programme_office_user
+        )
+        actions.add_action(
+            deliverable=deliverable,
+            title=f"y{i}",
+            owners=["this_pcn_manager"],
+            by=programme_office_user,
+        )
+        actions.update_action(
+            action=late,
+            owners=["this_pcn_manager", "Tim Sacks"][: 1 + i % 2],
+            by=programme_office_user,
+        )
+    client.force_login(this_pcn_manager)
+    with django_assert_max_num_queries(16):
+        mine = client.get(reverse("my_actions"))
+    assert len(mine.context["rows"]) == 1 + extra
+    with django_assert_max_num_queries(26):  # one more for each kind of owner named
+        assert client.get(reverse("action", args=[late.pk])).status_code == 200
+
+
+def test_a_refused_edit_saves_nothing_of_it(client, area, plan, programme_office_user):
+    from tests.factories import CommissionerFactory
+
+    programme, late, later = plan
+    CommissionerFactory(code="02Y")  # another ICS's commissioner: not this planner's to add
+    client.force_login(programme_office_user)
+    refused = client.post(
+        reverse("programme_edit", args=[programme.pk]),
+        {"name": "Renamed", "start": "2019-04-01", "end": "2021-03-31", "organisations": "Q01 02Y"},
+    )
+    assert refused.status_code == 200 and "you may not plan for 02Y" in refused.text
+    programme.refresh_from_db()
+    assert programme.name == "STP primary care"
+    actions.set_dependencies(action=later, depends_on=[late], by=programme_office_user)
+    looped = client.post(
+        reverse("action_edit", args=[late.pk]),
+        {"title": "Renamed too", "owners": "Tim Sacks", "depends_on": f"#{later.pk}"},
+    )
+    assert "that would make a loop" in looped.text
+    late.refresh_from_db()
+    assert late.title == "Integrated extended access service"
+    assert [u.username for u in late.owners.all()] == ["this_pcn_manager"]
+
+
+def test_numbers_and_spans_people_type_wrong_are_refused_not_crashed(
+    client, plan, programme_office_user
+):
+    programme, late, _ = plan
+    client.force_login(programme_office_user)
+    odd = client.post(
+        reverse("action_new", args=[late.deliverable_id]),
+        {"title": "x", "owners": "Tim Sacks", "depends_on": "²"},
+    )
+    assert odd.status_code == 200 and "is not an action number" in odd.text
+    assert (
+        client.get(reverse("timeline", args=[programme.pk]), {"baseline": "²"}).status_code == 200
+    )
+    for end, message in (("9999-12-31", "a plan runs within"), ("2035-03-31", "at most 10")):
+        wide = client.post(
+            reverse("programme_new"),
+            {"name": "Wide", "start": "2019-04-01", "end": end, "organisations": "Q01"},
+        )
+        assert wide.status_code == 200 and message in wide.text
+
+
+def test_two_people_of_one_name_must_be_named_by_username(plan, programme_office_user):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import UserFactory
+
+    _, late, _ = plan
+    for username in ("jsmith1", "jsmith2"):
+        UserFactory(username=username, first_name="Jo", last_name="Smith")
+    with pytest.raises(ValidationError, match="more than one person is called Jo Smith"):
+        actions.update_action(action=late, owners=["Jo Smith"], by=programme_office_user)
+    actions.update_action(action=late, owners=["jsmith2"], by=programme_office_user)
+    assert [u.username for u in late.owners.all()] == ["jsmith2"]

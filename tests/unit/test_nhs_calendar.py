@@ -91,3 +91,18 @@ def test_periods_tile_a_span_without_gaps_or_overlaps(start, length, kind):
     for before, after in zip(found, found[1:], strict=False):
         assert after.start == before.end + timedelta(days=1)
     assert len(months(start, end)) == len(periods(start, end, "month"))
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("07/2019", date(2019, 7, 1), date(2019, 7, 31)),
+        ("15/07/2019", date(2019, 7, 15), date(2019, 7, 15)),
+        ("15 Jul 2019", date(2019, 7, 15), date(2019, 7, 15)),
+        ("15 July 2019", date(2019, 7, 15), date(2019, 7, 15)),
+    ],
+)
+def test_parse_reads_days_and_months_as_people_write_them(text, start, end):
+    found = parse(text)
+    assert (found.start, found.end) == (start, end)
+    assert parse(found.label) == found  # a label reads back as its period
