@@ -71,6 +71,7 @@ bench: install
 	$(BIN)/python bench/import_national.py
 	$(BIN)/python bench/registrations.py
 	$(BIN)/python bench/payments.py
+	$(BIN)/python bench/delivery.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles
