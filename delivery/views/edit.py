@@ -3,11 +3,8 @@ dependencies, milestones (added, moved, done, reopened, removed), contacts and b
 Each loads and scope-checks, then hands the cleaned form to one action; a refusal comes back
 through the form's error summary."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -25,37 +22,15 @@ from delivery.forms import (
     ReasonForm,
 )
 from delivery.models import Action, Deliverable, Milestone
+from delivery.views.common import editable_or_404, form_page
 from delivery.views.plans import action_or_404, programme_or_404
-from pcnhub.forms import add_action_errors
-
-
-def form_page(request, form, *, heading, back, save, done, caption=""):
-    """Show the form; on a valid POST run `save(cleaned_data)`, which returns where to go."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = save(form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        except PermissionDenied as error:
-            raise Http404(str(error)) from None
-        else:
-            messages.success(request, done)
-            return redirect(target)
-    context = {"form": form, "heading": heading, "back": back, "caption": caption}
-    return TemplateResponse(request, "delivery/form.html", context)
-
-
-def _editable(request, programme):
-    if not actions.can_edit(request.user, programme):
-        raise Http404("You may not change this plan")
-    return programme
 
 
 def _deliverable(request, pk) -> Deliverable:
     deliverable = Deliverable.objects.select_related("programme").filter(pk=pk).first()
     if deliverable is None:
         raise Http404("No such deliverable")
-    _editable(request, programme_or_404(request.user, deliverable.programme_id))
+    editable_or_404(request.user, programme_or_404(request.user, deliverable.programme_id))
     return deliverable
 
 
@@ -92,7 +67,7 @@ def programme_new(request):
 
 @require_http_methods(["GET", "POST"])
 def programme_edit(request, pk):
-    programme = _editable(request, programme_or_404(request.user, pk))
+    programme = editable_or_404(request.user, programme_or_404(request.user, pk))
     initial = {
         "name": programme.name,
         "description": programme.description,
@@ -120,7 +95,7 @@ def programme_edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def deliverable_new(request, pk):
-    programme = _editable(request, programme_or_404(request.user, pk))
+    programme = editable_or_404(request.user, programme_or_404(request.user, pk))
 
     def save(data):
         found = actions.add_deliverable(programme=programme, by=request.user, **data)
@@ -193,7 +168,7 @@ def action_new(request, pk):
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
     action = action_or_404(request.user, pk)
-    _editable(request, action.deliverable.programme)
+    editable_or_404(request.user, action.deliverable.programme)
     owners = [u.get_full_name() or u.username for u in action.owners.all()]
     initial = {
         "title": action.title,
@@ -220,7 +195,7 @@ def action_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def milestone_new(request, pk):
     action = action_or_404(request.user, pk)
-    _editable(request, action.deliverable.programme)
+    editable_or_404(request.user, action.deliverable.programme)
 
     def save(data):
         actions.add_milestone(action=action, by=request.user, **data)
@@ -305,7 +280,7 @@ def contact_new(request):
 
 @require_http_methods(["GET", "POST"])
 def baseline_new(request, pk):
-    programme = _editable(request, programme_or_404(request.user, pk))
+    programme = editable_or_404(request.user, programme_or_404(request.user, pk))
 
     def save(data):
         baseline = actions.take_baseline(programme=programme, by=request.user, **data)
