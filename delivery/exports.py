@@ -6,7 +6,10 @@ delivery.plan_import reads both back: it ignores the status columns, which PCN H
 Period columns are the plan's quarters, with the financial year over them in a header row
 above; a year whose milestones are all half-years is shown by its halves (as the STP plan
 shows its later years), and halves or a whole year sit beside the quarters where a year has
-both. A milestone set to a month or a day is marked in its quarter, so it reads back as one.
+both. A milestone set to a month or a day is marked in its quarter: imported into a new plan
+it reads back as a milestone for that quarter, not its month or day; imported back into its
+own plan it is already there (delivery.plan_import counts a column covered when one of the
+action's milestones ends in its period), so nothing is added.
 A quarter the plan's start or end falls inside (Q4 2018/19 of a plan from 1 February 2019)
 has its column too, so a milestone in the plan's part of it is marked; delivery.plan_import
 reads a mark there as a milestone due when the plan's part of the quarter ends.

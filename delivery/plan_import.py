@@ -41,8 +41,11 @@ The result warns of each such column. Exported again, the milestone is marked in
 column, so a plan cut mid-quarter reads back as it was written out.
 
 Into an existing plan, a deliverable whose reference is already there is matched (its title
-is kept), and so is a key action with the same title under it; only milestones in periods it
-does not have yet are added. Nothing is changed or removed otherwise.
+is kept), and so is a key action with the same title under it. A matched action's mark adds
+a milestone only where none of the action's milestones ends in that column's period: an
+"Aug 2019" milestone covers the Q2 2019/20 column (and a 2019/20 H1 one) it is exported in,
+so a plan exported and imported back into itself adds nothing. Nothing is changed or removed
+otherwise.
 
 Every check runs before anything is written; then the programme (when new), contacts,
 deliverables, actions and milestones go through delivery.actions in one transaction. Any
@@ -653,15 +656,17 @@ def _write(programme, deliverables, layout, by, problems: Problems, result) -> N
                         deliverable=deliverable, title=item.title, owners=item.owners, by=by
                     )
                     result.actions_created += 1
-                    had = set()
+                    ends = []
                 else:
                     action = action_instances[known_action.id]
                     result.actions_matched += 1
-                    had = {m.period for m in known_action.milestones}
+                    ends = [m.end for m in known_action.milestones]
                 for column in item.periods:
-                    period = _in_plan(column.period, programme.start, programme.end)
-                    if period.label in had:
+                    # Covered by a milestone the action has that ends in the column's period,
+                    # whatever its own: the export marks a month or day in its quarter.
+                    if any(end in column.period for end in ends):
                         continue
+                    period = _in_plan(column.period, programme.start, programme.end)
                     text = period.start.isoformat() if period.kind == "day" else period.label
                     actions.add_milestone(action=action, period=text, by=by)
                     result.milestones_created += 1

@@ -194,6 +194,15 @@ def one_action_plan(area, by, start, end, milestones, name="Outline"):
     return programme
 
 
+def exported(tmp_path, plan, fmt: str):
+    path = tmp_path / f"plan.{fmt}"
+    if fmt == "xlsx":
+        path.write_bytes(plan_xlsx(plan))
+    else:
+        path.write_text(plan_csv(plan), encoding="utf-8-sig")
+    return path
+
+
 def marks(text: str) -> list[tuple[str, str]]:
     """(year, quarter or half) heading each X of a one-action CSV export."""
     top, sub, row = list(csv.reader(io.StringIO(text)))
@@ -252,13 +261,8 @@ def test_a_plan_cut_mid_quarter_imports_back_marked_as_it_was(
     by = programme_office_user
     programme = one_action_plan(area, by, start, end, periods)
     plan = load(programme, date(2019, 1, 1))
-    path = tmp_path / f"plan.{fmt}"
-    if fmt == "xlsx":
-        path.write_bytes(plan_xlsx(plan))
-    else:
-        path.write_text(plan_csv(plan), encoding="utf-8-sig")
     result = import_plan(
-        path=path,
+        path=exported(tmp_path, plan, fmt),
         by=by,
         new_programme={
             "name": "Copy",
@@ -271,3 +275,46 @@ def test_a_plan_cut_mid_quarter_imports_back_marked_as_it_was(
     assert copied == read_back
     assert result.warnings == [warning]
     assert marks(plan_csv(load(result.programme, date(2019, 1, 1)))) == marks(plan_csv(plan))
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_an_exported_plan_imported_into_itself_adds_nothing(
+    tmp_path, area, programme_office_user, fmt
+):
+    """Month and day milestones are marked in their quarters; each quarter is already
+    covered by the milestone ending in it, whatever its own period's label."""
+    by = programme_office_user
+    programme = one_action_plan(
+        area,
+        by,
+        date(2019, 2, 1),
+        date(2023, 3, 31),
+        ["Mar 2019", "Aug 2019", "2019-08-20", "2019-11-15", "H2 2019/20", "2021/22"],
+    )
+    before = summary(programme)
+    plan = load(programme, date(2019, 1, 1))
+    result = import_plan(path=exported(tmp_path, plan, fmt), by=by, programme=programme)
+    assert (result.deliverables_created, result.actions_created, result.milestones_created) == (
+        0,
+        0,
+        0,
+    )
+    assert (result.deliverables_matched, result.actions_matched) == (1, 1)
+    assert summary(programme) == before and result.warnings == []
+
+
+def test_a_mark_in_a_column_no_milestone_ends_in_is_still_added(
+    tmp_path, area, programme_office_user
+):
+    by = programme_office_user
+    programme = one_action_plan(area, by, date(2019, 4, 1), date(2021, 3, 31), ["Aug 2019"])
+    top, sub, row = list(csv.reader(io.StringIO(plan_csv(load(programme, date(2019, 1, 1))))))
+    assert sub[2:6] == ["Q1", "Q2", "Q3", "Q4"] and row[2:6] == ["", "X", "", ""]
+    row[2] = row[4] = "X"  # Q1 and Q3 2019/20 beside Aug 2019's Q2
+    path = tmp_path / "plan.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([top, sub, row])
+    result = import_plan(path=path, by=by, programme=programme)
+    assert result.milestones_created == 2
+    [(*_, [(_, _, periods)])] = summary(programme)
+    assert periods == ["Q1 2019/20", "Aug 2019", "Q3 2019/20"]
