@@ -9,7 +9,9 @@ was signed, never from the plan as it is later. The content's `items` key each e
 decision and milestone, so any two signed reports compare item by item.
 
 The report reads the plan as it stands on the day it is made (its `as_at`): the status rule
-of delivery.status on that day, the latest update of each action.
+of delivery.status on that day, the latest update of each action. Any quarter's report may
+be previewed so, but only the current quarter's or the one just ended's is signed
+(signing_refusal): for an older quarter today's plan is not its account.
 """
 
 from datetime import date, timedelta
@@ -65,6 +67,29 @@ def find_quarter(programme: Programme, label: str) -> Period:
             {"period": [f"a quarter of the plan, {found[0].label} to {found[-1].label}"]}
         )
     return period
+
+
+def signing_refusal(quarter: Period, today: date) -> str | None:
+    """Why a quarter's report may not be signed today, or None when it may. The report reads
+    the plan as it stands on the day it is made, so it is signed only while that is the
+    quarter's own account: during the quarter, or in the quarter just after it, when its
+    board meets. Signed later it would freeze today's statuses under an old quarter's label,
+    and take that label for good."""
+    current = quarter_of(today)
+    just_ended = quarter_of(current.start - timedelta(days=1))
+    rule = (
+        "a report is signed during its quarter or in the quarter just after it, when its "
+        "board meets"
+    )
+    if quarter.start > today:
+        return f"{quarter.label} has not begun: {rule}"
+    if quarter not in (current, just_ended):
+        return (
+            f"{quarter.label} ended on {quarter.end:{DAY}}: {rule}, so only {current.label} or "
+            f"{just_ended.label} can be signed now; its preview shows the plan as it stands "
+            "today, not as it stood then"
+        )
+    return None
 
 
 def _owners(action: ActionRow) -> str:
