@@ -1,6 +1,7 @@
 """The board highlight report of a programme for a quarter: how many deliverables and key
 actions stand at each status, the exceptions (actions at risk or off track, with why and the
-owner's latest comment, by deliverable), the decisions the board is asked for, the
+owner's latest comment, by deliverable), the decisions the board is asked for (in an
+action's latest report, while that report stands or when it was made in the quarter), the
 milestones due in the next quarter and those overdue.
 
 It is built as plain JSON content (readable dates, every figure as it was), so that a signed
@@ -128,6 +129,13 @@ def _milestone(milestone: MilestoneRow, action: ActionRow, reference: str) -> di
     }
 
 
+def _still_asked(action: ActionRow, quarter: Period) -> bool:
+    """Whether the decision the action's latest report asks for is before the board: while
+    that report stands (it lapses once the dates move PCN Hub's reading on from what it was,
+    delivery.status.standing), or when it was made within the report's quarter."""
+    return action.standing.source != "lapsed" or timezone.localdate(action.latest.at) in quarter
+
+
 def board_report(plan: Plan, quarter: Period) -> dict:
     """The report's content: JSON-able, every date written out as the board reads it."""
     programme = plan.programme
@@ -162,7 +170,7 @@ def board_report(plan: Plan, quarter: Period) -> dict:
                 }
             )
         for action in deliverable.actions:
-            if action.latest and action.latest.decision_needed:
+            if action.latest and action.latest.decision_needed and _still_asked(action, quarter):
                 decisions.append(
                     {
                         **_action(action, deliverable.reference),

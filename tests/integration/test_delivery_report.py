@@ -3,7 +3,7 @@ needed, next-period and overdue milestones; its PDF; signing freezes it against 
 two signed reports compare; and the pages, in scope and in a bounded number of queries."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delivery import actions
-from delivery.models import Contact, Snapshot
+from delivery.models import Contact, Snapshot, StatusUpdate
 from delivery.plan import load
 from delivery.report import (
     MILESTONES_LISTED,
@@ -154,6 +154,45 @@ def test_board_report_lists_exceptions_decisions_and_milestones(board, this_pcn_
         f"overdue:{board.late.pk}",
     ]
     assert json.loads(json.dumps(content)) == content
+
+
+def asked_on(action, day):
+    """Date the action's reports back to a day (set_status stamps them now)."""
+    noon = timezone.make_aware(datetime.combine(day, time(12)))
+    StatusUpdate.objects.filter(action=action).update(at=noon)
+
+
+def test_a_decision_stays_listed_while_its_report_stands(board, this_pcn_manager):
+    owner_reports(board, this_pcn_manager)
+    asked_on(board.recruit, board.previous.end)
+    assert load(board.programme, board.today).actions[board.recruit.pk].standing.source != (
+        "lapsed"
+    )
+    assert [d["decision"] for d in content_of(board)["decisions"]] == [DECISION]
+
+
+def test_a_decision_clears_once_its_report_lapses_unless_made_in_the_quarter(
+    board, this_pcn_manager, programme_office_user
+):
+    owner_reports(board, this_pcn_manager)
+    # Re-planned to next quarter: no longer off track, so the report asking has lapsed.
+    actions.move_milestone(
+        milestone=board.late,
+        period=board.following.label,
+        reason="Locums found for next quarter",
+        by=programme_office_user,
+    )
+    standing = load(board.programme, board.today).actions[board.recruit.pk].standing
+    assert standing.source == "lapsed"
+    assert [d["decision"] for d in content_of(board)["decisions"]] == [DECISION]  # made today
+    asked_on(board.recruit, board.previous.end)
+    content = content_of(board)
+    assert content["decisions"] == []
+    assert not [i for i in content["items"] if i["key"].startswith("decision:")]
+    assert "None asked for." in pdf_text(report_pdf(content, "x"))
+    # The report of the quarter it was made in still lists it.
+    previous = content_of(board, board.previous)
+    assert [d["decision"] for d in previous["decisions"]] == [DECISION]
 
 
 def test_board_report_pdf_lists_the_action_at_risk_with_its_comment(board, this_pcn_manager):
