@@ -456,15 +456,16 @@ def take_baseline(*, programme: Programme, name: str, by) -> Baseline:
 @transaction.atomic
 def sign_board_report(*, programme: Programme, period: str, by, statement: str = "") -> Snapshot:
     """Freeze a quarter's board highlight report as the plan stands today, signed by a plan
-    editor. One a programme and quarter, never signed again: what changes afterwards shows
-    in the next quarter's report, and any two signed reports compare."""
+    editor; only the current quarter's or the one just ended's (report.signing_refusal), as
+    today's plan is their account and no older quarter's. One a programme and quarter, never
+    signed again: what changes afterwards shows in the next quarter's report, and any two
+    signed reports compare."""
     require_editor(by, programme)
     quarter = report.find_quarter(programme, period)
     today = timezone.localdate()
-    if quarter.start > today:
-        raise ValidationError(
-            {"period": [f"{quarter.label} has not begun: sign its report once it has"]}
-        )
+    refusal = report.signing_refusal(quarter, today)
+    if refusal:
+        raise ValidationError({"period": [refusal]})
     # One signer at a time per programme, so a quarter can never be signed twice.
     list(Programme.objects.select_for_update().filter(pk=programme.pk).values_list("pk"))
     signed = report.signed_reports(programme).filter(period=quarter.label).first()

@@ -6,11 +6,17 @@ delivery.plan_import reads both back: it ignores the status columns, which PCN H
 Period columns are the plan's quarters, with the financial year over them in a header row
 above; a year whose milestones are all half-years is shown by its halves (as the STP plan
 shows its later years), and halves or a whole year sit beside the quarters where a year has
-both. A milestone set to a month or a day is marked in its quarter, so it reads back as one.
+both. A milestone set to a month or a day is marked in its quarter: imported into a new plan
+it reads back as a milestone for that quarter, not its month or day; imported back into its
+own plan it is already there (delivery.plan_import counts a column covered when one of the
+action's milestones ends in its period), so nothing is added.
+A quarter the plan's start or end falls inside (Q4 2018/19 of a plan from 1 February 2019)
+has its column too, so a milestone in the plan's part of it is marked; delivery.plan_import
+reads a mark there as a milestone due when the plan's part of the quarter ends.
 """
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO, StringIO
 
 import xlsxwriter
@@ -36,8 +42,14 @@ class Layout:
     years: list[tuple[int, int, str]]  # first and last column of each year, for merged cells
 
 
+def _clipped(period: Period, start, end) -> Period:
+    """The part of a period inside start..end, under the period's own label."""
+    return replace(period, start=max(period.start, start), end=min(period.end, end))
+
+
 def column_periods(plan: Plan) -> list[Period]:
-    """The periods heading the mark columns, year by year over the plan's period."""
+    """The periods heading the mark columns, year by year over the plan's period; a quarter
+    the plan's start or end cuts is clipped to the plan (and keeps its label)."""
     kinds: dict[str, set[str]] = {}
     for label in {m.period for m in plan.milestones()}:
         try:
@@ -49,14 +61,20 @@ def column_periods(plan: Plan) -> list[Period]:
     found: list[Period] = []
     for year in periods(programme.start, programme.end, "year"):
         used = kinds.get(year.label, set())
-        inside = [
+        # Every quarter the plan touches, those its start or end cuts clipped to it: a month or
+        # day milestone is marked in its quarter, and may fall in one the plan only partly
+        # covers (a plan from 1 February has two months of Q4). Halves and years only whole:
+        # a milestone set to one lies inside the plan, so a cut one would stay empty.
+        quarters = [
+            _clipped(p, programme.start, programme.end)
+            for p in periods(year.start, year.end, "quarter")
+            if p.start <= programme.end and p.end >= programme.start
+        ]
+        halves = [
             p
-            for kind in ("quarter", "half")
-            for p in periods(year.start, year.end, kind)
+            for p in periods(year.start, year.end, "half")
             if p.start >= programme.start and p.end <= programme.end
         ]
-        quarters = [p for p in inside if p.kind == "quarter"]
-        halves = [p for p in inside if p.kind == "half"]
         if used == {"half"} and halves:
             chosen = halves
         else:

@@ -32,9 +32,20 @@ merged across columns holds its text in the first only, so a year runs on to the
 the next; a "Delivery milestone" banner over them all is allowed. Any quarter, half, year,
 month or day nhs_calendar.parse reads may head a column.
 
+A marked period must overlap the plan's period. One the plan's start or end cuts (the
+export's first or last quarter when a plan starts or ends within one) stands for the plan's
+part of it: a mark there is a milestone due when that part ends, in the longest period the
+calendar names that ends then and lies inside it (Mar 2019 for Q4 2018/19 in a plan from 1
+February 2019), or on that day (15 Nov 2020 for Q3 2020/21 in a plan to 15 November 2020).
+The result warns of each such column. Exported again, the milestone is marked in the same
+column, so a plan cut mid-quarter reads back as it was written out.
+
 Into an existing plan, a deliverable whose reference is already there is matched (its title
-is kept), and so is a key action with the same title under it; only milestones in periods it
-does not have yet are added. Nothing is changed or removed otherwise.
+is kept), and so is a key action with the same title under it. A matched action's mark adds
+a milestone only where none of the action's milestones ends in that column's period: an
+"Aug 2019" milestone covers the Q2 2019/20 column (and a 2019/20 H1 one) it is exported in,
+so a plan exported and imported back into itself adds nothing. Nothing is changed or removed
+otherwise.
 
 Every check runs before anything is written; then the programme (when new), contacts,
 deliverables, actions and milestones go through delivery.actions in one transaction. Any
@@ -56,7 +67,15 @@ from delivery.models import Action, Deliverable, Programme
 from delivery.plan import load
 from imports.problems import Problems
 from imports.source import SourceFile, normalise_header, read_csv
-from pcnhub.nhs_calendar import Period, parse
+from pcnhub.nhs_calendar import (
+    Period,
+    half_of,
+    month_period,
+    parse,
+    quarter_of,
+    year_of,
+    year_period,
+)
 
 COLUMNS = {
     "deliverable": ("Deliverable (National milestone date)", "Deliverable", "Deliverables"),
@@ -518,12 +537,14 @@ def _action(number, cells, deliverable, layout: _Layout, problems: Problems) -> 
 
 
 def _check_periods(deliverables, start: date, end: date, problems: Problems) -> None:
+    """Each marked period must overlap the plan's; one the plan's start or end cuts is read
+    by _in_plan."""
     plan = f"{start:%-d %b %Y} to {end:%-d %b %Y}"
     for deliverable in deliverables:
         for action in deliverable.actions:
             for column in action.periods:
                 period = column.period
-                if period.start < start or period.end > end:
+                if period.end < start or period.start > end:
                     problems.add(
                         action.row,
                         column.label,
@@ -531,6 +552,27 @@ def _check_periods(deliverables, start: date, end: date, problems: Problems) -> 
                         f"a milestone inside the plan's period, {plan} ({period.label} runs "
                         f"from {period.start:%-d %b %Y} to {period.end:%-d %b %Y})",
                     )
+
+
+def _in_plan(period: Period, start: date, end: date) -> Period:
+    """The milestone a mark in `period` makes in a plan from start to end: the period itself
+    when the plan holds it whole. When the plan's start or end cuts it (as the export's
+    first and last quarters may be), the milestone is due when the plan's part of it ends:
+    the longest period the calendar names that ends then and lies inside that part, such as
+    Mar 2019 for Q4 2018/19 in a plan from 1 Feb 2019, or the day itself."""
+    if start <= period.start and period.end <= end:
+        return period
+    first, last = max(period.start, start), min(period.end, end)
+    longest_first = (
+        year_period(year_of(last)),
+        half_of(last),
+        quarter_of(last),
+        month_period(last),
+    )
+    for candidate in longest_first:
+        if candidate.end == last and candidate.start >= first:
+            return candidate
+    return parse(last.isoformat())
 
 
 def _unknown_owners(deliverables, layout: _Layout, problems: Problems, add: bool):
@@ -579,6 +621,7 @@ def _write(programme, deliverables, layout, by, problems: Problems, result) -> N
     action_instances = Action.objects.select_related("deliverable__programme").in_bulk(action_ids)
     deliverable_label = layout.columns["deliverable"].label
     action_label = layout.columns["action"].label
+    cut: dict[str, str] = {}  # a period column the plan's period cuts, and what its marks made
     for row in deliverables:
         known = existing.get(row.reference.casefold())
         try:
@@ -613,17 +656,27 @@ def _write(programme, deliverables, layout, by, problems: Problems, result) -> N
                         deliverable=deliverable, title=item.title, owners=item.owners, by=by
                     )
                     result.actions_created += 1
-                    had = set()
+                    ends = []
                 else:
                     action = action_instances[known_action.id]
                     result.actions_matched += 1
-                    had = {m.period for m in known_action.milestones}
+                    ends = [m.end for m in known_action.milestones]
                 for column in item.periods:
-                    period = column.period
-                    if period.label in had:
+                    # Covered by a milestone the action has that ends in the column's period,
+                    # whatever its own: the export marks a month or day in its quarter.
+                    if any(end in column.period for end in ends):
                         continue
+                    period = _in_plan(column.period, programme.start, programme.end)
                     text = period.start.isoformat() if period.kind == "day" else period.label
                     actions.add_milestone(action=action, period=text, by=by)
                     result.milestones_created += 1
+                    if period != column.period:
+                        cut[column.label] = period.label
             except (ValidationError, PermissionDenied) as error:
                 problems.add(item.row, action_label, item.title, f"a key action: {_message(error)}")
+    plan_period = f"{programme.start:%-d %b %Y} to {programme.end:%-d %b %Y}"
+    for label, due in cut.items():
+        result.warnings.append(
+            f"{label} runs beyond the plan's period ({plan_period}): its marks are milestones "
+            f"due {due}, when the plan's part of it ends"
+        )

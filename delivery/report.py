@@ -1,6 +1,7 @@
 """The board highlight report of a programme for a quarter: how many deliverables and key
 actions stand at each status, the exceptions (actions at risk or off track, with why and the
-owner's latest comment, by deliverable), the decisions the board is asked for, the
+owner's latest comment, by deliverable), the decisions the board is asked for (in an
+action's latest report, while that report stands or when it was made in the quarter), the
 milestones due in the next quarter and those overdue.
 
 It is built as plain JSON content (readable dates, every figure as it was), so that a signed
@@ -9,7 +10,9 @@ was signed, never from the plan as it is later. The content's `items` key each e
 decision and milestone, so any two signed reports compare item by item.
 
 The report reads the plan as it stands on the day it is made (its `as_at`): the status rule
-of delivery.status on that day, the latest update of each action.
+of delivery.status on that day, the latest update of each action. Any quarter's report may
+be previewed so, but only the current quarter's or the one just ended's is signed
+(signing_refusal): for an older quarter today's plan is not its account.
 """
 
 from datetime import date, timedelta
@@ -67,6 +70,29 @@ def find_quarter(programme: Programme, label: str) -> Period:
     return period
 
 
+def signing_refusal(quarter: Period, today: date) -> str | None:
+    """Why a quarter's report may not be signed today, or None when it may. The report reads
+    the plan as it stands on the day it is made, so it is signed only while that is the
+    quarter's own account: during the quarter, or in the quarter just after it, when its
+    board meets. Signed later it would freeze today's statuses under an old quarter's label,
+    and take that label for good."""
+    current = quarter_of(today)
+    just_ended = quarter_of(current.start - timedelta(days=1))
+    rule = (
+        "a report is signed during its quarter or in the quarter just after it, when its "
+        "board meets"
+    )
+    if quarter.start > today:
+        return f"{quarter.label} has not begun: {rule}"
+    if quarter not in (current, just_ended):
+        return (
+            f"{quarter.label} ended on {quarter.end:{DAY}}: {rule}, so only {current.label} or "
+            f"{just_ended.label} can be signed now; its preview shows the plan as it stands "
+            "today, not as it stood then"
+        )
+    return None
+
+
 def _owners(action: ActionRow) -> str:
     return ", ".join(action.owners) or "no owner"
 
@@ -103,6 +129,13 @@ def _milestone(milestone: MilestoneRow, action: ActionRow, reference: str) -> di
     }
 
 
+def _still_asked(action: ActionRow, quarter: Period) -> bool:
+    """Whether the decision the action's latest report asks for is before the board: while
+    that report stands (it lapses once the dates move PCN Hub's reading on from what it was,
+    delivery.status.standing), or when it was made within the report's quarter."""
+    return action.standing.source != "lapsed" or timezone.localdate(action.latest.at) in quarter
+
+
 def board_report(plan: Plan, quarter: Period) -> dict:
     """The report's content: JSON-able, every date written out as the board reads it."""
     programme = plan.programme
@@ -137,7 +170,7 @@ def board_report(plan: Plan, quarter: Period) -> dict:
                 }
             )
         for action in deliverable.actions:
-            if action.latest and action.latest.decision_needed:
+            if action.latest and action.latest.decision_needed and _still_asked(action, quarter):
                 decisions.append(
                     {
                         **_action(action, deliverable.reference),

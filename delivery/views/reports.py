@@ -22,6 +22,7 @@ from delivery.report import (
     report_pdf,
     signature_line,
     signed_reports,
+    signing_refusal,
 )
 from delivery.snapshots import compare, intact
 from delivery.views.plans import programme_or_404
@@ -49,7 +50,8 @@ def _name(programme, period: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def preview(request, pk):
-    """The quarter's report as the plan stands today; an editor may sign it."""
+    """The quarter's report as the plan stands today, for any quarter of the plan; an editor
+    may sign the current quarter's or the one just ended's."""
     programme = programme_or_404(request.user, pk)
     today = timezone.localdate()
     editor = can_edit(request.user, programme)
@@ -66,6 +68,7 @@ def preview(request, pk):
             return redirect("board_report_signed", pk=programme.pk, snapshot=snapshot.pk)
     quarter = _quarter(programme, request.POST.get("period") or request.GET.get("period"), today)
     signed = list(signed_reports(programme))
+    refusal = signing_refusal(quarter, today)
     context = {
         "programme": programme,
         "can_edit": editor,
@@ -74,7 +77,8 @@ def preview(request, pk):
         "quarters": quarters(programme),
         "signed": signed,
         "signed_this": next((s for s in signed if s.period == quarter.label), None),
-        "can_sign": editor and quarter.start <= today,
+        "can_sign": editor and refusal is None,
+        "sign_refusal": refusal,
         "form": form,
     }
     return TemplateResponse(request, "delivery/report.html", context)

@@ -15,6 +15,7 @@ from delivery.exports import column_periods, plan_csv, plan_xlsx
 from delivery.models import Action
 from delivery.plan import load
 from delivery.plan_import import import_plan
+from pcnhub.nhs_calendar import quarter_of, year_of
 from tests import factories as f
 from tests.conftest import TEST_DATA
 from tests.plans import add_stp_owners, summary
@@ -177,3 +178,143 @@ def test_the_downloads_for_those_who_may_see_the_plan(
     assert client.get(reverse("plan_export", args=[programme.pk, "pdf"])).status_code == 404
     client.force_login(outsider)
     assert client.get(reverse("plan_export", args=[programme.pk, "csv"])).status_code == 404
+
+
+def one_action_plan(area, by, start, end, milestones, name="Outline"):
+    """A programme of one deliverable and one key action with milestones in these periods."""
+    programme = actions.create_programme(
+        name=name, start=start, end=end, organisations=[area["ics"]], by=by
+    )
+    deliverable = actions.add_deliverable(
+        programme=programme, kind="national", reference="National 1", title="Network DES", by=by
+    )
+    action = actions.add_action(deliverable=deliverable, title="Map the networks", owners=[], by=by)
+    for period in milestones:
+        actions.add_milestone(action=action, period=period, by=by)
+    return programme
+
+
+def exported(tmp_path, plan, fmt: str):
+    path = tmp_path / f"plan.{fmt}"
+    if fmt == "xlsx":
+        path.write_bytes(plan_xlsx(plan))
+    else:
+        path.write_text(plan_csv(plan), encoding="utf-8-sig")
+    return path
+
+
+def marks(text: str) -> list[tuple[str, str]]:
+    """(year, quarter or half) heading each X of a one-action CSV export."""
+    top, sub, row = list(csv.reader(io.StringIO(text)))
+    years, year = [], None
+    for cell in top[2:]:
+        year = cell or year
+        years.append(year)
+    return [(years[i], sub[2 + i]) for i, mark in enumerate(row[2:]) if mark == "X"]
+
+
+# The demo CCG plan's period starts in Q4 2018/19; a plan may also end within a quarter.
+CUT = [
+    (
+        date(2019, 2, 1),
+        date(2023, 3, 31),
+        ["Mar 2019", "Aug 2019", "2019-11-15", "Q4 2019/20", "2021/22"],
+        ["Mar 2019", "Q2 2019/20", "Q3 2019/20", "Q4 2019/20", "2021/22"],
+        "2018/19 Q4 runs beyond the plan's period (1 Feb 2019 to 31 Mar 2023): its marks are "
+        "milestones due Mar 2019, when the plan's part of it ends",
+    ),
+    (
+        date(2019, 4, 1),
+        date(2020, 11, 15),
+        ["Q1 2019/20", "2020-11-10"],
+        ["Q1 2019/20", "15 Nov 2020"],
+        "2020/21 Q3 runs beyond the plan's period (1 Apr 2019 to 15 Nov 2020): its marks are "
+        "milestones due 15 Nov 2020, when the plan's part of it ends",
+    ),
+]
+
+
+@pytest.mark.parametrize(("start", "end", "periods", "_", "__"), CUT)
+def test_a_quarter_the_plan_starts_or_ends_in_has_its_column(
+    area, programme_office_user, start, end, periods, _, __
+):
+    programme = one_action_plan(area, programme_office_user, start, end, periods)
+    plan = load(programme, date(2019, 1, 1))
+    columns = column_periods(plan)
+    assert (columns[0].start, columns[-1].end) == (start, end)
+    [action] = plan.actions.values()
+    found = marks(plan_csv(plan))
+    # Every milestone is marked, each in its own column here: the first and last in the
+    # quarters the plan's start and end cut.
+    assert len(found) == len(action.milestones)
+    first, last = action.milestones[0], action.milestones[-1]
+    assert found[0] == (year_of(first.end), quarter_of(first.end).label.split()[0])
+    if last.period == "15 Nov 2020":
+        assert found[-1] == ("2020/21", "Q3") and columns[-1].label == "Q3 2020/21"
+
+
+@pytest.mark.parametrize(("start", "end", "periods", "read_back", "warning"), CUT)
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_plan_cut_mid_quarter_imports_back_marked_as_it_was(
+    tmp_path, area, programme_office_user, start, end, periods, read_back, warning, fmt
+):
+    by = programme_office_user
+    programme = one_action_plan(area, by, start, end, periods)
+    plan = load(programme, date(2019, 1, 1))
+    result = import_plan(
+        path=exported(tmp_path, plan, fmt),
+        by=by,
+        new_programme={
+            "name": "Copy",
+            "start": start,
+            "end": end,
+            "organisations": [area["ics"]],
+        },
+    )
+    [(*_, [(_, _, copied)])] = summary(result.programme)
+    assert copied == read_back
+    assert result.warnings == [warning]
+    assert marks(plan_csv(load(result.programme, date(2019, 1, 1)))) == marks(plan_csv(plan))
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_an_exported_plan_imported_into_itself_adds_nothing(
+    tmp_path, area, programme_office_user, fmt
+):
+    """Month and day milestones are marked in their quarters; each quarter is already
+    covered by the milestone ending in it, whatever its own period's label."""
+    by = programme_office_user
+    programme = one_action_plan(
+        area,
+        by,
+        date(2019, 2, 1),
+        date(2023, 3, 31),
+        ["Mar 2019", "Aug 2019", "2019-08-20", "2019-11-15", "H2 2019/20", "2021/22"],
+    )
+    before = summary(programme)
+    plan = load(programme, date(2019, 1, 1))
+    result = import_plan(path=exported(tmp_path, plan, fmt), by=by, programme=programme)
+    assert (result.deliverables_created, result.actions_created, result.milestones_created) == (
+        0,
+        0,
+        0,
+    )
+    assert (result.deliverables_matched, result.actions_matched) == (1, 1)
+    assert summary(programme) == before and result.warnings == []
+
+
+def test_a_mark_in_a_column_no_milestone_ends_in_is_still_added(
+    tmp_path, area, programme_office_user
+):
+    by = programme_office_user
+    programme = one_action_plan(area, by, date(2019, 4, 1), date(2021, 3, 31), ["Aug 2019"])
+    top, sub, row = list(csv.reader(io.StringIO(plan_csv(load(programme, date(2019, 1, 1))))))
+    assert sub[2:6] == ["Q1", "Q2", "Q3", "Q4"] and row[2:6] == ["", "X", "", ""]
+    row[2] = row[4] = "X"  # Q1 and Q3 2019/20 beside Aug 2019's Q2
+    path = tmp_path / "plan.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([top, sub, row])
+    result = import_plan(path=path, by=by, programme=programme)
+    assert result.milestones_created == 2
+    [(*_, [(_, _, periods)])] = summary(programme)
+    assert periods == ["Q1 2019/20", "Aug 2019", "Q3 2019/20"]

@@ -3,7 +3,7 @@ needed, next-period and overdue milestones; its PDF; signing freezes it against 
 two signed reports compare; and the pages, in scope and in a bounded number of queries."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delivery import actions
-from delivery.models import Contact, Snapshot
+from delivery.models import Contact, Snapshot, StatusUpdate
 from delivery.plan import load
 from delivery.report import (
     MILESTONES_LISTED,
@@ -156,6 +156,45 @@ def test_board_report_lists_exceptions_decisions_and_milestones(board, this_pcn_
     assert json.loads(json.dumps(content)) == content
 
 
+def asked_on(action, day):
+    """Date the action's reports back to a day (set_status stamps them now)."""
+    noon = timezone.make_aware(datetime.combine(day, time(12)))
+    StatusUpdate.objects.filter(action=action).update(at=noon)
+
+
+def test_a_decision_stays_listed_while_its_report_stands(board, this_pcn_manager):
+    owner_reports(board, this_pcn_manager)
+    asked_on(board.recruit, board.previous.end)
+    assert load(board.programme, board.today).actions[board.recruit.pk].standing.source != (
+        "lapsed"
+    )
+    assert [d["decision"] for d in content_of(board)["decisions"]] == [DECISION]
+
+
+def test_a_decision_clears_once_its_report_lapses_unless_made_in_the_quarter(
+    board, this_pcn_manager, programme_office_user
+):
+    owner_reports(board, this_pcn_manager)
+    # Re-planned to next quarter: no longer off track, so the report asking has lapsed.
+    actions.move_milestone(
+        milestone=board.late,
+        period=board.following.label,
+        reason="Locums found for next quarter",
+        by=programme_office_user,
+    )
+    standing = load(board.programme, board.today).actions[board.recruit.pk].standing
+    assert standing.source == "lapsed"
+    assert [d["decision"] for d in content_of(board)["decisions"]] == [DECISION]  # made today
+    asked_on(board.recruit, board.previous.end)
+    content = content_of(board)
+    assert content["decisions"] == []
+    assert not [i for i in content["items"] if i["key"].startswith("decision:")]
+    assert "None asked for." in pdf_text(report_pdf(content, "x"))
+    # The report of the quarter it was made in still lists it.
+    previous = content_of(board, board.previous)
+    assert [d["decision"] for d in previous["decisions"]] == [DECISION]
+
+
 def test_board_report_pdf_lists_the_action_at_risk_with_its_comment(board, this_pcn_manager):
     owner_reports(board, this_pcn_manager)
     content = content_of(board)
@@ -267,6 +306,70 @@ def test_two_signed_reports_compare(board, this_pcn_manager, programme_office_us
     assert counts == {"At risk": (0, 1), "On track": (1, 0)}
     recruit = {c.field: (c.before, c.after) for c in changes[f"action:{board.recruit.pk}"].fields}
     assert recruit == {"Latest commentary": ("", "The locum market is thin")}
+
+
+@pytest.fixture
+def long_plan(area, programme_office_user):
+    """A plan begun two years ago: its quarters long past, the one before last, the one just
+    ended and the current one."""
+    today = timezone.localdate()
+    current = quarter_of(today)
+    just_ended = quarter_of(current.start - timedelta(days=1))
+    programme = actions.create_programme(
+        name="Two years on",
+        start=quarter_of(today - timedelta(days=730)).start,
+        end=quarter_of(current.end + timedelta(days=1)).end,
+        organisations=[area["ics"]],
+        by=programme_office_user,
+    )
+    return SimpleNamespace(
+        programme=programme,
+        long_ago=quarter_of(programme.start),
+        before_last=quarter_of(just_ended.start - timedelta(days=1)),
+        just_ended=just_ended,
+        current=current,
+    )
+
+
+SIGNING_RULE = "during its quarter or in the quarter just after it"
+
+
+def test_only_the_current_quarter_or_the_one_just_ended_is_signed(long_plan, programme_office_user):
+    """Signed later, a report would freeze today's statuses under an old quarter's label."""
+    for old in (long_plan.long_ago, long_plan.before_last):
+        with pytest.raises(
+            ValidationError, match=f"{old.label} ended on .*: a report is signed {SIGNING_RULE}"
+        ):
+            actions.sign_board_report(
+                programme=long_plan.programme, period=old.label, by=programme_office_user
+            )
+    assert not Snapshot.objects.exists()
+    signed = [
+        actions.sign_board_report(
+            programme=long_plan.programme, period=q.label, by=programme_office_user
+        ).period
+        for q in (long_plan.just_ended, long_plan.current)
+    ]
+    assert signed == [long_plan.just_ended.label, long_plan.current.label]
+
+
+def test_the_report_page_previews_any_quarter_and_offers_to_sign_only_recent_ones(
+    client, long_plan, programme_office_user
+):
+    client.force_login(programme_office_user)
+    url = reverse("board_report", args=[long_plan.programme.pk])
+    old = client.get(url, {"period": long_plan.before_last.label})
+    assert f"Board highlight report: {long_plan.before_last.label}" in old.text
+    assert "Sign the" not in old.text and SIGNING_RULE in old.text
+    assert f"only {long_plan.current.label} or {long_plan.just_ended.label} can be signed" in (
+        old.text
+    )
+    posted = client.post(url, {"period": long_plan.before_last.label})
+    assert posted.status_code == 200 and SIGNING_RULE in posted.text
+    assert not Snapshot.objects.exists()
+    for recent in (long_plan.just_ended, long_plan.current):
+        page = client.get(url, {"period": recent.label})
+        assert f"Sign the {recent.label} report" in page.text and SIGNING_RULE in page.text
 
 
 # Pages ------------------------------------------------------------------------------------
