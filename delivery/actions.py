@@ -44,34 +44,44 @@ def require_editor(user, programme: Programme) -> None:
         raise PermissionDenied(f"you may not change the plan {programme.name!r}")
 
 
-def owner_resolver():
-    """A function from owners' names to (people, contacts), reading people and contacts once.
+class Owners:
+    """Owners' names to people and contacts, reading people and contacts once (an import
+    resolves thousands of names).
 
     A name is a person's username, a person's full name, or a contact's name. A full name two
     people share is refused (give the username), so an action never gets the wrong owner and
     with it the owner's right to report on it."""
-    people: dict[str, list] = {}
-    usernames = {}
-    for user in get_user_model().objects.all():
-        usernames[user.username.casefold()] = user
-        if user.get_full_name():
-            people.setdefault(user.get_full_name().casefold(), []).append(user)
-    contacts = {c.name.casefold(): c for c in Contact.objects.all()}
 
-    def resolve(names: list[str]) -> tuple[list, list[Contact]]:
+    def __init__(self):
+        self.usernames = {}
+        self.people: dict[str, list] = {}
+        for user in get_user_model().objects.all():
+            self.usernames[user.username.casefold()] = user
+            if user.get_full_name():
+                self.people.setdefault(user.get_full_name().casefold(), []).append(user)
+        self.contacts = {c.name.casefold(): c for c in Contact.objects.all()}
+
+    def kind(self, name: str) -> str | None:
+        """ "person", "contact", "ambiguous" (a full name people share), or None: unknown."""
+        key = name.strip().casefold()
+        if key in self.usernames:
+            return "person"
+        if len(self.people.get(key, ())) > 1:
+            return "ambiguous"
+        if key in self.people:
+            return "person"
+        return "contact" if key in self.contacts else None
+
+    def __call__(self, names: list[str]) -> tuple[list, list[Contact]]:
         users, named, unknown, ambiguous = [], [], [], []
         for name in (n.strip() for n in names if n.strip()):
-            key = name.casefold()
-            if key in usernames:
-                users.append(usernames[key])
-            elif len(people.get(key, ())) > 1:
-                ambiguous.append(name)
-            elif key in people:
-                users.append(people[key][0])
-            elif key in contacts:
-                named.append(contacts[key])
+            key, kind = name.casefold(), self.kind(name)
+            if kind == "person":
+                users.append(self.usernames.get(key) or self.people[key][0])
+            elif kind == "contact":
+                named.append(self.contacts[key])
             else:
-                unknown.append(name)
+                (ambiguous if kind == "ambiguous" else unknown).append(name)
         errors = []
         if unknown:
             errors.append(f"not a person or contact in PCN Hub: {', '.join(unknown)}")
@@ -83,12 +93,10 @@ def owner_resolver():
             raise ValidationError({"owners": errors})
         return users, named
 
-    return resolve
-
 
 def resolve_owners(names: list[str]) -> tuple[list, list[Contact]]:
     """Each owner named must be a person who signs in (username or full name) or a contact."""
-    return owner_resolver()(names)
+    return Owners()(names)
 
 
 def _save(obj, by, reason: str = "") -> None:
@@ -263,10 +271,10 @@ def update_deliverable(*, deliverable: Deliverable, by, **changes) -> Deliverabl
 def add_action(
     *, deliverable: Deliverable, title: str, owners: list[str], by, depends_on=(), people=None
 ) -> Action:
-    """A key action with its owners (and what it waits on). `people`: a resolver made once
-    for many actions (owner_resolver), as an import does."""
+    """A key action with its owners (and what it waits on). `people`: an Owners made once
+    for many actions, as an import does."""
     require_editor(by, deliverable.programme)
-    users, contacts = (people or owner_resolver())(owners)
+    users, contacts = (people or Owners())(owners)
     action = Action(deliverable=deliverable, title=_text(title, "title", "describe the action"))
     _save(action, by, "added")
     action.owners.set(users)

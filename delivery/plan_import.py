@@ -584,11 +584,13 @@ def _unknown_owners(deliverables, layout: _Layout, problems: Problems, add: bool
         for action in deliverable.actions:
             for name in action.owners:
                 names.setdefault(name.casefold(), (name, action.row))
+    owners = actions.Owners()
     unknown = {}
     for key, (name, row) in names.items():
-        try:
-            actions.resolve_owners([name])
-        except ValidationError:
+        kind = owners.kind(name)
+        if kind == "ambiguous":  # a person's name two people share: never a new contact
+            problems.add(row, column.label, name, "the owner's username: two people have that name")
+        elif kind is None:
             unknown[key] = (name, row)
     if not add:
         for deliverable in deliverables:
@@ -615,6 +617,7 @@ def _message(error) -> str:
 def _write(programme, deliverables, layout, by, problems: Problems, result) -> None:
     """Through the actions; whatever they refuse becomes a problem on its row."""
     plan = load(programme, timezone.localdate(), measures=False)
+    owners = actions.Owners()  # once, after any contacts the file brought were added
     existing = {d.reference.casefold(): d for d in plan.deliverables}
     instances = Deliverable.objects.in_bulk([d.id for d in plan.deliverables])
     action_ids = {a.id for a in plan.actions.values()}
@@ -653,7 +656,11 @@ def _write(programme, deliverables, layout, by, problems: Problems, result) -> N
             try:
                 if known_action is None:
                     action = actions.add_action(
-                        deliverable=deliverable, title=item.title, owners=item.owners, by=by
+                        deliverable=deliverable,
+                        title=item.title,
+                        owners=item.owners,
+                        by=by,
+                        people=owners,
                     )
                     result.actions_created += 1
                     ends = []

@@ -297,7 +297,7 @@ STP_SLIPPED = {
 # The CCG's outline milestone plan, 2019-2023 (seed 000).
 CCG_PLAN = [
     (
-        "DES 1",
+        "National 1",
         "national",
         "The Network Contract DES: every practice in a network, networks registered and live",
         date(2019, 7, 1),
@@ -335,7 +335,7 @@ CCG_PLAN = [
         ],
     ),
     (
-        "Access 1",
+        "National 2",
         "national",
         "Extended hours: 30 minutes per 1,000 patients a week, then the extended access DES "
         "moving to networks",
@@ -354,7 +354,7 @@ CCG_PLAN = [
         ],
     ),
     (
-        "Contract 1",
+        "National 3",
         "national",
         "The 2019/20 GP contract: the uplift, indemnity, QOF changes and digital requirements",
         date(2019, 4, 1),
@@ -396,7 +396,7 @@ CCG_PLAN = [
         ],
     ),
     (
-        "Strategy 1",
+        "Local 1",
         "local",
         "The STP primary care strategy: approved through CCG governance and put into practice",
         None,
@@ -411,7 +411,7 @@ CCG_PLAN = [
         ],
     ),
     (
-        "GPFV 1",
+        "Local 2",
         "local",
         "The GP Forward View transformation programme 2016-21: development, resilience and new "
         "roles",
@@ -493,7 +493,7 @@ def _load(programme, plan, slipped, by, today) -> None:
 MEASURES = [
     (
         "outline",
-        "DES 1",
+        "National 1",
         "Practices in an approved PCN",
         "pcn_practices_pct",
         "99X",
@@ -505,7 +505,7 @@ MEASURES = [
     ),
     (
         "outline",
-        "DES 1",
+        "National 1",
         "Patients in an approved PCN",
         "pcn_patients_pct",
         "99X",
@@ -517,7 +517,7 @@ MEASURES = [
     ),
     (
         "outline",
-        "Access 1",
+        "National 2",
         "Extended hours: minutes per 1,000 patients a week",
         "extended_access_minutes",
         "99X",
@@ -529,7 +529,7 @@ MEASURES = [
     ),
     (
         "outline",
-        "GPFV 1",
+        "Local 2",
         "Resilience funding spent against the allocation",
         "funds_spent_pct",
         "99X",
@@ -629,7 +629,7 @@ def seed(*, stp_user, commissioner_user, pcn_user, today: date | None = None) ->
     actions.take_baseline(
         programme=outline, name="Approved by the PCCC, May 2019", by=commissioner_user
     )
-    slipped = outline.deliverables.get(reference="Contract 1").actions.get(
+    slipped = outline.deliverables.get(reference="National 3").actions.get(
         title__startswith="Electronic repeat prescribing"
     )
     actions.move_milestone(

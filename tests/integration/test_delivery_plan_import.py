@@ -258,6 +258,21 @@ def test_import_plan_adds_unknown_owners_as_contacts_when_asked(
     assert sorted(Contact.objects.values_list("name", flat=True)) == sorted(STP_CONTACTS)
 
 
+def test_import_plan_refuses_an_owner_two_people_share_even_adding_contacts(
+    area, programme_office_user, this_pcn_manager
+):
+    add_stp_owners(this_pcn_manager)
+    f.UserFactory(username="rvyas2", first_name="Rachel", last_name="Vyas")
+    programme = stp_programme(area, programme_office_user)
+    for add in (False, True):
+        with pytest.raises(ImportRejected) as rejected:
+            import_plan(path=XLSX, by=programme_office_user, programme=programme, add_contacts=add)
+        assert {(p.value, p.expected) for p in rejected.value.problems} == {
+            ("Rachel Vyas", "the owner's username: two people have that name")
+        }
+    assert not programme.deliverables.exists() and not Contact.objects.filter(name="Rachel Vyas")
+
+
 def test_import_plan_only_for_those_who_may_edit_the_plan(
     area, programme, programme_office_user, commissioner_user
 ):
