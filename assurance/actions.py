@@ -203,9 +203,12 @@ def respond(
     actions: str = "",
     expected_on: date | None = None,
     expected_note: str = "",
+    planned: dict[date, str] | None = None,
 ) -> Rating:
     """The commissioner's answer to one requirement: why, what it is doing, and when it
-    expects to be fully assured (a date, or a note where none can be given)."""
+    expects to be fully assured (a date, or a note where none can be given); with `planned`,
+    its planned actions by month as plan_actions takes them, checked with the rest so the
+    answer and its plan are written together or not at all."""
     _require_responder(by, round)
     round = _locked(round)
     row = _rating(round, requirement)
@@ -219,6 +222,8 @@ def respond(
         ]
     if len(expected_note.strip()) > NOTE_LENGTH:
         errors["expected_note"] = [f"keep the note to {NOTE_LENGTH} characters"]
+    if planned and (refused := _plan_refusal(round.framework, planned)):
+        errors["planned"] = [refused]
     if errors:
         raise ValidationError(errors)
     row.response, row.actions = response.strip(), actions.strip()
@@ -226,6 +231,8 @@ def respond(
     row.responded_by, row.responded_at = by, timezone.now()
     row._history_user = by
     row.save()
+    if planned:
+        _write_plan(row, planned, by)
     return row
 
 
@@ -238,22 +245,28 @@ def plan_actions(
     _require_responder(by, round)
     round = _locked(round)
     row = _rating(round, requirement)
-    framework = round.framework
+    if refused := _plan_refusal(round.framework, planned):
+        raise ValidationError({"planned": [refused]})
+    _write_plan(row, planned, by)
+    return row
+
+
+def _plan_refusal(framework: Framework, planned: dict[date, str]) -> str:
+    """Why the months cannot be planned in this framework; blank when they can."""
     allowed = framework.plan_months()
     if not allowed:
-        raise ValidationError(
-            {"planned": [f"{framework.title} takes no planned actions month by month"]}
-        )
+        return f"{framework.title} takes no planned actions month by month"
     outside = sorted(m for m in planned if m not in allowed)
     if outside:
-        raise ValidationError(
-            {
-                "planned": [
-                    f"{', '.join(f'{m:%-d %b %Y}' for m in outside)}: planned actions are kept "
-                    f"for the months {allowed[0]:%b %Y} to {allowed[-1]:%b %Y}"
-                ]
-            }
+        return (
+            f"{', '.join(f'{m:%-d %b %Y}' for m in outside)}: planned actions are kept "
+            f"for the months {allowed[0]:%b %Y} to {allowed[-1]:%b %Y}"
         )
+    return ""
+
+
+def _write_plan(row: Rating, planned: dict[date, str], by) -> None:
+    """Each month's text: a blank one deletes the month, an unchanged one writes nothing."""
     held = {p.month: p for p in row.planned.all()}
     for month, text in sorted(planned.items()):
         text = text.strip()
@@ -269,7 +282,6 @@ def plan_actions(
         item.text = text
         item._history_user = by
         item.save()
-    return row
 
 
 @transaction.atomic

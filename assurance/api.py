@@ -10,7 +10,6 @@ assurance.actions, which checks who may act: a visible round the user may not ac
 
 import django_filters as filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -553,19 +552,11 @@ class RoundViewSet(AsAtMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
-        def run(round, data):
-            planned = data.pop("planned", None)
-            with transaction.atomic():  # the response and its plan stand or fall together
-                actions.respond(round=round, by=request.user, **data)
-                if planned:
-                    actions.plan_actions(
-                        round=round,
-                        requirement=data["requirement"],
-                        planned=planned,
-                        by=request.user,
-                    )
-
-        return self.step(request, RespondBodySerializer, run)
+        return self.step(
+            request,
+            RespondBodySerializer,
+            lambda r, data: actions.respond(round=r, by=request.user, **data),
+        )
 
     @extend_schema(
         summary="The reviewer's overall rating and comments",

@@ -3,7 +3,6 @@ forms to rate, respond, review and close it, and what changed since the round be
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -170,20 +169,16 @@ def respond_page(request, round, key):
     form = RespondForm(request.POST or None, months=months, initial=initial)
 
     def run(data):
-        with transaction.atomic():  # the response and its plan stand or fall together
-            actions.respond(
-                round=round,
-                requirement=key,
-                response=data["response"],
-                actions=data["actions"],
-                expected_on=data["expected_on"],
-                expected_note=data["expected_note"],
-                by=request.user,
-            )
-            if months:
-                actions.plan_actions(
-                    round=round, requirement=key, planned=form.planned(), by=request.user
-                )
+        actions.respond(
+            round=round,
+            requirement=key,
+            response=data["response"],
+            actions=data["actions"],
+            expected_on=data["expected_on"],
+            expected_note=data["expected_note"],
+            planned=form.planned() if months else None,
+            by=request.user,
+        )
 
     context = {"round": round, "rating": rating, "months": months}
     return _step(

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from assurance import actions
-from assurance.models import Round
+from assurance.models import Rating, Round
 
 # Session, user, roles and the hierarchy below them (two levels), the paginator's count, then
 # one page of rounds with their framework, commissioner, people and rating counts.
@@ -93,8 +93,14 @@ def test_respond_with_planned_months(api, opened, commissioner_user):
     assert done.status_code == 200
     [coverage] = [r for r in done.json()["ratings"] if r["requirement"] == "pcn-coverage"]
     assert coverage["planned"] == [{"month": "2019-08", "text": "Place them"}]
-    late = api.post(url, {**body, "planned": [{"month": "2020-01", "text": "x"}]}, format="json")
+    late = api.post(
+        url,
+        {**body, "response": "Revised", "planned": [{"month": "2020-01", "text": "x"}]},
+        format="json",
+    )
     assert late.status_code == 400 and "Apr 2019 to Dec 2019" in late.json()["detail"]
+    row = Rating.objects.get(round=opened, requirement__key="pcn-coverage")
+    assert row.response == "Two practices left"  # the response stands or falls with its plan
     bad = api.post(url, {**body, "planned": [{"month": "August", "text": "x"}]}, format="json")
     assert bad.status_code == 400 and "give a month as YYYY-MM" in str(bad.json()["errors"])
 

@@ -87,6 +87,42 @@ def test_respond_with_a_date_before_the_submission_is_refused(opened, commission
         )
 
 
+def test_respond_with_planned_months_writes_both_in_one_step_with_who(opened, commissioner_user):
+    row = actions.respond(
+        round=opened,
+        requirement="pcn-coverage",
+        response="Two practices left",
+        planned={date(2019, 8, 1): "Place them", date(2019, 9, 1): ""},
+        by=commissioner_user,
+    )
+    assert row.response == "Two practices left"
+    [planned] = PlannedAction.objects.filter(rating=row)
+    assert (planned.month, planned.text) == (date(2019, 8, 1), "Place them")
+    assert row.history.first().history_user == commissioner_user
+    assert planned.history.get().history_user == commissioner_user
+
+
+def test_respond_with_a_month_outside_the_plan_writes_neither(opened, commissioner_user):
+    row = Rating.objects.get(round=opened, requirement__key="pcn-coverage")
+    kept = row.history.count()
+    with pytest.raises(ValidationError) as refused:
+        actions.respond(
+            round=opened,
+            requirement="pcn-coverage",
+            response=" ",
+            planned={date(2019, 8, 1): "Place them", date(2020, 1, 1): "Too late"},
+            by=commissioner_user,
+        )
+    assert refused.value.message_dict == {
+        "response": ["explain why, and what is being done to resolve it"],
+        "planned": ["1 Jan 2020: planned actions are kept for the months Apr 2019 to Dec 2019"],
+    }
+    row.refresh_from_db()
+    assert (row.response, row.history.count()) == ("", kept)
+    assert not PlannedAction.objects.exists()
+    assert not PlannedAction.history.exists()
+
+
 def test_plan_actions_only_in_the_frameworks_months(opened, gpfv, area, commissioner_user):
     actions.plan_actions(
         round=opened,
