@@ -95,6 +95,8 @@ class Round(models.Model):
     label = models.CharField(max_length=120, help_text="e.g. 23 December submission")
     submitted_on = models.DateField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    # The round before this one, set by open_round (the latest, closed and submitted earlier):
+    # the one source for "the round before", for the round page's link and the changes page.
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
