@@ -307,12 +307,20 @@ def review_round(*, round: Round, overall_rating: str, overall_comments: str, by
 
 
 @transaction.atomic
-def close_round(*, round: Round, statement: str, by, today: date | None = None) -> Snapshot:
+def close_round(*, round: Round, statement: str, by, assessed_on: date | None = None) -> Snapshot:
     """Close the round once every requirement is rated, signing and freezing it as it stands,
-    live figures included: later edits cannot change what was signed."""
+    live figures included: later edits cannot change what was signed.
+
+    The live figures are frozen as on `assessed_on`, the day the assessment being signed was
+    made: today, unless it is entered afterwards. Pages and the API always sign today's; the
+    demo (assurance.demo) enters its 2016 and 2019 rounds as assessed on their own days, so
+    their figures are the registry's then, not today's. A day given must fall between the
+    submission and today."""
     _require_rater(by, round)
     given, round = round, _locked(round)
     ratings = ratings_of(round)
+    today = timezone.localdate()
+    day = assessed_on or today
     errors: dict[str, list[str]] = {}
     unrated = [r.requirement.title for r in ratings if not r.rating]
     if unrated:
@@ -320,9 +328,13 @@ def close_round(*, round: Round, statement: str, by, today: date | None = None) 
         errors["round"] = [f"rate every requirement before closing the round; not rated: {listed}"]
     if not statement.strip():
         errors["statement"] = ["say what you are signing, e.g. that this is the assessment agreed"]
+    if assessed_on is not None and not round.submitted_on <= assessed_on <= today:
+        errors["assessed_on"] = [
+            f"the assessment is made between the submission, {round.submitted_on:%-d %B %Y}, "
+            f"and today, {today:%-d %B %Y}; {assessed_on:%-d %B %Y} is not"
+        ]
     if errors:
         raise ValidationError(errors)
-    day = today or timezone.localdate()
     live = figures([r.requirement for r in ratings], round.commissioner, day)
     snapshot = freeze(
         kind=Snapshot.Kind.ASSURANCE_ROUND,

@@ -1,13 +1,15 @@
 """Assurance actions: who may rate and who may respond, refusals with clear messages that
 write nothing, carrying a round forward, and closing it as a signed snapshot."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
-from assurance import actions
+from assurance import actions, demo
 from assurance.models import PlannedAction, Rating, Round
+from assurance.rounds import FIGURE
 from delivery.snapshots import intact
 
 
@@ -195,6 +197,40 @@ def test_close_round_freezes_a_signed_snapshot_and_refuses_later_edits(
         with pytest.raises(ValidationError, match="closed and signed by assurance"):
             change()
     assert Rating.objects.filter(rating="not_assured").count() == 0
+
+
+def test_close_round_assessed_on_an_earlier_day_freezes_that_days_figures(opened, assurance_user):
+    _rate_all(opened, assurance_user)
+    with pytest.raises(ValidationError) as refused:
+        actions.close_round(
+            round=opened, statement="Agreed", by=assurance_user, assessed_on=date(2019, 7, 11)
+        )
+    assert "between the submission, 12 July 2019, and today" in str(refused.value)
+    assert Round.objects.get().is_open
+    snapshot = actions.close_round(
+        round=opened, statement="Agreed", by=assurance_user, assessed_on=date(2019, 7, 31)
+    )
+    coverage = next(i for i in snapshot.content["items"] if i["key"] == "pcn-coverage")
+    assert " on 2019-07-31; target 100.00 by 2019-06-30" in coverage["fields"][FIGURE]
+
+
+def test_close_round_assessed_after_today_is_refused(opened, assurance_user):
+    _rate_all(opened, assurance_user)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError, match="between the submission"):
+        actions.close_round(
+            round=opened, statement="Agreed", by=assurance_user, assessed_on=tomorrow
+        )
+
+
+def test_demo_gpfv_rounds_freeze_the_figures_of_the_days_they_were_assessed(
+    area, gpfv, commissioner_user, assurance_user
+):
+    november, december = demo._gpfv(gpfv, area["commissioner"], commissioner_user, assurance_user)
+    for round, day in ((november, "2016-12-09"), (december, "2017-01-31")):
+        round.refresh_from_db()
+        access = next(i for i in round.snapshot.content["items"] if i["key"] == "extended-access")
+        assert f" on {day}; target 100.00 by 2019-03-31" in access["fields"][FIGURE]
 
 
 def test_open_round_carries_responses_and_plans_forward_not_ratings(
