@@ -48,6 +48,7 @@ def _requirement_values(spec: RequirementSpec, order: int) -> dict:
         "measure_key": measure.key if measure else "",
         "measure_target": measure.target if measure else None,
         "measure_by": measure.by if measure else None,
+        "measure_direction": measure.direction if measure else "up",
         "withdrawn": False,
     }
 

@@ -22,7 +22,10 @@ def test_frameworks_read_by_anyone_signed_in(api, outsider):
     statement = api.get("/api/assurance/frameworks/nhse-assurance-2019-20/").json()
     assert statement["plan_months"][0] == "2019-04" and len(statement["plan_months"]) == 9
     coverage = next(r for r in statement["requirements"] if r["key"] == "pcn-coverage")
-    assert coverage["measure"]["key"] == "pcn_practices_pct"
+    assert (coverage["measure"]["key"], coverage["measure"]["direction"]) == (
+        "pcn_practices_pct",
+        "up",
+    )
 
 
 def test_rounds_in_scope_with_ratings_and_live_figures(api, opened, commissioner_user, outsider):
@@ -34,7 +37,12 @@ def test_rounds_in_scope_with_ratings_and_live_figures(api, opened, commissioner
     assert (listed["rated"], listed["requirements"], listed["state"]) == (0, 12, "open")
     found = api.get(f"/api/assurance/rounds/{opened.pk}/", {"as_at": "2019-07-31"}).json()
     figure = found["ratings"][0]["figure"]
-    assert (figure["value"], figure["target"], figure["met"]) == ("0.00", "100.00", False)
+    assert (figure["value"], figure["target"], figure["direction"], figure["met"]) == (
+        "0.00",
+        "100.00",
+        "up",
+        False,
+    )
     assert (
         api.get(f"/api/assurance/rounds/{opened.pk}/", {"as_at": "31/07/2019"}).status_code == 400
     )

@@ -211,7 +211,7 @@ def test_close_round_assessed_on_an_earlier_day_freezes_that_days_figures(opened
         round=opened, statement="Agreed", by=assurance_user, assessed_on=date(2019, 7, 31)
     )
     coverage = next(i for i in snapshot.content["items"] if i["key"] == "pcn-coverage")
-    assert " on 2019-07-31; target 100.00 by 2019-06-30" in coverage["fields"][FIGURE]
+    assert " on 2019-07-31; target at least 100.00 by 2019-06-30" in coverage["fields"][FIGURE]
 
 
 def test_close_round_assessed_after_today_is_refused(opened, assurance_user):
@@ -230,7 +230,7 @@ def test_demo_gpfv_rounds_freeze_the_figures_of_the_days_they_were_assessed(
     for round, day in ((november, "2016-12-09"), (december, "2017-01-31")):
         round.refresh_from_db()
         access = next(i for i in round.snapshot.content["items"] if i["key"] == "extended-access")
-        assert f" on {day}; target 100.00 by 2019-03-31" in access["fields"][FIGURE]
+        assert f" on {day}; target at least 100.00 by 2019-03-31" in access["fields"][FIGURE]
 
 
 def test_open_round_carries_responses_and_plans_forward_not_ratings(

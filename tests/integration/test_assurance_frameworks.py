@@ -5,7 +5,10 @@ the deadlines that changed rewritten."""
 from dataclasses import replace
 from datetime import date, timedelta
 
+from django.urls import reverse
+
 from assurance import loader
+from assurance.figures import figure
 from assurance.frameworks import framework_files
 from assurance.models import Deadline, Framework, Requirement
 
@@ -57,3 +60,26 @@ def test_load_framework_files_changes_only_the_deadlines_that_changed(db, monkey
     assert sorted((d.due, d.what) for d in after) == sorted(changed.deadlines)
     assert after.get(what=kept[1]).pk == before[kept[1]]  # unchanged: the same row
     assert not Deadline.objects.filter(pk=before[moved[1]]).exists()
+
+
+def test_load_framework_files_keeps_a_measures_direction_and_the_figure_follows_it(
+    client, area, commissioner_user, monkeypatch
+):
+    files = framework_files()
+    spec = files["nhse-assurance-2019-20"]
+    coverage, *rest = spec.requirements
+    ceiling = replace(coverage, measure=replace(coverage.measure, direction="down"))
+    monkeypatch.setattr(
+        loader,
+        "framework_files",
+        lambda: {**files, spec.key: replace(spec, requirements=(ceiling, *rest))},
+    )
+    assert loader.load_framework_files() == 1
+    held = Requirement.objects.get(framework__key=spec.key, key=coverage.key)
+    assert held.measure_direction == "down"
+    assert held.history.first().prev_record.measure_direction == "up"
+    live = figure(held, area["commissioner"], date(2019, 7, 12))
+    assert (live.value, live.bound, live.met) == (0, "at most", True)
+    client.force_login(commissioner_user)
+    shown = client.get(reverse("assurance_framework", args=[spec.key]))
+    assert "% of practices in an approved PCN: at most 100 by 30 June 2019" in shown.text
