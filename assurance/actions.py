@@ -203,9 +203,12 @@ def respond(
     actions: str = "",
     expected_on: date | None = None,
     expected_note: str = "",
+    planned: dict[date, str] | None = None,
 ) -> Rating:
     """The commissioner's answer to one requirement: why, what it is doing, and when it
-    expects to be fully assured (a date, or a note where none can be given)."""
+    expects to be fully assured (a date, or a note where none can be given); with `planned`,
+    its planned actions by month as plan_actions takes them, checked with the rest so the
+    answer and its plan are written together or not at all."""
     _require_responder(by, round)
     round = _locked(round)
     row = _rating(round, requirement)
@@ -219,6 +222,8 @@ def respond(
         ]
     if len(expected_note.strip()) > NOTE_LENGTH:
         errors["expected_note"] = [f"keep the note to {NOTE_LENGTH} characters"]
+    if planned and (refused := _plan_refusal(round.framework, planned)):
+        errors["planned"] = [refused]
     if errors:
         raise ValidationError(errors)
     row.response, row.actions = response.strip(), actions.strip()
@@ -226,6 +231,8 @@ def respond(
     row.responded_by, row.responded_at = by, timezone.now()
     row._history_user = by
     row.save()
+    if planned:
+        _write_plan(row, planned, by)
     return row
 
 
@@ -238,22 +245,28 @@ def plan_actions(
     _require_responder(by, round)
     round = _locked(round)
     row = _rating(round, requirement)
-    framework = round.framework
+    if refused := _plan_refusal(round.framework, planned):
+        raise ValidationError({"planned": [refused]})
+    _write_plan(row, planned, by)
+    return row
+
+
+def _plan_refusal(framework: Framework, planned: dict[date, str]) -> str:
+    """Why the months cannot be planned in this framework; blank when they can."""
     allowed = framework.plan_months()
     if not allowed:
-        raise ValidationError(
-            {"planned": [f"{framework.title} takes no planned actions month by month"]}
-        )
+        return f"{framework.title} takes no planned actions month by month"
     outside = sorted(m for m in planned if m not in allowed)
     if outside:
-        raise ValidationError(
-            {
-                "planned": [
-                    f"{', '.join(f'{m:%-d %b %Y}' for m in outside)}: planned actions are kept "
-                    f"for the months {allowed[0]:%b %Y} to {allowed[-1]:%b %Y}"
-                ]
-            }
+        return (
+            f"{', '.join(f'{m:%-d %b %Y}' for m in outside)}: planned actions are kept "
+            f"for the months {allowed[0]:%b %Y} to {allowed[-1]:%b %Y}"
         )
+    return ""
+
+
+def _write_plan(row: Rating, planned: dict[date, str], by) -> None:
+    """Each month's text: a blank one deletes the month, an unchanged one writes nothing."""
     held = {p.month: p for p in row.planned.all()}
     for month, text in sorted(planned.items()):
         text = text.strip()
@@ -269,7 +282,6 @@ def plan_actions(
         item.text = text
         item._history_user = by
         item.save()
-    return row
 
 
 @transaction.atomic
@@ -295,12 +307,20 @@ def review_round(*, round: Round, overall_rating: str, overall_comments: str, by
 
 
 @transaction.atomic
-def close_round(*, round: Round, statement: str, by, today: date | None = None) -> Snapshot:
+def close_round(*, round: Round, statement: str, by, assessed_on: date | None = None) -> Snapshot:
     """Close the round once every requirement is rated, signing and freezing it as it stands,
-    live figures included: later edits cannot change what was signed."""
+    live figures included: later edits cannot change what was signed.
+
+    The live figures are frozen as on `assessed_on`, the day the assessment being signed was
+    made: today, unless it is entered afterwards. Pages and the API always sign today's; the
+    demo (assurance.demo) enters its 2016 and 2019 rounds as assessed on their own days, so
+    their figures are the registry's then, not today's. A day given must fall between the
+    submission and today."""
     _require_rater(by, round)
     given, round = round, _locked(round)
     ratings = ratings_of(round)
+    today = timezone.localdate()
+    day = assessed_on or today
     errors: dict[str, list[str]] = {}
     unrated = [r.requirement.title for r in ratings if not r.rating]
     if unrated:
@@ -308,9 +328,13 @@ def close_round(*, round: Round, statement: str, by, today: date | None = None) 
         errors["round"] = [f"rate every requirement before closing the round; not rated: {listed}"]
     if not statement.strip():
         errors["statement"] = ["say what you are signing, e.g. that this is the assessment agreed"]
+    if assessed_on is not None and not round.submitted_on <= assessed_on <= today:
+        errors["assessed_on"] = [
+            f"the assessment is made between the submission, {round.submitted_on:%-d %B %Y}, "
+            f"and today, {today:%-d %B %Y}; {assessed_on:%-d %B %Y} is not"
+        ]
     if errors:
         raise ValidationError(errors)
-    day = today or timezone.localdate()
     live = figures([r.requirement for r in ratings], round.commissioner, day)
     snapshot = freeze(
         kind=Snapshot.Kind.ASSURANCE_ROUND,

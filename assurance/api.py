@@ -10,7 +10,6 @@ assurance.actions, which checks who may act: a visible round the user may not ac
 
 import django_filters as filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -26,7 +25,7 @@ from rest_framework.response import Response
 from accounts.permissions import Permission, has_permission, scope_filter
 from assurance import actions
 from assurance.figures import figures
-from assurance.frameworks import rating_label
+from assurance.frameworks import DIRECTIONS, rating_label
 from assurance.models import Framework, Rating, Requirement, Round
 from assurance.rollup import rollup
 from assurance.rounds import changes_since_previous, ratings_of
@@ -78,7 +77,12 @@ class DeadlineSerializer(serializers.Serializer):
 class MeasureLinkSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="a measure PCN Hub computes")
     label = serializers.CharField()
-    target = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="at least")
+    target = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="at least or at most, as `direction` says"
+    )
+    direction = serializers.ChoiceField(
+        choices=list(DIRECTIONS), help_text="up: at least the target; down: at most"
+    )
     by = serializers.DateField()
 
 
@@ -102,6 +106,7 @@ class RequirementSerializer(serializers.ModelSerializer):
                 "label": label,
                 "target": requirement.measure_target,
                 "by": requirement.measure_by,
+                "direction": requirement.measure_direction,
             }
         ).data
 
@@ -147,7 +152,12 @@ class FigureSerializer(serializers.Serializer):
     label = serializers.CharField()
     value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     on = serializers.DateField()
-    target = serializers.DecimalField(max_digits=12, decimal_places=2)
+    target = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="at least or at most, as `direction` says"
+    )
+    direction = serializers.ChoiceField(
+        choices=list(DIRECTIONS), help_text="up: at least the target; down: at most"
+    )
     by = serializers.DateField()
     at_target_date = serializers.DecimalField(
         max_digits=14, decimal_places=2, allow_null=True, help_text="null until the date passes"
@@ -553,19 +563,11 @@ class RoundViewSet(AsAtMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
-        def run(round, data):
-            planned = data.pop("planned", None)
-            with transaction.atomic():  # the response and its plan stand or fall together
-                actions.respond(round=round, by=request.user, **data)
-                if planned:
-                    actions.plan_actions(
-                        round=round,
-                        requirement=data["requirement"],
-                        planned=planned,
-                        by=request.user,
-                    )
-
-        return self.step(request, RespondBodySerializer, run)
+        return self.step(
+            request,
+            RespondBodySerializer,
+            lambda r, data: actions.respond(round=r, by=request.user, **data),
+        )
 
     @extend_schema(
         summary="The reviewer's overall rating and comments",

@@ -25,6 +25,16 @@ from organisations.models import Organisation
 
 M = {month: date(2019, month, 1) for month in range(4, 13)}
 
+# The days NHS England's assessments were made, so each signed round freezes the demo area's
+# figures as they stood then (close_round's assessed_on), not on the day the demo is loaded.
+# PCN Hub's own dates: the November feedback in time for the 23 December submission, the
+# December assessment the month after, the Q1 return's within the month.
+ASSESSED = {
+    "november": date(2016, 12, 9),
+    "december": date(2017, 1, 31),
+    "q1": date(2019, 7, 31),
+}
+
 # Seed 000's grid of planned actions, in our words: requirement -> {month: what}.
 PLANNED_2019 = {
     "pcn-coverage": {
@@ -341,7 +351,10 @@ def _gpfv(framework, ccg, team, rater) -> list[Round]:
         round=november, overall_rating="amber", overall_comments=GPFV_NOVEMBER, by=rater
     )
     actions.close_round(
-        round=november, statement="NHS England's assessment of the 24 November submission", by=rater
+        round=november,
+        statement="NHS England's assessment of the 24 November submission",
+        by=rater,
+        assessed_on=ASSESSED["november"],
     )
     december = actions.open_round(
         framework=framework,
@@ -364,7 +377,10 @@ def _gpfv(framework, ccg, team, rater) -> list[Round]:
         round=december, overall_rating="amber", overall_comments=GPFV_DECEMBER, by=rater
     )
     actions.close_round(
-        round=december, statement="NHS England's assessment of the 23 December submission", by=rater
+        round=december,
+        statement="NHS England's assessment of the 23 December submission",
+        by=rater,
+        assessed_on=ASSESSED["december"],
     )
     return [november, december]
 
@@ -423,7 +439,7 @@ def seed(*, assurance_user, people) -> int:
         round=q1,
         statement="NHS England's assessment of the Q1 2019/20 return",
         by=assurance_user,
-        today=date(2019, 7, 31),
+        assessed_on=ASSESSED["q1"],
     )
     q2 = actions.open_round(
         framework=statement,

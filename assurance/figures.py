@@ -1,13 +1,15 @@
 """Live figures: a measurable requirement's computed measure for the round's commissioner,
 on the page's date and on the target date once it has passed, against the target.
 
-A target is a level to reach (at least the target value): every requirement linked so far
-is one (coverage, spend, access, staff in post)."""
+The target is met at or above it, or at or below it for a measure whose direction in the
+framework file is down (assurance.frameworks: a floor unless the file says it is a ceiling).
+"""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from assurance.frameworks import DIRECTIONS
 from delivery.measures import computed
 
 PLACES = Decimal("0.01")
@@ -21,6 +23,11 @@ class Figure:
     target: Decimal
     by: date
     at_target_date: Decimal | None  # None until the target date has passed
+    direction: str = "up"  # up: at least the target; down: at most
+
+    @property
+    def bound(self) -> str:
+        return DIRECTIONS[self.direction]
 
     @property
     def target_passed(self) -> bool:
@@ -30,12 +37,15 @@ class Figure:
     def met(self) -> bool | None:
         """Whether the target was reached: on its date once that has passed, else now."""
         basis = self.at_target_date if self.target_passed else self.value
-        return None if basis is None else basis >= self.target
+        if basis is None:
+            return None
+        return basis <= self.target if self.direction == "down" else basis >= self.target
 
     def text(self) -> str:
         """One line for a snapshot or a spreadsheet."""
         value = "no figure" if self.value is None else f"{self.value}"
-        line = f"{self.label}: {value} on {self.on.isoformat()}; target {self.target} by "
+        line = f"{self.label}: {value} on {self.on.isoformat()}; target {self.bound} "
+        line += f"{self.target} by "
         line += self.by.isoformat()
         if self.target_passed:
             reached = "no figure" if self.at_target_date is None else f"{self.at_target_date}"
@@ -59,7 +69,8 @@ def figure(requirement, commissioner, day: date) -> Figure | None:
     at_target = None
     if by <= day:
         at_target = value if by == day else _value(compute, commissioner, by)
-    return Figure(label, value, day, requirement.measure_target, by, at_target)
+    target, direction = requirement.measure_target, requirement.measure_direction
+    return Figure(label, value, day, target, by, at_target, direction)
 
 
 def figures(requirements, commissioner, day: date) -> dict[int, Figure]:

@@ -2,6 +2,11 @@
 set of requirements grouped in areas, with guidance, deadlines, sources and, where a
 requirement is measurable, a link to a measure PCN Hub computes (delivery.measures.computed).
 
+A measure link's target is a floor to reach unless the file says otherwise: `direction` is
+"up" (higher is better, at least the target: the default) or "down" (lower is better, at
+most the target), as a plan's measure has one (delivery.models.Measure.Direction), because
+the computed measure alone does not say which way a framework wants it to go.
+
 Files are read and checked here, without the database; assurance.loader puts them in it on
 every migrate. A file that fails a check names the file, the requirement and the field.
 """
@@ -74,6 +79,10 @@ def expected_grades(scale: str) -> str:
     return ", ".join(g.label for g in SCALES[scale])
 
 
+# A measure link's direction -> how its target reads: "at least 100", "at most 5".
+DIRECTIONS = {"up": "at least", "down": "at most"}
+
+
 class FrameworkDataError(ValueError):
     """A framework file that cannot be used as it stands."""
 
@@ -83,6 +92,7 @@ class MeasureLink:
     key: str
     target: Decimal
     by: date
+    direction: str = "up"  # a key of DIRECTIONS
 
 
 @dataclass(frozen=True)
@@ -156,7 +166,7 @@ def _measure(data, where: str, known: set[str]) -> MeasureLink | None:
         return None
     if not isinstance(data, dict):
         raise FrameworkDataError(f"{where}: measure must be a table of key, target and by")
-    _unknown(data, {"key", "target", "by"}, f"{where} measure")
+    _unknown(data, {"key", "target", "by", "direction"}, f"{where} measure")
     key = data.get("key")
     if key not in known:
         raise FrameworkDataError(
@@ -172,7 +182,13 @@ def _measure(data, where: str, known: set[str]) -> MeasureLink | None:
     by = data.get("by")
     if not isinstance(by, date):
         raise FrameworkDataError(f"{where}: measure 'by' must be a date, found {by!r}")
-    return MeasureLink(key, target, by)
+    direction = data.get("direction", "up")
+    if direction not in DIRECTIONS:
+        raise FrameworkDataError(
+            f"{where}: measure direction {direction!r} must be up (higher is better, at least "
+            "the target) or down (lower is better, at most the target)"
+        )
+    return MeasureLink(key, target, by, direction)
 
 
 def _deadlines(items, where: str) -> tuple[tuple[date, str], ...]:

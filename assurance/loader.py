@@ -3,7 +3,17 @@
 A framework or requirement is matched by key and brought up to date, the change kept in its
 history. A requirement taken out of its file stays, with its ratings, marked withdrawn: new
 rounds leave it out and old ones still show it. Nothing is written when nothing changed.
+
+A requirement's deadlines are kept as rows that stay put: one whose date and wording are
+still in the file is left alone, one no longer there is deleted and one new there is added,
+so reloading an unchanged file touches none and their ids do not churn. They keep no
+history of their own, unlike frameworks and requirements: a deadline has no key to follow
+(a moved date is a new deadline), nothing points at one (ratings point at requirements and a
+signed round freezes its content in its snapshot), and the framework files are in git, whose
+log is the record of what a deadline said when.
 """
+
+from collections import Counter
 
 from django.db import transaction
 
@@ -38,6 +48,7 @@ def _requirement_values(spec: RequirementSpec, order: int) -> dict:
         "measure_key": measure.key if measure else "",
         "measure_target": measure.target if measure else None,
         "measure_by": measure.by if measure else None,
+        "measure_direction": measure.direction if measure else "up",
         "withdrawn": False,
     }
 
@@ -57,6 +68,23 @@ def _upsert(model, lookup: dict, values: dict):
     return found, True
 
 
+def _sync_deadlines(requirement: Requirement, have, spec: RequirementSpec) -> int:
+    """Delete the deadlines no longer in the file and add the new ones; returns how many."""
+    wanted = Counter(spec.deadlines)
+    stale = []
+    for deadline in have:
+        if wanted[deadline.due, deadline.what] > 0:
+            wanted[deadline.due, deadline.what] -= 1
+        else:
+            stale.append(deadline.pk)
+    if stale:
+        Deadline.objects.filter(pk__in=stale).delete()
+    Deadline.objects.bulk_create(
+        Deadline(requirement=requirement, due=due, what=what) for due, what in wanted.elements()
+    )
+    return len(stale) + wanted.total()
+
+
 @transaction.atomic
 def load_framework_files(**kwargs) -> int:
     """Bring the database in line with the files; returns how many rows were written."""
@@ -73,14 +101,7 @@ def load_framework_files(**kwargs) -> int:
             )
             written += changed
             old = held.get(item.key)
-            have = sorted((d.due, d.what) for d in old.deadlines.all()) if old else []
-            if have != sorted(item.deadlines):
-                requirement.deadlines.all().delete()
-                Deadline.objects.bulk_create(
-                    Deadline(requirement=requirement, due=due, what=what)
-                    for due, what in item.deadlines
-                )
-                written += 1
+            written += _sync_deadlines(requirement, old.deadlines.all() if old else [], item)
         for key, requirement in held.items():
             if key not in {r.key for r in spec.requirements} and not requirement.withdrawn:
                 requirement.withdrawn = True

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from assurance.frameworks import SCALE_NAMES, grade, grades
+from assurance.frameworks import DIRECTIONS, SCALE_NAMES, grade, grades
 from organisations.models import Organisation
 from pcnhub.nhs_calendar import months
 
@@ -54,6 +54,11 @@ class Requirement(models.Model):
     measure_key = models.CharField(max_length=60, blank=True, help_text="a computed measure")
     measure_target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     measure_by = models.DateField(null=True, blank=True)
+    measure_direction = models.CharField(
+        max_length=4,
+        choices=[(key, f"{bound} the target") for key, bound in DIRECTIONS.items()],
+        default="up",
+    )
     withdrawn = models.BooleanField(
         default=False, help_text="no longer in the framework's file; kept for its ratings"
     )
@@ -67,6 +72,11 @@ class Requirement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def measure_bound(self) -> str:
+        """How the target reads: at least, or at most."""
+        return DIRECTIONS[self.measure_direction]
 
 
 class Deadline(models.Model):
@@ -95,6 +105,8 @@ class Round(models.Model):
     label = models.CharField(max_length=120, help_text="e.g. 23 December submission")
     submitted_on = models.DateField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    # The round before this one, set by open_round (the latest, closed and submitted earlier):
+    # the one source for "the round before", for the round page's link and the changes page.
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

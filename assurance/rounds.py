@@ -40,19 +40,6 @@ def ratings_of(round: Round) -> list[Rating]:
     )
 
 
-def previous_round(round: Round) -> Round | None:
-    """The same commissioner's submission against the framework before this one."""
-    return (
-        Round.objects.filter(
-            framework_id=round.framework_id,
-            commissioner_id=round.commissioner_id,
-            submitted_on__lt=round.submitted_on,
-        )
-        .order_by("-submitted_on")
-        .first()
-    )
-
-
 def round_content(round: Round, ratings: list[Rating], figures: dict | None = None) -> dict:
     """The round as plain JSON: the overall assessment first, then each requirement."""
     scale = round.framework.scale
@@ -144,8 +131,14 @@ def changes_between(scale: str, before: dict | None, after: dict) -> list[Requir
 
 
 def changes_since_previous(round: Round) -> tuple[Round | None, list[RequirementChange]]:
-    """What changed in this round since the one before it (live, not from snapshots)."""
-    previous = previous_round(round)
+    """What changed in this round since the one before it (live, not from snapshots). The
+    one before is `Round.previous`, set when the round was opened (open_round: the latest
+    round, which must be closed and submitted earlier); nothing recomputes it."""
+    previous = (
+        Round.objects.select_related("framework", "commissioner").get(pk=round.previous_id)
+        if round.previous_id
+        else None
+    )
     after = round_content(round, ratings_of(round))
     before = round_content(previous, ratings_of(previous)) if previous else None
     return previous, changes_between(round.framework.scale, before, after)

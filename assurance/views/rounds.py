@@ -3,7 +3,6 @@ forms to rate, respond, review and close it, and what changed since the round be
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -33,34 +32,29 @@ def commissioner_rounds(request, org):
     if org.kind != OrgKind.COMMISSIONER:
         raise Http404("Assurance rounds are a commissioner's")
     can_open = actions.may_rate(request.user, org) or actions.may_respond(request.user, org)
+    if request.method == "POST" and not can_open:
+        raise Http404("No such page")
     form = OpenRoundForm(request.POST or None) if can_open else None
-    if request.method == "POST":
-        if form is None:
-            raise Http404("No such page")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                opened = actions.open_round(
-                    framework=data["framework"],
-                    commissioner=org,
-                    label=data["label"],
-                    submitted_on=data["submitted_on"],
-                    carry_forward=data["carry_forward"] == "yes",
-                    by=request.user,
-                )
-            except ValidationError as error:
-                add_action_errors(form, error)
-            else:
-                messages.success(request, f"Round opened: {opened.label}")
-                return redirect("assurance_round", pk=opened.pk)
+
+    def run(data):
+        opened = actions.open_round(
+            framework=data["framework"],
+            commissioner=org,
+            label=data["label"],
+            submitted_on=data["submitted_on"],
+            carry_forward=data["carry_forward"] == "yes",
+            by=request.user,
+        )
+        return _back(opened)
+
     rounds = (
         Round.objects.filter(commissioner=org)
         .select_related("framework")
         .annotate(total=Count("ratings"), rated=Count("ratings", filter=~Q(ratings__rating="")))
         .order_by("framework__title", "-submitted_on")
     )
-    context = {"commissioner": org, "rounds": rounds, "form": form}
-    return TemplateResponse(request, "assurance/commissioner.html", context)
+    context = {"commissioner": org, "rounds": rounds}
+    return _step(request, form, run, "assurance/commissioner.html", context, "Round opened")
 
 
 @require_GET
@@ -110,11 +104,15 @@ def _rating_or_404(round: Round, key: str) -> Rating:
     return found
 
 
-def _step(request, form, run, template, context, done: str, to: str):
-    """Run the action on a valid form; its refusal comes back in the error summary."""
+def _step(request, form, run, template: str, context: dict, done: str):
+    """Every assurance form page runs its action through this. On a valid POST,
+    `run(cleaned_data)` calls the action and returns where to go, and the user goes there
+    told `done`. The action's ValidationError lands on the form, field by field, for the
+    error summary; its PermissionDenied answers 404, as anything out of reach does. Else (a
+    GET, an invalid form, a refusal) the page is shown with `context` and the form."""
     if request.method == "POST" and form.is_valid():
         try:
-            run(form.cleaned_data)
+            to = run(form.cleaned_data)
         except ValidationError as error:
             add_action_errors(form, error)
         except PermissionDenied as error:
@@ -145,12 +143,11 @@ def rate_page(request, round, key):
 
     def run(data):
         actions.rate(round=round, requirement=key, by=request.user, **data)
+        return _back(round, key)
 
     live = figure(rating.requirement, round.commissioner, timezone.localdate())
     context = {"round": round, "rating": rating, "figure": live}
-    return _step(
-        request, form, run, "assurance/rate.html", context, "Rating recorded", _back(round, key)
-    )
+    return _step(request, form, run, "assurance/rate.html", context, "Rating recorded")
 
 
 @require_http_methods(["GET", "POST"])
@@ -170,31 +167,20 @@ def respond_page(request, round, key):
     form = RespondForm(request.POST or None, months=months, initial=initial)
 
     def run(data):
-        with transaction.atomic():  # the response and its plan stand or fall together
-            actions.respond(
-                round=round,
-                requirement=key,
-                response=data["response"],
-                actions=data["actions"],
-                expected_on=data["expected_on"],
-                expected_note=data["expected_note"],
-                by=request.user,
-            )
-            if months:
-                actions.plan_actions(
-                    round=round, requirement=key, planned=form.planned(), by=request.user
-                )
+        actions.respond(
+            round=round,
+            requirement=key,
+            response=data["response"],
+            actions=data["actions"],
+            expected_on=data["expected_on"],
+            expected_note=data["expected_note"],
+            planned=form.planned() if months else None,
+            by=request.user,
+        )
+        return _back(round, key)
 
     context = {"round": round, "rating": rating, "months": months}
-    return _step(
-        request,
-        form,
-        run,
-        "assurance/respond.html",
-        context,
-        "Response recorded",
-        _back(round, key),
-    )
+    return _step(request, form, run, "assurance/respond.html", context, "Response recorded")
 
 
 @require_http_methods(["GET", "POST"])
@@ -207,16 +193,10 @@ def review_page(request, round):
 
     def run(data):
         actions.review_round(round=round, by=request.user, **data)
+        return _back(round)
 
-    return _step(
-        request,
-        form,
-        run,
-        "assurance/review.html",
-        {"round": round},
-        "Review recorded",
-        _back(round),
-    )
+    context = {"round": round}
+    return _step(request, form, run, "assurance/review.html", context, "Review recorded")
 
 
 @require_http_methods(["GET", "POST"])
@@ -228,12 +208,11 @@ def close_page(request, round):
 
     def run(data):
         actions.close_round(round=round, statement=data["statement"], by=request.user)
+        return _back(round)
 
     unrated = round.ratings.filter(rating="").count()
     context = {"round": round, "unrated": unrated}
-    return _step(
-        request, form, run, "assurance/close.html", context, "Round closed and signed", _back(round)
-    )
+    return _step(request, form, run, "assurance/close.html", context, "Round closed and signed")
 
 
 @require_GET

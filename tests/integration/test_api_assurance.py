@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from assurance import actions
-from assurance.models import Round
+from assurance.models import Rating, Round
 
 # Session, user, roles and the hierarchy below them (two levels), the paginator's count, then
 # one page of rounds with their framework, commissioner, people and rating counts.
@@ -22,7 +22,10 @@ def test_frameworks_read_by_anyone_signed_in(api, outsider):
     statement = api.get("/api/assurance/frameworks/nhse-assurance-2019-20/").json()
     assert statement["plan_months"][0] == "2019-04" and len(statement["plan_months"]) == 9
     coverage = next(r for r in statement["requirements"] if r["key"] == "pcn-coverage")
-    assert coverage["measure"]["key"] == "pcn_practices_pct"
+    assert (coverage["measure"]["key"], coverage["measure"]["direction"]) == (
+        "pcn_practices_pct",
+        "up",
+    )
 
 
 def test_rounds_in_scope_with_ratings_and_live_figures(api, opened, commissioner_user, outsider):
@@ -34,7 +37,12 @@ def test_rounds_in_scope_with_ratings_and_live_figures(api, opened, commissioner
     assert (listed["rated"], listed["requirements"], listed["state"]) == (0, 12, "open")
     found = api.get(f"/api/assurance/rounds/{opened.pk}/", {"as_at": "2019-07-31"}).json()
     figure = found["ratings"][0]["figure"]
-    assert (figure["value"], figure["target"], figure["met"]) == ("0.00", "100.00", False)
+    assert (figure["value"], figure["target"], figure["direction"], figure["met"]) == (
+        "0.00",
+        "100.00",
+        "up",
+        False,
+    )
     assert (
         api.get(f"/api/assurance/rounds/{opened.pk}/", {"as_at": "31/07/2019"}).status_code == 400
     )
@@ -93,8 +101,14 @@ def test_respond_with_planned_months(api, opened, commissioner_user):
     assert done.status_code == 200
     [coverage] = [r for r in done.json()["ratings"] if r["requirement"] == "pcn-coverage"]
     assert coverage["planned"] == [{"month": "2019-08", "text": "Place them"}]
-    late = api.post(url, {**body, "planned": [{"month": "2020-01", "text": "x"}]}, format="json")
+    late = api.post(
+        url,
+        {**body, "response": "Revised", "planned": [{"month": "2020-01", "text": "x"}]},
+        format="json",
+    )
     assert late.status_code == 400 and "Apr 2019 to Dec 2019" in late.json()["detail"]
+    row = Rating.objects.get(round=opened, requirement__key="pcn-coverage")
+    assert row.response == "Two practices left"  # the response stands or falls with its plan
     bad = api.post(url, {**body, "planned": [{"month": "August", "text": "x"}]}, format="json")
     assert bad.status_code == 400 and "give a month as YYYY-MM" in str(bad.json()["errors"])
 

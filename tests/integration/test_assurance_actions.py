@@ -1,13 +1,15 @@
 """Assurance actions: who may rate and who may respond, refusals with clear messages that
 write nothing, carrying a round forward, and closing it as a signed snapshot."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
-from assurance import actions
+from assurance import actions, demo
 from assurance.models import PlannedAction, Rating, Round
+from assurance.rounds import FIGURE
 from delivery.snapshots import intact
 
 
@@ -87,6 +89,42 @@ def test_respond_with_a_date_before_the_submission_is_refused(opened, commission
         )
 
 
+def test_respond_with_planned_months_writes_both_in_one_step_with_who(opened, commissioner_user):
+    row = actions.respond(
+        round=opened,
+        requirement="pcn-coverage",
+        response="Two practices left",
+        planned={date(2019, 8, 1): "Place them", date(2019, 9, 1): ""},
+        by=commissioner_user,
+    )
+    assert row.response == "Two practices left"
+    [planned] = PlannedAction.objects.filter(rating=row)
+    assert (planned.month, planned.text) == (date(2019, 8, 1), "Place them")
+    assert row.history.first().history_user == commissioner_user
+    assert planned.history.get().history_user == commissioner_user
+
+
+def test_respond_with_a_month_outside_the_plan_writes_neither(opened, commissioner_user):
+    row = Rating.objects.get(round=opened, requirement__key="pcn-coverage")
+    kept = row.history.count()
+    with pytest.raises(ValidationError) as refused:
+        actions.respond(
+            round=opened,
+            requirement="pcn-coverage",
+            response=" ",
+            planned={date(2019, 8, 1): "Place them", date(2020, 1, 1): "Too late"},
+            by=commissioner_user,
+        )
+    assert refused.value.message_dict == {
+        "response": ["explain why, and what is being done to resolve it"],
+        "planned": ["1 Jan 2020: planned actions are kept for the months Apr 2019 to Dec 2019"],
+    }
+    row.refresh_from_db()
+    assert (row.response, row.history.count()) == ("", kept)
+    assert not PlannedAction.objects.exists()
+    assert not PlannedAction.history.exists()
+
+
 def test_plan_actions_only_in_the_frameworks_months(opened, gpfv, area, commissioner_user):
     actions.plan_actions(
         round=opened,
@@ -159,6 +197,40 @@ def test_close_round_freezes_a_signed_snapshot_and_refuses_later_edits(
         with pytest.raises(ValidationError, match="closed and signed by assurance"):
             change()
     assert Rating.objects.filter(rating="not_assured").count() == 0
+
+
+def test_close_round_assessed_on_an_earlier_day_freezes_that_days_figures(opened, assurance_user):
+    _rate_all(opened, assurance_user)
+    with pytest.raises(ValidationError) as refused:
+        actions.close_round(
+            round=opened, statement="Agreed", by=assurance_user, assessed_on=date(2019, 7, 11)
+        )
+    assert "between the submission, 12 July 2019, and today" in str(refused.value)
+    assert Round.objects.get().is_open
+    snapshot = actions.close_round(
+        round=opened, statement="Agreed", by=assurance_user, assessed_on=date(2019, 7, 31)
+    )
+    coverage = next(i for i in snapshot.content["items"] if i["key"] == "pcn-coverage")
+    assert " on 2019-07-31; target at least 100.00 by 2019-06-30" in coverage["fields"][FIGURE]
+
+
+def test_close_round_assessed_after_today_is_refused(opened, assurance_user):
+    _rate_all(opened, assurance_user)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError, match="between the submission"):
+        actions.close_round(
+            round=opened, statement="Agreed", by=assurance_user, assessed_on=tomorrow
+        )
+
+
+def test_demo_gpfv_rounds_freeze_the_figures_of_the_days_they_were_assessed(
+    area, gpfv, commissioner_user, assurance_user
+):
+    november, december = demo._gpfv(gpfv, area["commissioner"], commissioner_user, assurance_user)
+    for round, day in ((november, "2016-12-09"), (december, "2017-01-31")):
+        round.refresh_from_db()
+        access = next(i for i in round.snapshot.content["items"] if i["key"] == "extended-access")
+        assert f" on {day}; target at least 100.00 by 2019-03-31" in access["fields"][FIGURE]
 
 
 def test_open_round_carries_responses_and_plans_forward_not_ratings(

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assurance import actions
+from assurance.models import Round
 from assurance.rounds import changes_since_previous
 from delivery.models import Snapshot
 
@@ -85,6 +86,22 @@ def test_changes_since_previous_rating_before_and_after(two_rounds):
         "Seen",
         "Still waiting on guidance",
     )
+
+
+def test_changes_since_previous_follows_the_stored_previous_round(
+    client, two_rounds, commissioner_user
+):
+    november, december = two_rounds
+    assert (november.previous_id, december.previous_id) == (None, november.pk)
+    previous, changes = changes_since_previous(november)
+    assert previous is None and {c.movement for c in changes} == {"new"}
+    client.force_login(commissioner_user)
+    changes_url = reverse("assurance_changes", args=[december.pk])
+    # The round page's link and the changes page both read Round.previous, so they agree.
+    assert changes_url in client.get(reverse("assurance_round", args=[december.pk])).text
+    Round.objects.filter(pk=december.pk).update(previous=None)
+    assert changes_url not in client.get(reverse("assurance_round", args=[december.pk])).text
+    assert "first round against the framework" in client.get(changes_url).text
 
 
 def test_changes_page_shows_each_requirement(client, two_rounds, commissioner_user):

@@ -44,6 +44,18 @@ def test_commissioner_rounds_open_a_round(client, area, commissioner_user, state
     assert opened.ratings.count() == 12 and opened.opened_by == commissioner_user
 
 
+def test_commissioner_rounds_open_by_one_who_only_reads_answers_404(
+    client, area, programme_office_user, statement
+):
+    client.force_login(programme_office_user)
+    url = reverse("assurance_commissioner", args=["01X"])
+    shown = client.get(url)
+    assert shown.status_code == 200 and shown.context["form"] is None
+    body = {"framework": statement.pk, "label": "Q1", "submitted_on": "12/07/2019"}
+    assert client.post(url, body).status_code == 404
+    assert not Round.objects.exists()
+
+
 @pytest.mark.parametrize("rounds", [1, 6], ids=["few", "many"])
 def test_commissioner_rounds_queries_are_bounded(
     client, area, commissioner_user, statement, rounds, django_assert_max_num_queries

@@ -59,6 +59,17 @@ def test_parse_framework_refuses_a_measure_not_computed():
         parse_framework(data, "x.toml", known_measure_keys())
 
 
+def test_parse_framework_measure_direction_defaults_to_up_and_takes_down():
+    data = copy.deepcopy(_data())
+    assert (
+        parse_framework(data, "x.toml", known_measure_keys()).requirements[0].measure.direction
+        == "up"
+    )
+    data["requirements"][0]["measure"]["direction"] = "down"
+    spec = parse_framework(data, "x.toml", known_measure_keys())
+    assert spec.requirements[0].measure.direction == "down"
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -74,6 +85,10 @@ def test_parse_framework_refuses_a_measure_not_computed():
         (lambda d: d.update(plan_months=[date(2019, 4, 2), date(2019, 12, 1)]), "first days"),
         (lambda d: d.update(requirements=[]), "at least one requirement"),
         (lambda d: d.update(key="NHS 2019"), "lower-case words"),
+        (
+            lambda d: d["requirements"][0]["measure"].update(direction="at most"),
+            "'pcn-coverage': measure direction 'at most' must be up .* or down",
+        ),
     ],
 )
 def test_parse_framework_refuses_a_mistake_naming_where(change, message):
