@@ -1,8 +1,9 @@
 """The demo: 2019/20 registrations in every state with the uncovered practices on the
 commissioner's coverage page, and money from 2019/20 to 2024/25 with a mid-year move, the
-backdated 2024/25 revision as arrears and a reconciliation with one variance; assurance
-rounds against both frameworks, signed and open. Each test loads the whole demo once (about
-eight seconds), so the assertions are grouped."""
+backdated 2024/25 revision as arrears and a reconciliation with one variance; the seeds'
+plans with their computed measures, the service roll-out, and assurance rounds against both
+frameworks, signed and open. Each test loads the whole demo once (about ten seconds), so the
+assertions are grouped."""
 
 from datetime import date
 from decimal import Decimal
@@ -78,7 +79,7 @@ def test_the_demo_money_move_arrears_and_reconciliation(demo):
     assert "Care Home Premium" in variance.explanation[0] and agreed >= 2
 
 
-def test_the_demo_assurance_rounds_snapshots_and_rollup(demo, client):
+def check_assurance_rounds_snapshots_and_rollup(client):
     from assurance.demo import PLANNED_2019, seed
     from assurance.models import PlannedAction, Round
     from delivery.models import Snapshot
@@ -126,7 +127,7 @@ def test_check_registrations_refuses_an_unknown_year_or_area(db):
         call_command("check_registrations", "--year", "2019/20", "--commissioner", "ZZZ")
 
 
-def test_the_demo_plans_from_the_seeds(demo, client):
+def check_plans_from_the_seeds(client):
     from delivery.models import Programme
     from delivery.plan import load
 
@@ -149,7 +150,7 @@ def test_the_demo_plans_from_the_seeds(demo, client):
     assert "Recruit a first-contact physiotherapist" in mine.text
 
 
-def test_the_demo_service_roll_out_2019_to_2021(demo, client):
+def check_service_roll_out_2019_to_2021(client):
     from delivery.measures import computed
     from services.models import Provision, SignUp
     from services.queries import extended_access, service_pct
@@ -200,3 +201,10 @@ def test_the_demo_service_roll_out_2019_to_2021(demo, client):
     assert page.status_code == 200 and 'id="service-grid"' in page.text
     access = client.get("/services/99X/extended-access/", {"as_at": "2020-01-01"})
     assert "Network Contract DES extended hours access" in access.text
+
+
+def test_the_demo_plans_services_and_assurance(demo, client):
+    """One load of the demo for the three parts of issue 5 it shows."""
+    check_plans_from_the_seeds(client)
+    check_service_roll_out_2019_to_2021(client)
+    check_assurance_rounds_snapshots_and_rollup(client)
