@@ -62,3 +62,16 @@ def _line(item: Due) -> str:
         f"- {when} {milestone.period} (by {milestone.end:%-d %b %Y}): {milestone.action.title} "
         f"[{milestone.action.deliverable.programme.name}]"
     )
+
+
+def owned_counts(user, today: date, window_days: int = WINDOW_DAYS) -> tuple[int, int]:
+    """How many of the person's own milestones are overdue, and how many come up in the
+    window: the home page's reminder, in one query."""
+    from django.db.models import Count, Q
+
+    found = Milestone.objects.filter(
+        done_on__isnull=True,
+        end__lte=today + timedelta(days=window_days),
+        action__owners=user,
+    ).aggregate(overdue=Count("pk", filter=Q(end__lt=today)), total=Count("pk"))
+    return found["overdue"], found["total"] - found["overdue"]

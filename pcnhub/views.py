@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import Permission, has_permission, scope_filter, visible_organisations
+from delivery.reminders import WINDOW_DAYS, owned_counts
 from imports.models import ImportRun
 from organisations import queries
 from organisations.models import OrgKind
-from registrations.worklist import worklist
+from registrations.worklist import Work, worklist
 
 LATEST_RUNS = 5
 
@@ -32,9 +33,18 @@ def home(request):
         "runs": ImportRun.objects.select_related("run_by")[:LATEST_RUNS] if sees_registry else [],
         "sees_registry": sees_registry,
         "can_import": has_permission(user, Permission.RUN_IMPORTS),
-        "work": worklist(user),
+        "work": worklist(user) + _milestones_due(user, today),
     }
     return TemplateResponse(request, "home.html", context)
+
+
+def _milestones_due(user, today) -> list[Work]:
+    overdue, coming = owned_counts(user, today)
+    items = [
+        Work("Your milestones overdue", overdue, "my_actions"),
+        Work(f"Your milestones due in the next {WINDOW_DAYS} days", coming, "my_actions"),
+    ]
+    return [item for item in items if item.count]
 
 
 @login_not_required

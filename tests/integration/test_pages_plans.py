@@ -333,3 +333,11 @@ def test_two_people_of_one_name_must_be_named_by_username(plan, programme_office
         actions.update_action(action=late, owners=["Jo Smith"], by=programme_office_user)
     actions.update_action(action=late, owners=["jsmith2"], by=programme_office_user)
     assert [u.username for u in late.owners.all()] == ["jsmith2"]
+
+
+def test_the_home_page_tells_an_owner_their_milestones_due(client, plan, this_pcn_manager):
+    client.force_login(this_pcn_manager)
+    home = client.get(reverse("home"))
+    assert [(w.label, w.count) for w in home.context["work"]] == [
+        ("Your milestones overdue", 1)  # Q2 2019/20, not done
+    ]
