@@ -17,10 +17,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.permissions import Permission, has_permission
 from organisations.models import Organisation, OrgKind, Relationship, RelType
-from organisations.queries import members, valid_on
+from organisations.queries import members, open_practices, valid_on
 from services.catalogue import services
 from services.models import CoveredPractice, Provision, SignUp, SignUpStatus
-from services.queries import open_practices
 
 NOTE_LENGTH = SignUp._meta.get_field("note").max_length
 MAX_MINUTES = 100_000  # a week's minutes; appointments may run side by side, but not this many

@@ -2,8 +2,9 @@
 a fixed number of queries however many practices the area has.
 
 An area's practices on D are those under it on D (organisations.queries; all practices with
-a commissioner for England) that are open on D by the coverage page's rule. Patients are each
-practice's registered list by the list-size rule: its latest snapshot on or before D.
+a commissioner for England) that are open on D (organisations.queries.open_practices, the
+coverage page's rule too). Patients are each practice's registered list by the list-size
+rule: its latest snapshot on or before D.
 
 Extended access on D: each provider's latest provision record on or before D stands. It
 covers the practices listed on the record that are open on D and, for a PCN's provision, are
@@ -28,8 +29,7 @@ from datetime import date
 from decimal import Decimal
 
 from organisations.models import Organisation, OrgKind, Relationship, RelType
-from organisations.queries import latest_practice_sizes, practices_under, valid_on
-from registrations.coverage import _open_practices as open_practices
+from organisations.queries import latest_practice_sizes, open_practices, practices_under, valid_on
 from services.catalogue import Service, Threshold, services, thresholds_on
 from services.models import SIGNED_UP, CoveredPractice, Provision, SignUp, SignUpStatus
 
