@@ -20,8 +20,8 @@ from organisations.models import Organisation, OrgKind
 from services.catalogue import services
 from services.models import SignUpStatus
 from services.queries import (
-    AREA_KINDS,
     NOT_RECORDED,
+    SERVICE_AREA_KINDS,
     area_practices,
     count,
     extended_access,
@@ -50,7 +50,7 @@ def area_from(request, *, required: bool = False) -> Organisation | None:
         if required and not has_permission(request.user, Permission.VIEW_REGISTRY):
             raise exceptions.NotFound("Give an area you may see as ?area=")
         return None
-    org = Organisation.objects.filter(code=code, kind__in=AREA_KINDS).first()
+    org = Organisation.objects.filter(code=code, kind__in=SERVICE_AREA_KINDS).first()
     if org is None or not has_permission(request.user, Permission.VIEW_REGISTRY, org):
         raise exceptions.NotFound(f"No region, ICS, commissioner or PCN {code} for you")
     return org

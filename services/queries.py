@@ -33,7 +33,9 @@ from organisations.queries import latest_practice_sizes, open_practices, practic
 from services.catalogue import Service, Threshold, services, thresholds_on
 from services.models import SIGNED_UP, CoveredPractice, Provision, SignUp, SignUpStatus
 
-AREA_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER, OrgKind.PCN)
+# The areas the service pages and API answer for: the commissioning areas and, as networks
+# roll services out together, a PCN too (delivery.measures and coverage stop at commissioner).
+SERVICE_AREA_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER, OrgKind.PCN)
 NOT_RECORDED = ""
 
 

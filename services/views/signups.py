@@ -20,8 +20,8 @@ from services.catalogue import services
 from services.forms import SignUpFileForm, SignUpForm
 from services.models import SignUpStatus
 from services.queries import (
-    AREA_KINDS,
     NOT_RECORDED,
+    SERVICE_AREA_KINDS,
     area_practices,
     count,
     grid,
@@ -38,7 +38,9 @@ def area_or_404(user, code: str | None) -> Organisation | None:
         if not has_permission(user, Permission.VIEW_REGISTRY):
             raise Http404("No such page")
         return None
-    org = Organisation.objects.filter(code=code.strip().upper(), kind__in=AREA_KINDS).first()
+    org = Organisation.objects.filter(
+        code=code.strip().upper(), kind__in=SERVICE_AREA_KINDS
+    ).first()
     if org is None or not has_permission(user, Permission.VIEW_REGISTRY, org):
         raise Http404("No such organisation")
     return org
@@ -59,7 +61,7 @@ def area(request, code=None, **dates):
     """Practices by service as at the day, with counts and the share signed up (or live) per
     service. England shows the counts only; its grid would be every practice."""
     if code is None and not has_permission(request.user, Permission.VIEW_REGISTRY):
-        own = widest_held(request.user, AREA_KINDS)
+        own = widest_held(request.user, SERVICE_AREA_KINDS)
         if own is None:
             raise Http404("No such page")
         return redirect("services_area", code=own.code)
