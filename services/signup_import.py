@@ -5,7 +5,8 @@ an .xlsx workbook. Row 1 is the header; columns are matched by name, ignoring ca
 and punctuation, in any order. A column not listed here is refused (it means another layout).
 
     column              what
-    Practice ODS code   a letter and five digits; a practice you may record services for
+    Practice ODS code   a letter and five digits (spaces in it are ignored); a practice you
+                        may record services for
     Practice name       optional, informational; a name that differs from the registry's warns
     Service             a service of services/services.toml, by its key or its name
                         (e.g. online_consultation or Online consultation)
@@ -69,6 +70,12 @@ STATUS_NAMES = {_words(label): value for value, label in SignUpStatus.choices}
 STATUS_NAMES |= {value: value for value in SignUpStatus.values}
 
 
+def ods_code(text: str | None) -> str:
+    """An ODS code as typed into a spreadsheet, with any spaces in it taken out ("a 81001",
+    " A81001 "): one rule for looking practices up and for checking the code's form."""
+    return re.sub(r"\s", "", text or "").upper()
+
+
 def read_date(text: str | None) -> date | None:
     """A date as people write it, or as a workbook's date cell reads (2019-07-01 00:00:00)."""
     text = (text or "").strip()
@@ -109,12 +116,12 @@ def import_signups(*, path: Path, by) -> ImportResult:
 def _check(frame, problems: Problems, by, result: ImportResult) -> list[tuple[Entry, int]]:
     """Every check a row can fail, before anything is written."""
     pattern, expected_code = ODS_PATTERNS["practice"]
-    codes = {(row["practice_code"] or "").strip().upper() for row in frame.iter_rows(named=True)}
+    codes = {ods_code(row["practice_code"]) for row in frame.iter_rows(named=True)}
     found = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
     entries, seen = [], {}
     for row in frame.iter_rows(named=True):
         at = row["__row"]
-        code = re.sub(r"\s", "", row["practice_code"] or "").upper()
+        code = ods_code(row["practice_code"])
         practice = found.get(code)
         if not re.fullmatch(pattern, code):
             problems.add(at, "practice_code", row["practice_code"], expected_code)
