@@ -1,8 +1,7 @@
 from django import forms
-from django.core.exceptions import ValidationError
 
-from organisations.models import Organisation, OrgKind
-from pcnhub.forms import SpreadsheetField, date_field
+from organisations.models import OrgKind
+from pcnhub.forms import OdsCodesField, SpreadsheetField, date_field
 from services.actions import MAX_MINUTES, NOTE_LENGTH
 from services.catalogue import service_choices
 from services.models import SignUpStatus
@@ -49,10 +48,10 @@ class ProvisionForm(forms.Form):
     valid_from = date_field("Offered from")
     evening_minutes = _minutes("Minutes a week on weekday evenings")
     weekend_minutes = _minutes("Minutes a week at weekends")
-    practices = forms.CharField(
+    practices = OdsCodesField(
         label="Practices it covers",
+        kinds=(OrgKind.PRACTICE,),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="ODS codes separated by commas or on separate lines. Leave blank for a "
         "PCN's member practices on the date (a practice: itself)",
     )
@@ -62,16 +61,6 @@ class ProvisionForm(forms.Form):
         required=False,
         help_text="For example, Northwick hub, Monday to Friday 18:30 to 20:00",
     )
-
-    def clean_practices(self) -> list[Organisation]:
-        codes = [c.upper() for c in self.cleaned_data["practices"].replace(",", " ").split()]
-        found = {
-            o.code: o for o in Organisation.objects.filter(code__in=codes, kind=OrgKind.PRACTICE)
-        }
-        unknown = [c for c in codes if c not in found]
-        if unknown:
-            raise ValidationError(f"No GP practice with ODS code {', '.join(unknown)}")
-        return list({c: found[c] for c in codes}.values())
 
 
 class EndProvisionForm(forms.Form):

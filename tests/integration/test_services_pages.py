@@ -217,7 +217,7 @@ def test_a_provider_records_provision_and_ends_it(client, recorded, this_pcn_man
             "provision-practices": "Z99999",
         },
     )
-    assert "whole number" in bad.text and "No GP practice with ODS code Z99999" in bad.text
+    assert "whole number" in bad.text and "No practice with ODS code Z99999" in bad.text
     ended = client.post(url, {"end": "", "end-on": "2021-01-01"})
     assert ended.status_code == 302
     again = client.post(url, {"end": "", "end-on": "2021-02-01"})
