@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from accounts.permissions import Permission, has_permission, scope_filter
 from organisations.api import AS_AT, AsAtMixin, OrganisationBriefSerializer
 from organisations.models import Organisation, OrgKind
+from payments.rates import STATUSES
 from services.catalogue import services
 from services.models import SignUpStatus
 from services.queries import (
@@ -79,7 +80,9 @@ class ServiceSerializer(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
     source = serializers.CharField(help_text="the document that asks for it")
-    status = serializers.CharField(help_text="confirmed, single source, derived or conflict")
+    status = serializers.CharField(
+        help_text=f"how sure the source is: one of {', '.join(STATUSES)}"
+    )
     note = serializers.CharField()
 
 
@@ -127,7 +130,9 @@ class ThresholdSerializer(serializers.Serializer):
     minutes_per_1000 = serializers.IntegerField()
     population = serializers.CharField()
     source = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.CharField(
+        help_text=f"how sure the source is: one of {', '.join(STATUSES)}"
+    )
     note = serializers.CharField()
 
 

@@ -174,6 +174,7 @@ def test_extended_access_for_an_area_against_the_thresholds(client, recorded, co
         in page.text
     )
     assert "(not met)" in page.text and "45 minutes per 1,000" in page.text
+    assert "Single source: One STP&#x27;s local target" in page.text  # single_source, as read
     assert "Northwick hub" in page.text and "30.0</td>" in page.text
     before = client.get(reverse("extended_access", args=["01X"]), {"as_at": "2019-06-30"})
     assert "No extended access recorded" in before.text
