@@ -28,6 +28,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Q
+
 from organisations.models import Organisation, OrgKind, Relationship, RelType
 from organisations.queries import latest_practice_sizes, open_practices, practices_under, valid_on
 from services.catalogue import Service, Threshold, services, thresholds_on
@@ -43,8 +45,11 @@ def pct(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     return (Decimal(100) * part / whole) if whole else None
 
 
-def area_practices(area: Organisation | None, day: date) -> set[int]:
-    """The practices open on `day` under the area (None: England)."""
+def area_practices(area: Organisation | None, day: date, within: Q | None = None) -> set[int]:
+    """The practices open on `day` under the area (None: England). Pages and the API pass the
+    user's scope as `within` (accounts.permissions.scope_filter), so a PCN's or a practice's
+    own staff asking about an earlier date get only the practices that are theirs now, not
+    one that has since moved away."""
     if area is None:
         ids = set(
             Relationship.objects.filter(
@@ -53,7 +58,7 @@ def area_practices(area: Organisation | None, day: date) -> set[int]:
         )
     else:
         ids = practices_under([area], day)[area.pk]
-    return open_practices(ids, day) if ids else set()
+    return open_practices(ids, day, within) if ids else set()
 
 
 # Sign-ups
@@ -137,10 +142,12 @@ class GridRow:
     cells: list[tuple[Service, Standing | None]]
 
 
-def grid(area: Organisation | None, day: date) -> tuple[list[GridRow], list[ServiceCount]]:
-    """Practice by service as at the day, with the counts per service. The rows are sorted by
-    PCN (practices in none last) then name."""
-    practice_ids = area_practices(area, day)
+def grid(
+    area: Organisation | None, day: date, within: Q | None = None
+) -> tuple[list[GridRow], list[ServiceCount]]:
+    """Practice by service as at the day (of those `within` keeps), with the counts per
+    service. The rows are sorted by PCN (practices in none last) then name."""
+    practice_ids = area_practices(area, day, within)
     standing = standing_signups(practice_ids, day) if practice_ids else {}
     pcn_of = {
         link.child_id: link.parent
@@ -259,8 +266,10 @@ class Access:
         return self.minutes * 1000 / self.patients if self.patients else None
 
 
-def extended_access(area: Organisation | None, day: date) -> Access:
-    practice_ids = area_practices(area, day)
+def extended_access(area: Organisation | None, day: date, within: Q | None = None) -> Access:
+    """The area's figures on the day over its practices (of those `within` keeps): a
+    provision covering others too counts for these practices' share of its patients."""
+    practice_ids = area_practices(area, day, within)
     found = Access(day=day, thresholds=thresholds_on(day), practices=len(practice_ids))
     if not practice_ids:
         return found

@@ -35,7 +35,14 @@ from imports.problems import Problems
 from imports.source import ODS_PATTERNS, SourceFile, read_table
 from organisations.models import Organisation, OrgKind
 from pcnhub.forms import DATE_FORMATS
-from services.actions import NOTE_LENGTH, Entry, entry_problems, may_record, record_signups
+from services.actions import (
+    NOTE_LENGTH,
+    Entry,
+    entry_problems,
+    may_record,
+    not_theirs_on,
+    record_signups,
+)
 from services.catalogue import services
 from services.models import SignUpStatus
 
@@ -118,6 +125,12 @@ def _check(frame, problems: Problems, by, result: ImportResult) -> list[tuple[En
     pattern, expected_code = ODS_PATTERNS["practice"]
     codes = {ods_code(row["practice_code"]) for row in frame.iter_rows(named=True)}
     found = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
+    wanted = []  # (practice, day) of each row, for the dates a practice was the user's
+    for row in frame.iter_rows(named=True):
+        practice, day = found.get(ods_code(row["practice_code"])), read_date(row["valid_from"])
+        if practice is not None and day is not None:
+            wanted.append((practice, day))
+    not_theirs = not_theirs_on(by, wanted)
     entries, seen = [], {}
     for row in frame.iter_rows(named=True):
         at = row["__row"]
@@ -173,5 +186,12 @@ def _check(frame, problems: Problems, by, result: ImportResult) -> list[tuple[En
             for message in messages:
                 column = COLUMN_OF[field_name]
                 problems.add(at, column, row[column], f"a row PCN Hub accepts: {message}")
+        if (practice.pk, day) in not_theirs:
+            problems.add(
+                at,
+                "valid_from",
+                row["valid_from"],
+                f"a date when {code} is one of your practices; it was not on {day:%-d %B %Y}",
+            )
         entries.append((entry, at))
     return entries

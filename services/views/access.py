@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.permissions import Permission, scope_filter
 from organisations.decorators import as_at_date, organisation_from_code
 from organisations.models import OrgKind
 from organisations.queries import latest_practice_sizes
@@ -28,7 +29,8 @@ def area(request, code, **dates):
     """Who offers extended access to the area's practices on the day, the share of patients
     covered and the minutes per 1,000 a week, against the thresholds then in force."""
     scope = area_or_404(request.user, code)
-    found = extended_access(scope, dates["as_at"])
+    within = scope_filter(request.user, Permission.VIEW_REGISTRY)
+    found = extended_access(scope, dates["as_at"], within)
     context = {**as_at_context(**dates), "scope": scope, "access": found}
     template = "services/_access.htmx.html" if request.htmx else "services/access.html"
     return TemplateResponse(request, template, context)

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import Permission, has_permission, holds_anywhere, widest_held
+from accounts.permissions import (
+    Permission,
+    has_permission,
+    holds_anywhere,
+    scope_filter,
+    widest_held,
+)
 from imports.problems import ImportRejected
 from organisations.decorators import as_at_date, organisation_from_code
 from organisations.models import Organisation, OrgKind
@@ -67,11 +73,12 @@ def area(request, code=None, **dates):
         return redirect("services_area", code=own.code)
     scope = area_or_404(request.user, code)
     day = dates["as_at"]
+    within = scope_filter(request.user, Permission.VIEW_REGISTRY)
     if scope is None:
-        practice_ids = area_practices(None, day)
+        practice_ids = area_practices(None, day, within)
         rows, counts = [], count(practice_ids, standing_signups(practice_ids, day))
     else:
-        rows, counts = grid(scope, day)
+        rows, counts = grid(scope, day, within)
     context = {
         **as_at_context(**dates),
         "scope": scope,

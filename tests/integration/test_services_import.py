@@ -155,6 +155,25 @@ def test_practices_out_of_reach_or_closed_are_problems(area, this_pcn_manager, t
     assert not SignUp.objects.exists()
 
 
+def test_dates_before_a_practice_was_theirs_are_problems(area, moved, other_pcn_manager, tmp_path):
+    path = write(
+        tmp_path,
+        "Practice ODS code,Service,Status,From\n"
+        "A00002,Home visiting,planned,2020-01-01\n"
+        "A00002,Home visiting,live,2021-04-01\n",
+    )
+    assert rejected(path, other_pcn_manager) == [
+        (
+            "signups.csv",
+            2,
+            "From",
+            "2020-01-01",
+            "a date when A00002 is one of your practices; it was not on 1 January 2020",
+        ),
+    ]
+    assert not SignUp.objects.exists()
+
+
 def test_a_file_of_another_layout_is_refused(area, commissioner_user, tmp_path):
     path = write(tmp_path, "Practice,Service,Status,When,Colour\nA00001,x,y,z,blue\n")
     found = rejected(path, commissioner_user)

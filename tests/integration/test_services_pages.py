@@ -81,6 +81,35 @@ def test_england_shows_counts_only_and_area_staff_are_sent_to_their_own(
     assert 'id="pct-online_consultation">50.0%' in mine.text
 
 
+def test_pcn_staff_see_their_current_practices_only_at_any_date(
+    client, recorded, moved, this_pcn_manager, commissioner_user
+):
+    """Surgery 2 left this PCN on 1 April 2021: its staff no longer see it, even for 2019
+    (accounts.permissions.CURRENT_MEMBERS_ONLY); the commissioner keeps the area's history."""
+    client.force_login(this_pcn_manager)
+    grid = client.get(reverse("services_area", args=["U00001"]), {"as_at": "2019-10-01"})
+    assert "Surgery 1" in grid.text and "Surgery 2" not in grid.text
+    assert 'id="pct-online_consultation">100.0%' in grid.text  # Surgery 1, live, of 1
+    access = client.get(reverse("extended_access", args=["U00001"]), {"as_at": "2019-10-01"})
+    assert "1 of 1 open practices" in access.text and "10,000 of 10,000" in access.text
+    assert 'id="access-per-1000">30.0' in access.text  # Surgery 1's share of the hub
+    client.force_login(commissioner_user)
+    theirs = client.get(reverse("services_area", args=["U00001"]), {"as_at": "2019-10-01"})
+    assert "Surgery 2" in theirs.text and 'id="pct-online_consultation">50.0%' in theirs.text
+
+
+def test_a_status_dated_before_the_practice_was_theirs_is_shown_on_the_form(
+    client, recorded, moved, other_pcn_manager
+):
+    client.force_login(other_pcn_manager)
+    url = reverse("services_practice", args=["A00002"])
+    data = {"service": "mdt_go_live", "status": "live", "valid_from": "2020-10-01"}
+    page = client.post(url, data)
+    assert page.status_code == 200 and "There is a problem" in page.text
+    assert "A00002 was not one of your practices on 1 October 2020" in page.text
+    assert client.post(url, {**data, "valid_from": "2021-04-01"}).status_code == 302
+
+
 @pytest.mark.parametrize(
     ("person", "url"),
     [

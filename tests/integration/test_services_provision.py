@@ -172,3 +172,27 @@ def test_what_a_provision_may_cover_and_who_may_record_it(
             by=this_pcn_manager,
         )
     assert not Provision.objects.exists()
+
+
+def test_pcn_staff_record_a_practices_provision_only_from_when_it_is_theirs(
+    area, moved, other_pcn_manager
+):
+    two = area["practices"][1]  # in the other PCN from 1 April 2021
+    with pytest.raises(ValidationError, match="A00002 was not one of your practices on 1 July"):
+        record_provision(
+            provider=two,
+            valid_from=date(2019, 7, 1),
+            evening_minutes=60,
+            weekend_minutes=0,
+            by=other_pcn_manager,
+        )
+    record_provision(
+        provider=two,
+        valid_from=date(2021, 4, 1),
+        evening_minutes=60,
+        weekend_minutes=0,
+        by=other_pcn_manager,
+    )
+    with pytest.raises(ValidationError, match="A00002 was not one of your practices on 1 March"):
+        end_provision(provider=two, on=date(2021, 3, 1), by=other_pcn_manager)
+    assert Provision.objects.count() == 1
