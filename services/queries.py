@@ -207,41 +207,65 @@ def provisions_on(day: date, practice_ids: set[int] | None = None) -> list[Provi
         .order_by("provider_id", "valid_from")
     )
     latest = {r.provider_id: r for r in records}
-    standing = {r.pk: r for r in latest.values() if r.minutes > 0}
-    listed: dict[int, list[int]] = {pk: [] for pk in standing}
+    rows = _as_on([r for r in latest.values() if r.minutes > 0], day)
+    if practice_ids is not None:
+        rows = [row for row in rows if set(row.covered) & practice_ids]
+    return sorted(rows, key=lambda r: r.provider.name)
+
+
+def provider_records(provider: Organisation) -> list[ProvisionRow]:
+    """The provider's records, newest first, each as it stood on its own date: the practices
+    it covered then and their patients, so a record's minutes per 1,000 is the one the area's
+    figures count on that day (a record of no minutes, provision stopped, covers none). One
+    query, and four a record."""
+    records = (
+        Provision.objects.filter(provider=provider)
+        .select_related("provider")
+        .order_by("-valid_from")
+    )
+    return [row for record in records for row in _as_on([record], record.valid_from)]
+
+
+def _as_on(records: list[Provision], day: date) -> list[ProvisionRow]:
+    """Each provision record as it stands on `day`: the practices it lists, those it covers
+    then (open, and for a PCN's provision its members then) and their patients (each
+    practice's latest list on or before the day). Four queries."""
+    if not records:
+        return []
+    by_pk = {r.pk: r for r in records}
+    listed: dict[int, list[int]] = {pk: [] for pk in by_pk}
     for provision_id, practice_id in CoveredPractice.objects.filter(
-        provision_id__in=standing
+        provision_id__in=by_pk
     ).values_list("provision_id", "practice_id"):
         listed[provision_id].append(practice_id)
-    pcn_ids = [r.provider_id for r in standing.values() if r.provider.kind == OrgKind.PCN]
+    pcn_ids = [r.provider_id for r in records if r.provider.kind == OrgKind.PCN]
     members: dict[int, set[int]] = {pcn_id: set() for pcn_id in pcn_ids}
     for pcn_id, practice_id in Relationship.objects.filter(
         valid_on(day), rel_type=RelType.PRACTICE_PCN, parent_id__in=pcn_ids
     ).values_list("parent_id", "child_id"):
         members[pcn_id].add(practice_id)
-    every = set().union(*listed.values()) if listed else set()
+    every = set().union(*listed.values())
     open_ids = open_practices(every, day) if every else set()
     sizes = latest_practice_sizes(open_ids, day) if open_ids else {}
     rows = []
-    for pk, record in standing.items():
+    for pk, record in by_pk.items():
         covered = [p for p in listed[pk] if p in open_ids]
         if record.provider_id in members:
             covered = [p for p in covered if p in members[record.provider_id]]
-        if practice_ids is not None and not set(covered) & practice_ids:
-            continue
-        row = ProvisionRow(
-            pk,
-            record.provider,
-            record.valid_from,
-            record.evening_minutes,
-            record.weekend_minutes,
-            record.description,
-            listed[pk],
-            sorted(covered),
-            sum(sizes[p][1] for p in covered if p in sizes),
+        rows.append(
+            ProvisionRow(
+                pk,
+                record.provider,
+                record.valid_from,
+                record.evening_minutes,
+                record.weekend_minutes,
+                record.description,
+                listed[pk],
+                sorted(covered),
+                sum(sizes[p][1] for p in covered if p in sizes),
+            )
         )
-        rows.append(row)
-    return sorted(rows, key=lambda r: r.provider.name)
+    return rows
 
 
 @dataclass

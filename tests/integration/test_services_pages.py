@@ -209,6 +209,31 @@ def test_extended_access_for_an_area_against_the_thresholds(client, recorded, co
     assert "No extended access recorded" in before.text
 
 
+def test_a_providers_minutes_per_1000_are_those_of_each_records_date(
+    client, recorded, commissioner_user
+):
+    """The hub's 600 minutes from 1 July 2019 served Surgeries 1 and 2's 20,000 patients then:
+    30 per 1,000, as the area's page says for that day, not 15 from the lists of 2020."""
+    one, two, _ = recorded["practices"]
+    f.ListSizeFactory(organisation=one, extract_date=date(2020, 1, 1), patients=30_000)
+    client.force_login(commissioner_user)
+    page = client.get(reverse("provider", args=["U00001"]))
+    assert 'id="per-1000-2019-07-01">30.0</span>' in page.text
+    area = client.get(reverse("extended_access", args=["01X"]), {"as_at": "2019-07-01"})
+    assert "30.0</td>" in area.text
+
+
+def test_a_providers_records_name_only_the_practices_its_staff_see_now(
+    client, recorded, moved, this_pcn_manager, commissioner_user
+):
+    client.force_login(this_pcn_manager)
+    page = client.get(reverse("provider", args=["U00001"]))
+    assert "A00001, and 1 other practice you may no longer see</td>" in page.text
+    client.force_login(commissioner_user)
+    page = client.get(reverse("provider", args=["U00001"]))
+    assert "A00001, A00002</td>" in page.text
+
+
 def test_a_provider_records_provision_and_ends_it(client, recorded, this_pcn_manager):
     client.force_login(this_pcn_manager)
     url = reverse("provider", args=["U00001"])
