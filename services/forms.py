@@ -6,6 +6,8 @@ from services.actions import MAX_MINUTES, NOTE_LENGTH
 from services.catalogue import service_choices
 from services.models import SignUpStatus
 
+REASON_LENGTH = 300
+
 
 class SignUpForm(forms.Form):
     service = forms.ChoiceField(label="Service", choices=service_choices)
@@ -19,8 +21,14 @@ class SignUpForm(forms.Form):
         label="Where this comes from",
         max_length=NOTE_LENGTH,
         required=False,
-        help_text="For example, the CQRS sign-up or the practice's email; kept in the history "
-        "with your name",
+        help_text="For example, the CQRS sign-up or the practice's email; kept with the status",
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        max_length=REASON_LENGTH,
+        required=False,
+        help_text="Why you are recording or correcting it, for example 'the practice went live "
+        "a month early'; kept in the history with your name and the time",
     )
 
 

@@ -36,6 +36,8 @@ from services.queries import (
 )
 from services.signup_import import import_signups
 
+PAGE_REASON = "recorded on the practice page"  # the history's why, when none is given
+
 
 def area_or_404(user, code: str | None) -> Organisation | None:
     """The region, ICS, commissioner or PCN the URL names (None: England), or 404 when it
@@ -107,19 +109,15 @@ def practice(request, org):
         if form is None:
             raise Http404("No such page")
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            reason = data.pop("reason").strip() or PAGE_REASON
             try:
-                record_signup(
-                    practice=org,
-                    by=request.user,
-                    reason=form.cleaned_data["note"],
-                    **form.cleaned_data,
-                )
+                record_signup(practice=org, by=request.user, reason=reason, **data)
             except ValidationError as error:
                 add_action_errors(form, error)
             except PermissionDenied as error:
                 raise Http404(str(error)) from None
             else:
-                data = form.cleaned_data
                 name = services()[data["service"]].name
                 status = SignUpStatus(data["status"]).label.lower()
                 messages.success(

@@ -149,8 +149,32 @@ def test_a_practice_status_is_recorded_with_its_history(client, recorded, this_p
     assert "Online consultation live from 1 April 2020" in shown.text
     assert "Recorded: status Live; where it comes from go-live email" in shown.text
     assert "where it comes from (none)" not in shown.text
-    assert "go-live email</td>" in shown.text  # the reason, with who and when
     assert SignUp.objects.filter(practice__code="A00002").count() == 2
+    record = SignUp.objects.get(practice__code="A00002", valid_from=date(2020, 4, 1))
+    assert record.note == "go-live email"
+    assert record.history.get().history_change_reason == "recorded on the practice page"
+
+
+def test_the_reason_for_a_change_is_kept_apart_from_the_note(client, recorded, this_pcn_manager):
+    client.force_login(this_pcn_manager)
+    url = reverse("services_practice", args=["A00002"])
+    posted = client.post(
+        url,
+        {
+            "service": "online_consultation",
+            "status": "signed_up",
+            "valid_from": "2019-10-01",  # Surgery 2's planned record of that date, corrected
+            "note": "CQRS sign-up",
+            "reason": "the practice signed before the list was sent",
+        },
+    )
+    assert posted.status_code == 302
+    record = SignUp.objects.get(practice__code="A00002", valid_from=date(2019, 10, 1))
+    assert (record.status, record.note) == ("signed_up", "CQRS sign-up")
+    latest = record.history.first()
+    assert latest.history_change_reason == "the practice signed before the list was sent"
+    shown = client.get(url)
+    assert "the practice signed before the list was sent" in shown.text
 
 
 def test_a_bad_status_form_shows_the_error_summary_and_saves_nothing(
