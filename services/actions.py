@@ -25,7 +25,7 @@ from accounts.permissions import (
 from organisations.models import Organisation, OrgKind, Relationship, RelType
 from organisations.queries import members, open_practices, valid_on
 from services.catalogue import services
-from services.models import CoveredPractice, Provision, SignUp, SignUpStatus
+from services.models import Provision, SignUp, SignUpStatus
 
 NOTE_LENGTH = SignUp._meta.get_field("note").max_length
 MAX_MINUTES = 100_000  # a week's minutes; appointments may run side by side, but not this many
@@ -260,17 +260,10 @@ def _save_provision(provider, valid_from, by, reason, **fields) -> tuple[Provisi
 
 
 def _cover(record: Provision, practices: list[Organisation], by, reason: str) -> None:
-    """Set the record's covered practices, each addition and removal kept in the history."""
-    wanted = {p.pk for p in practices}
-    for row in record.covered.exclude(practice_id__in=wanted):
-        row._history_user, row._change_reason = by, reason
-        row.delete()
-    have = set(record.covered.values_list("practice_id", flat=True))
-    add = [CoveredPractice(provision=record, practice_id=p) for p in sorted(wanted - have)]
-    if add:
-        bulk_create_with_history(
-            add, CoveredPractice, default_user=by, default_change_reason=reason
-        )
+    """Set the record's covered practices; the provision's history keeps them with each row,
+    so each addition and removal shows with who and why (Provision.history, m2m)."""
+    record._history_user, record._change_reason = by, reason
+    record.practices.set(practices)
 
 
 @transaction.atomic

@@ -31,7 +31,15 @@ from decimal import Decimal
 from django.db.models import Q
 
 from organisations.models import Organisation, OrgKind, Relationship, RelType
-from organisations.queries import latest_practice_sizes, open_practices, practices_under, valid_on
+from organisations.queries import (
+    FieldChange,
+    FieldDelta,
+    field_changes,
+    latest_practice_sizes,
+    open_practices,
+    practices_under,
+    valid_on,
+)
 from services.catalogue import Service, Threshold, services, thresholds_on
 from services.models import SIGNED_UP, CoveredPractice, Provision, SignUp, SignUpStatus
 
@@ -317,82 +325,54 @@ def extended_access(area: Organisation | None, day: date, within: Q | None = Non
 
 
 @dataclass(frozen=True)
-class Change:
-    when: object  # datetime
-    who: str
-    action: str  # "recorded", "corrected", "removed"
-    record: object  # the historical row, for what it is about
-    changes: tuple[tuple[str, str, str], ...]  # (what, before, after); before "" when new
-    reason: str
-    practices: tuple[str, ...] = ()  # practices added to (or removed from) a provision
+class RecordChange:
+    """One change to a sign-up or provision record, as organisations.queries.field_changes
+    gives it, with what the record is (its service and date) in words."""
+
+    record: SignUp | Provision
+    about: str
+    change: FieldChange
 
 
-_ACTIONS = {"+": "recorded", "~": "corrected", "-": "removed"}
+# What a record is: shown beside each change rather than repeated in its list of values.
+_IDENTITY = {"practice", "provider", "service", "valid_from"}
 
 
-def changes(rows, fields: dict[str, str]) -> list[Change]:
-    """Newest first: each historical row set against the one before it for the same record
-    (no query beyond the rows'). `fields`: attribute -> what people call it; a field with
-    choices shows its label."""
-    previous: dict[int, object] = {}
+def _history(records, about) -> list[RecordChange]:
+    """Every change to each record, newest first; fields with choices show their labels."""
     found = []
-    for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
-        before = previous.get(row.id)
-        deltas = []
-        for name, label in fields.items():
-            new = _shown(row, name)
-            old = _shown(before, name) if before is not None else ""
-            if (before is None and new) or (before is not None and old != new):
-                deltas.append((label, old, new))
-        user = row.history_user
-        found.append(
-            Change(
-                when=row.history_date,
-                who=(user.get_full_name() or user.get_username()) if user else "",
-                action=_ACTIONS.get(row.history_type, row.history_type),
-                record=row,
-                changes=tuple(deltas),
-                reason=row.history_change_reason or "",
+    for record in records:
+        for change in field_changes(record, limit=None):
+            deltas = tuple(
+                _labelled(type(record), d) for d in change.changes if d.field not in _IDENTITY
             )
-        )
-        previous[row.id] = row
-    return list(reversed(found))
+            found.append(RecordChange(record, about(record), replace(change, changes=deltas)))
+    return sorted(found, key=lambda c: c.change.when, reverse=True)
 
 
-def _shown(row, name: str) -> str:
-    display = getattr(row, f"get_{name}_display", None)
-    value = display() if display else getattr(row, name)
-    return "" if value is None else str(value)
-
-
-def signup_history(practice: Organisation) -> list[Change]:
-    rows = SignUp.history.filter(practice=practice).select_related("history_user")
-    return changes(rows, {"status": "Status", "note": "Where it comes from"})
-
-
-def provision_history(provider: Organisation) -> list[Change]:
-    """The provider's records, and the practices added to or removed from each."""
-    records = changes(
-        Provision.history.filter(provider=provider).select_related("history_user"),
-        {
-            "evening_minutes": "Evening minutes",
-            "weekend_minutes": "Weekend minutes",
-            "description": "Where and when",
-        },
+def _labelled(model, delta: FieldDelta) -> FieldDelta:
+    field = model._meta.get_field(delta.field)
+    if not field.choices:
+        return delta
+    labels = dict(field.flatchoices)
+    return delta._replace(
+        before=labels.get(delta.before, delta.before), after=labels.get(delta.after, delta.after)
     )
-    rows = CoveredPractice.history.filter(provision__provider=provider).select_related(
-        "history_user", "practice", "provision"
+
+
+def signup_history(practice: Organisation) -> list[RecordChange]:
+    """The practice's sign-up records, each status and note as recorded and corrected."""
+    names = {key: s.name for key, s in services().items()}
+
+    def about(record: SignUp) -> str:
+        return f"{names.get(record.service, record.service)}, from {record.valid_from:%-d %b %Y}"
+
+    return _history(SignUp.objects.filter(practice=practice), about)
+
+
+def provision_history(provider: Organisation) -> list[RecordChange]:
+    """The provider's records, with the practices each covers as they were added or removed."""
+    return _history(
+        Provision.objects.filter(provider=provider),
+        lambda record: f"Record from {record.valid_from:%-d %b %Y}",
     )
-    covered: list[Change] = []
-    for change in reversed(changes(rows, {})):  # oldest first, to join one write's rows
-        last = covered[-1] if covered else None
-        if last is not None and (
-            last.record.provision_id,
-            last.action,
-            last.who,
-            last.reason,
-        ) == (change.record.provision_id, change.action, change.who, change.reason):
-            covered[-1] = replace(last, practices=(*last.practices, change.record.practice.code))
-        else:
-            covered.append(replace(change, practices=(change.record.practice.code,)))
-    return sorted([*records, *covered], key=lambda c: c.when, reverse=True)

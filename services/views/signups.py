@@ -126,16 +126,12 @@ def practice(request, org):
                 return redirect("services_practice", code=org.code)
     today = timezone.localdate()
     standing = standing_signups([org.pk], today)
-    names = services()
     context = {
         "practice": org,
         "form": form,
         "today": today,
         "current": [(s, standing.get((org.pk, s.key))) for s in services().values()],
-        "history": [
-            (change, names[change.record.service].name if change.record.service in names else "")
-            for change in signup_history(org)
-        ],
+        "history": signup_history(org),
     }
     return TemplateResponse(request, "services/practice.html", context)
 

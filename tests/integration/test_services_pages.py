@@ -147,8 +147,14 @@ def test_a_practice_status_is_recorded_with_its_history(client, recorded, this_p
     assert posted.status_code == 302
     shown = client.get(url)
     assert "Online consultation live from 1 April 2020" in shown.text
-    assert "Recorded: status Live; where it comes from go-live email" in shown.text
-    assert "where it comes from (none)" not in shown.text
+    history = shown.context["history"][0]
+    assert (history.about, history.change.action, history.change.who) == (
+        "Online consultation, from 1 Apr 2020",
+        "created",
+        "this_pcn_manager",
+    )
+    assert '<span class="nhsuk-u-font-weight-bold">Status:</span> Live</li>' in shown.text
+    assert "Where it comes from:</span> go-live email</li>" in shown.text
     assert SignUp.objects.filter(practice__code="A00002").count() == 2
     record = SignUp.objects.get(practice__code="A00002", valid_from=date(2020, 4, 1))
     assert record.note == "go-live email"
@@ -303,7 +309,12 @@ def test_a_provider_records_provision_and_ends_it(client, recorded, this_pcn_man
     assert "no provision standing before 1 February 2021" in again.text
     page = client.get(url)
     assert "None: provision stopped" in page.text
-    assert "A00001, A00002 covered by the record from 1 Apr 2020" in page.text
+    assert (
+        'Practices covered:</span> (blank) <span aria-hidden="true">→</span>'
+        '<span class="nhsuk-u-visually-hidden"> changed to </span> '
+        "Surgery 1 (A00001), Surgery 2 (A00002)</li>"
+    ) in page.text
+    assert "Where and when:</span> Two sites</li>" in page.text
     assert Provision.objects.count() == 3
 
 
