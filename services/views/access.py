@@ -42,7 +42,7 @@ def _forms(request, provider):
 
 def _with_codes(user, rows):
     """Each record with the codes of the practices it lists that the user may see now, and
-    how many others it lists (a practice that has since left a PCN's staff, say)."""
+    how many others it lists (for a PCN's staff, practices that have since left the PCN)."""
     codes = dict(
         Organisation.objects.filter(
             scope_filter(user, Permission.VIEW_REGISTRY),
