@@ -20,6 +20,7 @@ from organisations.models import Organisation, OrgKind, Relationship, RelType
 from organisations.queries import (
     commissioners_under,
     nearest_practice_sizes,
+    open_practices,
     practices_under,
     valid_on,
 )
@@ -28,8 +29,6 @@ from registrations.models import APPROVED_STATUSES, Registration, Status, Transi
 from registrations.rules import RegistrationFacts
 from registrations.years import DesYear, des_year, des_years, year_in_force
 
-# ODS statuses of a practice with no patients, where the file gives no close date.
-NOT_OPEN_STATUSES = ("closed", "dormant")
 AREA_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER)
 
 
@@ -202,18 +201,6 @@ def in_force(registrations: list[Registration], day: date) -> dict[int, tuple[Re
     return chosen
 
 
-def _open_practices(practice_ids: set[int], day: date) -> set[int]:
-    """The practices open on `day`: a commissioner's link to a closed or dormant practice is
-    often never ended in the ODS files, and such a practice has no patients to cover."""
-    return set(
-        Organisation.objects.filter(pk__in=practice_ids)
-        .filter(Q(open_date__isnull=True) | Q(open_date__lte=day))
-        .filter(Q(close_date__isnull=True) | Q(close_date__gte=day))
-        .exclude(status__in=NOT_OPEN_STATUSES, close_date__isnull=True)
-        .values_list("pk", flat=True)
-    )
-
-
 def coverage(area: Organisation | None, day: date, year_label: str | None = None) -> Coverage:
     """Coverage of the area (a commissioner, ICS or region; None for England) on `day`."""
     year = des_year(year_label) if year_label else year_in_force(day)
@@ -233,7 +220,7 @@ def coverage(area: Organisation | None, day: date, year_label: str | None = None
             Q(commissioner_id__in=commissioner_ids) | Q(members__practice_id__in=practice_ids)
         ).distinct()
     chosen = in_force(list(with_members(registrations)), day)
-    practice_ids = _open_practices(practice_ids, day)
+    practice_ids = open_practices(practice_ids, day)
     sizes = nearest_practice_sizes(practice_ids, day) if practice_ids else {}
     approved_of = approved_members(chosen, day)
     covered = set(approved_of)
@@ -329,7 +316,7 @@ def drift(day: date, visible_practices: set[int] | None = None) -> list[Drift]:
     )
     if visible_practices is not None:
         practice_ids &= visible_practices
-    practice_ids = _open_practices(practice_ids, day)
+    practice_ids = open_practices(practice_ids, day)
     chosen = in_force(list(with_members(Registration.objects.all())), day)
     return _drift(practice_ids, _ods_pcns(practice_ids, day), approved_members(chosen, day))
 

@@ -5,7 +5,7 @@ history.
 
 Who may record: RECORD_SERVICES over the practice (or the provider and every practice it
 covers): the commissioner for its area, and a PCN's or a practice's own staff for their
-current practices (accounts.permissions).
+current practices (accounts.permissions), from the date each became theirs (not_theirs_on).
 """
 
 from dataclasses import dataclass
@@ -15,12 +15,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.permissions import Permission, has_permission
+from accounts.permissions import (
+    CURRENT_MEMBERS_ONLY,
+    ROLE_PERMISSIONS,
+    Permission,
+    descendants,
+    has_permission,
+)
 from organisations.models import Organisation, OrgKind, Relationship, RelType
-from organisations.queries import members, valid_on
+from organisations.queries import members, open_practices, valid_on
 from services.catalogue import services
-from services.models import CoveredPractice, Provision, SignUp, SignUpStatus
-from services.queries import open_practices
+from services.models import Provision, SignUp, SignUpStatus
 
 NOTE_LENGTH = SignUp._meta.get_field("note").max_length
 MAX_MINUTES = 100_000  # a week's minutes; appointments may run side by side, but not this many
@@ -33,6 +38,54 @@ def may_record(user, org: Organisation) -> bool:
 def _require(by, org: Organisation) -> None:
     if not may_record(by, org):
         raise PermissionDenied(f"you may not record services for {org.code}")
+
+
+def not_theirs_on(user, wanted) -> set[tuple[int, date]]:
+    """Of (organisation, day) pairs the user may record for, those that were not theirs on
+    the day, as (organisation id, day).
+
+    A PCN's or a practice's own staff reach their practices as they are now
+    (accounts.permissions.CURRENT_MEMBERS_ONLY), so a practice that joined their PCN on
+    1 April 2021 is theirs to record for from that day, not for the years it was in another
+    network; a commissioner's or a national role reaches its area over any period. One query
+    for the user's roles, and for such staff one walk down the hierarchy per date asked about.
+    """
+    if user.is_superuser:
+        return set()
+    held = [
+        (role, org_id)
+        for role, org_id in user.role_assignments.values_list("role", "organisation_id")
+        if Permission.RECORD_SERVICES in ROLE_PERMISSIONS.get(role, ())
+    ]
+    staff = {org_id for role, org_id in held if role in CURRENT_MEMBERS_ONLY}
+    if not staff or any(org_id is None for _, org_id in held):
+        return set()
+    wider = {org_id for role, org_id in held if role not in CURRENT_MEMBERS_ONLY}
+    any_day = set().union(*descendants(wider).values()) if wider else set()
+    asked: dict[date, set[int]] = {}
+    for org, day in wanted:
+        if org.pk not in any_day:
+            asked.setdefault(day, set()).add(org.pk)
+    refused = set()
+    for day, org_ids in asked.items():
+        reach = set().union(*descendants(staff, on=day).values())
+        refused |= {(org_id, day) for org_id in org_ids - reach}
+    return refused
+
+
+def not_theirs_message(org: Organisation, day: date) -> str:
+    return (
+        f"{org.code} was not one of your practices on {day:%-d %B %Y}: you record for a "
+        "practice only while it is yours"
+    )
+
+
+def _require_theirs_on(by, orgs: list[Organisation], day: date) -> None:
+    orgs = list({org.pk: org for org in orgs}.values())
+    refused = not_theirs_on(by, [(org, day) for org in orgs])
+    if refused:
+        messages = [not_theirs_message(org, day) for org in orgs if (org.pk, day) in refused]
+        raise ValidationError({"valid_from": messages})
 
 
 @dataclass(frozen=True)
@@ -87,6 +140,8 @@ def record_signup(
     _require(by, practice)
     entry = Entry(practice, service, status, valid_from, note.strip())
     errors = entry_problems(entry)
+    if not_theirs_on(by, [(practice, valid_from)]):
+        errors.setdefault("valid_from", []).append(not_theirs_message(practice, valid_from))
     if errors:
         raise ValidationError(errors)
     record = SignUp.objects.filter(
@@ -109,12 +164,18 @@ def record_signups(*, entries: list[Entry], by, reason: str) -> tuple[int, int]:
     if refused:
         raise PermissionDenied(f"you may not record services for {', '.join(refused)}")
     errors, seen = [], set()
+    not_theirs = not_theirs_on(by, [(e.practice, e.valid_from) for e in entries])
     for entry in entries:
         key = (entry.practice.pk, entry.service, entry.valid_from)
         if key in seen:
             errors.append(f"{entry.practice.code} {entry.service} {entry.valid_from}: given twice")
         seen.add(key)
-        for messages in entry_problems(entry).values():
+        problems = entry_problems(entry)
+        if (entry.practice.pk, entry.valid_from) in not_theirs:
+            problems.setdefault("valid_from", []).append(
+                not_theirs_message(entry.practice, entry.valid_from)
+            )
+        for messages in problems.values():
             errors += [f"{entry.practice.code} {entry.service}: {m}" for m in messages]
     if errors:
         raise ValidationError(errors)
@@ -199,17 +260,10 @@ def _save_provision(provider, valid_from, by, reason, **fields) -> tuple[Provisi
 
 
 def _cover(record: Provision, practices: list[Organisation], by, reason: str) -> None:
-    """Set the record's covered practices, each addition and removal kept in the history."""
-    wanted = {p.pk for p in practices}
-    for row in record.covered.exclude(practice_id__in=wanted):
-        row._history_user, row._change_reason = by, reason
-        row.delete()
-    have = set(record.covered.values_list("practice_id", flat=True))
-    add = [CoveredPractice(provision=record, practice_id=p) for p in sorted(wanted - have)]
-    if add:
-        bulk_create_with_history(
-            add, CoveredPractice, default_user=by, default_change_reason=reason
-        )
+    """Set the record's covered practices; the provision's history keeps them with each row,
+    so each addition and removal shows with who and why (Provision.history, m2m)."""
+    record._history_user, record._change_reason = by, reason
+    record.practices.set(practices)
 
 
 @transaction.atomic
@@ -240,6 +294,7 @@ def record_provision(
     if errors:
         raise ValidationError(errors)
     covered = _covered(provider, valid_from, practices, by)
+    _require_theirs_on(by, [provider, *covered], valid_from)
     reason = reason.strip()
     record, _ = _save_provision(
         provider,
@@ -262,6 +317,7 @@ def standing_provision(provider: Organisation, day: date) -> Provision | None:
 def end_provision(*, provider: Organisation, on: date, by, reason: str = "") -> Provision:
     """The provider offers no extended access from `on` (a record of no minutes)."""
     _require(by, provider)
+    _require_theirs_on(by, [provider], on)
     before = standing_provision(provider, on - timedelta(days=1))
     if before is None or before.minutes == 0:
         raise ValidationError(

@@ -3,7 +3,9 @@ service catalogue, practices' sign-up statuses, the extended access provision st
 an area's roll-out summary.
 
 Scope is the one access rule (accounts.permissions): only practices and providers the user
-may view (VIEW_REGISTRY) are listed, and an ?area= out of scope answers 404 as the pages do.
+may view (VIEW_REGISTRY) are listed, whatever the area and date (a PCN's or a practice's own
+staff get the practices that are theirs now, not one that has since moved away), and an
+?area= out of scope answers 404 as the pages do.
 The as-at rules live in services.queries; these views only pick and shape the rows. Figures
 are strings with two decimal places, never floats.
 """
@@ -16,12 +18,13 @@ from rest_framework.views import APIView
 
 from accounts.permissions import Permission, has_permission, scope_filter
 from organisations.api import AS_AT, AsAtMixin, OrganisationBriefSerializer
-from organisations.models import Organisation, OrgKind
+from organisations.models import Organisation
+from payments.rates import STATUSES
 from services.catalogue import services
 from services.models import SignUpStatus
 from services.queries import (
-    AREA_KINDS,
     NOT_RECORDED,
+    SERVICE_AREA_KINDS,
     area_practices,
     count,
     extended_access,
@@ -50,22 +53,16 @@ def area_from(request, *, required: bool = False) -> Organisation | None:
         if required and not has_permission(request.user, Permission.VIEW_REGISTRY):
             raise exceptions.NotFound("Give an area you may see as ?area=")
         return None
-    org = Organisation.objects.filter(code=code, kind__in=AREA_KINDS).first()
+    org = Organisation.objects.filter(code=code, kind__in=SERVICE_AREA_KINDS).first()
     if org is None or not has_permission(request.user, Permission.VIEW_REGISTRY, org):
         raise exceptions.NotFound(f"No region, ICS, commissioner or PCN {code} for you")
     return org
 
 
 def visible_practices(user, area, day) -> set[int]:
-    """The area's practices on the day (England: all) that the user may view."""
-    practice_ids = area_practices(area, day)
-    if area is None and not has_permission(user, Permission.VIEW_REGISTRY):
-        practice_ids &= set(
-            Organisation.objects.filter(
-                scope_filter(user, Permission.VIEW_REGISTRY), kind=OrgKind.PRACTICE
-            ).values_list("pk", flat=True)
-        )
-    return practice_ids
+    """The area's practices on the day (England: all) that the user may view: for a PCN's or
+    a practice's own staff, those that are theirs now, whatever the day asked about."""
+    return area_practices(area, day, scope_filter(user, Permission.VIEW_REGISTRY))
 
 
 def _figure(**kwargs):
@@ -79,7 +76,9 @@ class ServiceSerializer(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
     source = serializers.CharField(help_text="the document that asks for it")
-    status = serializers.CharField(help_text="confirmed, single source, derived or conflict")
+    status = serializers.CharField(
+        help_text=f"how sure the source is: one of {', '.join(STATUSES)}"
+    )
     note = serializers.CharField()
 
 
@@ -99,14 +98,16 @@ class ProvisionSerializer(serializers.Serializer):
     minutes = serializers.IntegerField(help_text="evening and weekend, a week")
     description = serializers.CharField()
     practices = serializers.SerializerMethodField(
-        help_text="ODS codes of the practices covered on `as_at` (a PCN's: its members then)"
+        help_text="ODS codes of the practices covered on `as_at` (a PCN's: its members then) "
+        "that you may view"
     )
     patients = serializers.IntegerField(help_text="registered at the practices covered")
     minutes_per_1000 = _figure(source="per_1000")
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_practices(self, row) -> list[str]:
-        return [self.context["codes"][p] for p in row.covered]
+        codes = self.context["codes"]
+        return [codes[p] for p in row.covered if p in codes]
 
 
 class ServiceCountSerializer(serializers.Serializer):
@@ -127,7 +128,9 @@ class ThresholdSerializer(serializers.Serializer):
     minutes_per_1000 = serializers.IntegerField()
     population = serializers.CharField()
     source = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.CharField(
+        help_text=f"how sure the source is: one of {', '.join(STATUSES)}"
+    )
     note = serializers.CharField()
 
 
@@ -208,7 +211,11 @@ class ProvisionListView(AsAtMixin, generics.ListAPIView):
         practice_ids = visible_practices(request.user, area_from(request), self.as_at)
         rows = provisions_on(self.as_at, practice_ids) if practice_ids else []
         covered = {p for row in rows for p in row.covered}
-        codes = dict(Organisation.objects.filter(pk__in=covered).values_list("pk", "code"))
+        codes = dict(  # a practice covered that the user may not view goes unnamed
+            Organisation.objects.filter(
+                scope_filter(request.user, Permission.VIEW_REGISTRY), pk__in=covered
+            ).values_list("pk", "code")
+        )
         page = self.paginate_queryset(rows)
         context = {**self.get_serializer_context(), "codes": codes}
         body = self.get_serializer(page, many=True, context=context)
@@ -227,7 +234,7 @@ class ProvisionListView(AsAtMixin, generics.ListAPIView):
 class RollOutView(AsAtMixin, APIView):
     def get(self, request):
         area = area_from(request, required=True)
-        practice_ids = area_practices(area, self.as_at)
+        practice_ids = visible_practices(request.user, area, self.as_at)
         counts = count(practice_ids, standing_signups(practice_ids, self.as_at))
         for item in counts:
             item.by_status["not_recorded"] = item.by_status.pop(NOT_RECORDED)
@@ -235,6 +242,8 @@ class RollOutView(AsAtMixin, APIView):
             "area": area,
             "as_at": self.as_at,
             "services": counts,
-            "extended_access": extended_access(area, self.as_at),
+            "extended_access": extended_access(
+                area, self.as_at, scope_filter(request.user, Permission.VIEW_REGISTRY)
+            ),
         }
         return Response(RollOutSerializer(body).data)

@@ -9,9 +9,15 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from payments.rates import STATUSES  # how sure a source is: one vocabulary with the rates
+
 CATALOGUE_FILE = Path(__file__).parent / "services.toml"
-STATUSES = ("confirmed", "single source", "derived", "conflict")
 KEY = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+def status_label(status: str) -> str:
+    """As people read it: single_source is "single source"."""
+    return status.replace("_", " ")
 
 
 class CatalogueError(ValueError):
@@ -27,6 +33,10 @@ class Service:
     status: str
     note: str
 
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
 
 @dataclass(frozen=True)
 class Threshold:
@@ -41,6 +51,10 @@ class Threshold:
     source: str
     status: str
     note: str
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
 
     def in_force(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)

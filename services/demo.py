@@ -19,9 +19,8 @@ from datetime import date
 
 from accounts.models import Role, RoleAssignment
 from organisations.models import Organisation, OrgKind, Relationship, RelType
-from organisations.queries import latest_practice_sizes, members, valid_on
+from organisations.queries import latest_practice_sizes, members, open_practices, valid_on
 from services.actions import Entry, end_provision, record_provision, record_signups
-from services.queries import open_practices
 
 SEED = 2019
 GO_LIVE = date(2019, 7, 1)

@@ -1,11 +1,12 @@
 from django import forms
-from django.core.exceptions import ValidationError
 
-from organisations.models import Organisation, OrgKind
-from pcnhub.forms import SpreadsheetField, date_field
+from organisations.models import OrgKind
+from pcnhub.forms import OdsCodesField, SpreadsheetField, date_field
 from services.actions import MAX_MINUTES, NOTE_LENGTH
 from services.catalogue import service_choices
 from services.models import SignUpStatus
+
+REASON_LENGTH = 300
 
 
 class SignUpForm(forms.Form):
@@ -20,8 +21,14 @@ class SignUpForm(forms.Form):
         label="Where this comes from",
         max_length=NOTE_LENGTH,
         required=False,
-        help_text="For example, the CQRS sign-up or the practice's email; kept in the history "
-        "with your name",
+        help_text="For example, the CQRS sign-up or the practice's email; kept with the status",
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        max_length=REASON_LENGTH,
+        required=False,
+        help_text="Why you are recording or correcting it, for example 'the practice went live "
+        "a month early'; kept in the history with your name and the time",
     )
 
 
@@ -49,10 +56,10 @@ class ProvisionForm(forms.Form):
     valid_from = date_field("Offered from")
     evening_minutes = _minutes("Minutes a week on weekday evenings")
     weekend_minutes = _minutes("Minutes a week at weekends")
-    practices = forms.CharField(
+    practices = OdsCodesField(
         label="Practices it covers",
+        kinds=(OrgKind.PRACTICE,),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="ODS codes separated by commas or on separate lines. Leave blank for a "
         "PCN's member practices on the date (a practice: itself)",
     )
@@ -62,16 +69,6 @@ class ProvisionForm(forms.Form):
         required=False,
         help_text="For example, Northwick hub, Monday to Friday 18:30 to 20:00",
     )
-
-    def clean_practices(self) -> list[Organisation]:
-        codes = [c.upper() for c in self.cleaned_data["practices"].replace(",", " ").split()]
-        found = {
-            o.code: o for o in Organisation.objects.filter(code__in=codes, kind=OrgKind.PRACTICE)
-        }
-        unknown = [c for c in codes if c not in found]
-        if unknown:
-            raise ValidationError(f"No GP practice with ODS code {', '.join(unknown)}")
-        return list({c: found[c] for c in codes}.values())
 
 
 class EndProvisionForm(forms.Form):

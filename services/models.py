@@ -32,7 +32,7 @@ class SignUp(models.Model):
     service = models.CharField(max_length=40, help_text="a key of services/services.toml")
     status = models.CharField(max_length=16, choices=SignUpStatus.choices)
     valid_from = models.DateField()
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField("where it comes from", max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -48,6 +48,29 @@ class SignUp(models.Model):
         return f"{self.practice_id} {self.service}: {self.status} from {self.valid_from}"
 
 
+class CoveredPractice(models.Model):
+    """A practice a provision record covers. Practices added to or removed from a record
+    corrected on its date are in the provision's history (Provision.history, m2m)."""
+
+    provision = models.ForeignKey("Provision", on_delete=models.CASCADE, related_name="covered")
+    practice = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provision", "practice"], name="covered_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provision_id} covers {self.practice_id}"
+
+
+def _history_name(name: str) -> str:
+    """HistoricalProvision, and HistoricalProvision_practices for the practices covered (as
+    simple-history names an m2m's history after its field), not HistoricalCoveredPractice
+    after the through model: that was CoveredPractice's own history before 0002."""
+    return "HistoricalProvision" if name == "Provision" else "HistoricalProvision_practices"
+
+
 class Provision(models.Model):
     """Extended access a PCN or a practice offers from a date: minutes of appointments a week
     in evenings and at weekends, for the practices it covers. A record with no minutes (and
@@ -61,10 +84,18 @@ class Provision(models.Model):
     evening_minutes = models.PositiveIntegerField(help_text="a week, weekday evenings")
     weekend_minutes = models.PositiveIntegerField(help_text="a week, Saturdays and Sundays")
     practices = models.ManyToManyField(
-        Organisation, blank=True, related_name="+", through="CoveredPractice"
+        Organisation,
+        blank=True,
+        related_name="+",
+        through=CoveredPractice,
+        verbose_name="practices covered",
     )
-    description = models.CharField(max_length=300, blank=True, help_text="where and when")
-    history = HistoricalRecords()
+    description = models.CharField(
+        "where and when", max_length=300, blank=True, help_text="where and when"
+    )
+    # The practices covered are kept with each historical record, so a correction that adds
+    # or removes one shows in the record's own history (organisations.queries.field_changes).
+    history = HistoricalRecords(m2m_fields=[practices], custom_model_name=_history_name)
 
     class Meta:
         ordering = ["provider", "valid_from"]
@@ -80,20 +111,3 @@ class Provision(models.Model):
     @property
     def minutes(self) -> int:
         return self.evening_minutes + self.weekend_minutes
-
-
-class CoveredPractice(models.Model):
-    """A practice a provision record covers; its own history shows practices added to or
-    removed from a record corrected on its date."""
-
-    provision = models.ForeignKey(Provision, on_delete=models.CASCADE, related_name="covered")
-    practice = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["provision", "practice"], name="covered_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.provision_id} covers {self.practice_id}"

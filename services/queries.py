@@ -2,8 +2,9 @@
 a fixed number of queries however many practices the area has.
 
 An area's practices on D are those under it on D (organisations.queries; all practices with
-a commissioner for England) that are open on D by the coverage page's rule. Patients are each
-practice's registered list by the list-size rule: its latest snapshot on or before D.
+a commissioner for England) that are open on D (organisations.queries.open_practices, the
+coverage page's rule too). Patients are each practice's registered list by the list-size
+rule: its latest snapshot on or before D.
 
 Extended access on D: each provider's latest provision record on or before D stands. It
 covers the practices listed on the record that are open on D and, for a PCN's provision, are
@@ -27,13 +28,24 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Q
+
 from organisations.models import Organisation, OrgKind, Relationship, RelType
-from organisations.queries import latest_practice_sizes, practices_under, valid_on
-from registrations.coverage import _open_practices as open_practices
+from organisations.queries import (
+    FieldChange,
+    FieldDelta,
+    field_changes,
+    latest_practice_sizes,
+    open_practices,
+    practices_under,
+    valid_on,
+)
 from services.catalogue import Service, Threshold, services, thresholds_on
 from services.models import SIGNED_UP, CoveredPractice, Provision, SignUp, SignUpStatus
 
-AREA_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER, OrgKind.PCN)
+# The areas the service pages and API answer for: the commissioning areas and, as networks
+# roll services out together, a PCN too (delivery.measures and coverage stop at commissioner).
+SERVICE_AREA_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER, OrgKind.PCN)
 NOT_RECORDED = ""
 
 
@@ -41,8 +53,11 @@ def pct(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     return (Decimal(100) * part / whole) if whole else None
 
 
-def area_practices(area: Organisation | None, day: date) -> set[int]:
-    """The practices open on `day` under the area (None: England)."""
+def area_practices(area: Organisation | None, day: date, within: Q | None = None) -> set[int]:
+    """The practices open on `day` under the area (None: England). Pages and the API pass the
+    user's scope as `within` (accounts.permissions.scope_filter), so a PCN's or a practice's
+    own staff asking about an earlier date get only the practices that are theirs now, not
+    one that has since moved away."""
     if area is None:
         ids = set(
             Relationship.objects.filter(
@@ -51,7 +66,7 @@ def area_practices(area: Organisation | None, day: date) -> set[int]:
         )
     else:
         ids = practices_under([area], day)[area.pk]
-    return open_practices(ids, day) if ids else set()
+    return open_practices(ids, day, within) if ids else set()
 
 
 # Sign-ups
@@ -135,10 +150,12 @@ class GridRow:
     cells: list[tuple[Service, Standing | None]]
 
 
-def grid(area: Organisation | None, day: date) -> tuple[list[GridRow], list[ServiceCount]]:
-    """Practice by service as at the day, with the counts per service. The rows are sorted by
-    PCN (practices in none last) then name."""
-    practice_ids = area_practices(area, day)
+def grid(
+    area: Organisation | None, day: date, within: Q | None = None
+) -> tuple[list[GridRow], list[ServiceCount]]:
+    """Practice by service as at the day (of those `within` keeps), with the counts per
+    service. The rows are sorted by PCN (practices in none last) then name."""
+    practice_ids = area_practices(area, day, within)
     standing = standing_signups(practice_ids, day) if practice_ids else {}
     pcn_of = {
         link.child_id: link.parent
@@ -198,41 +215,65 @@ def provisions_on(day: date, practice_ids: set[int] | None = None) -> list[Provi
         .order_by("provider_id", "valid_from")
     )
     latest = {r.provider_id: r for r in records}
-    standing = {r.pk: r for r in latest.values() if r.minutes > 0}
-    listed: dict[int, list[int]] = {pk: [] for pk in standing}
+    rows = _as_on([r for r in latest.values() if r.minutes > 0], day)
+    if practice_ids is not None:
+        rows = [row for row in rows if set(row.covered) & practice_ids]
+    return sorted(rows, key=lambda r: r.provider.name)
+
+
+def provider_records(provider: Organisation) -> list[ProvisionRow]:
+    """The provider's records, newest first, each as it stood on its own date: the practices
+    it covered then and their patients, so a record's minutes per 1,000 is the one the area's
+    figures count on that day (a record of no minutes, provision stopped, covers none). One
+    query, and four a record."""
+    records = (
+        Provision.objects.filter(provider=provider)
+        .select_related("provider")
+        .order_by("-valid_from")
+    )
+    return [row for record in records for row in _as_on([record], record.valid_from)]
+
+
+def _as_on(records: list[Provision], day: date) -> list[ProvisionRow]:
+    """Each provision record as it stands on `day`: the practices it lists, those it covers
+    then (open, and for a PCN's provision its members then) and their patients (each
+    practice's latest list on or before the day). Four queries."""
+    if not records:
+        return []
+    by_pk = {r.pk: r for r in records}
+    listed: dict[int, list[int]] = {pk: [] for pk in by_pk}
     for provision_id, practice_id in CoveredPractice.objects.filter(
-        provision_id__in=standing
+        provision_id__in=by_pk
     ).values_list("provision_id", "practice_id"):
         listed[provision_id].append(practice_id)
-    pcn_ids = [r.provider_id for r in standing.values() if r.provider.kind == OrgKind.PCN]
+    pcn_ids = [r.provider_id for r in records if r.provider.kind == OrgKind.PCN]
     members: dict[int, set[int]] = {pcn_id: set() for pcn_id in pcn_ids}
     for pcn_id, practice_id in Relationship.objects.filter(
         valid_on(day), rel_type=RelType.PRACTICE_PCN, parent_id__in=pcn_ids
     ).values_list("parent_id", "child_id"):
         members[pcn_id].add(practice_id)
-    every = set().union(*listed.values()) if listed else set()
+    every = set().union(*listed.values())
     open_ids = open_practices(every, day) if every else set()
     sizes = latest_practice_sizes(open_ids, day) if open_ids else {}
     rows = []
-    for pk, record in standing.items():
+    for pk, record in by_pk.items():
         covered = [p for p in listed[pk] if p in open_ids]
         if record.provider_id in members:
             covered = [p for p in covered if p in members[record.provider_id]]
-        if practice_ids is not None and not set(covered) & practice_ids:
-            continue
-        row = ProvisionRow(
-            pk,
-            record.provider,
-            record.valid_from,
-            record.evening_minutes,
-            record.weekend_minutes,
-            record.description,
-            listed[pk],
-            sorted(covered),
-            sum(sizes[p][1] for p in covered if p in sizes),
+        rows.append(
+            ProvisionRow(
+                pk,
+                record.provider,
+                record.valid_from,
+                record.evening_minutes,
+                record.weekend_minutes,
+                record.description,
+                listed[pk],
+                sorted(covered),
+                sum(sizes[p][1] for p in covered if p in sizes),
+            )
         )
-        rows.append(row)
-    return sorted(rows, key=lambda r: r.provider.name)
+    return rows
 
 
 @dataclass
@@ -257,8 +298,10 @@ class Access:
         return self.minutes * 1000 / self.patients if self.patients else None
 
 
-def extended_access(area: Organisation | None, day: date) -> Access:
-    practice_ids = area_practices(area, day)
+def extended_access(area: Organisation | None, day: date, within: Q | None = None) -> Access:
+    """The area's figures on the day over its practices (of those `within` keeps): a
+    provision covering others too counts for these practices' share of its patients."""
+    practice_ids = area_practices(area, day, within)
     found = Access(day=day, thresholds=thresholds_on(day), practices=len(practice_ids))
     if not practice_ids:
         return found
@@ -282,82 +325,54 @@ def extended_access(area: Organisation | None, day: date) -> Access:
 
 
 @dataclass(frozen=True)
-class Change:
-    when: object  # datetime
-    who: str
-    action: str  # "recorded", "corrected", "removed"
-    record: object  # the historical row, for what it is about
-    changes: tuple[tuple[str, str, str], ...]  # (what, before, after); before "" when new
-    reason: str
-    practices: tuple[str, ...] = ()  # practices added to (or removed from) a provision
+class RecordChange:
+    """One change to a sign-up or provision record, as organisations.queries.field_changes
+    gives it, with what the record is (its service and date) in words."""
+
+    record: SignUp | Provision
+    about: str
+    change: FieldChange
 
 
-_ACTIONS = {"+": "recorded", "~": "corrected", "-": "removed"}
+# What a record is: shown beside each change rather than repeated in its list of values.
+_IDENTITY = {"practice", "provider", "service", "valid_from"}
 
 
-def changes(rows, fields: dict[str, str]) -> list[Change]:
-    """Newest first: each historical row set against the one before it for the same record
-    (no query beyond the rows'). `fields`: attribute -> what people call it; a field with
-    choices shows its label."""
-    previous: dict[int, object] = {}
+def _history(records, about) -> list[RecordChange]:
+    """Every change to each record, newest first; fields with choices show their labels."""
     found = []
-    for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
-        before = previous.get(row.id)
-        deltas = []
-        for name, label in fields.items():
-            new = _shown(row, name)
-            old = _shown(before, name) if before is not None else ""
-            if (before is None and new) or (before is not None and old != new):
-                deltas.append((label, old, new))
-        user = row.history_user
-        found.append(
-            Change(
-                when=row.history_date,
-                who=(user.get_full_name() or user.get_username()) if user else "",
-                action=_ACTIONS.get(row.history_type, row.history_type),
-                record=row,
-                changes=tuple(deltas),
-                reason=row.history_change_reason or "",
+    for record in records:
+        for change in field_changes(record, limit=None):
+            deltas = tuple(
+                _labelled(type(record), d) for d in change.changes if d.field not in _IDENTITY
             )
-        )
-        previous[row.id] = row
-    return list(reversed(found))
+            found.append(RecordChange(record, about(record), replace(change, changes=deltas)))
+    return sorted(found, key=lambda c: c.change.when, reverse=True)
 
 
-def _shown(row, name: str) -> str:
-    display = getattr(row, f"get_{name}_display", None)
-    value = display() if display else getattr(row, name)
-    return "" if value is None else str(value)
-
-
-def signup_history(practice: Organisation) -> list[Change]:
-    rows = SignUp.history.filter(practice=practice).select_related("history_user")
-    return changes(rows, {"status": "Status", "note": "Where it comes from"})
-
-
-def provision_history(provider: Organisation) -> list[Change]:
-    """The provider's records, and the practices added to or removed from each."""
-    records = changes(
-        Provision.history.filter(provider=provider).select_related("history_user"),
-        {
-            "evening_minutes": "Evening minutes",
-            "weekend_minutes": "Weekend minutes",
-            "description": "Where and when",
-        },
+def _labelled(model, delta: FieldDelta) -> FieldDelta:
+    field = model._meta.get_field(delta.field)
+    if not field.choices:
+        return delta
+    labels = dict(field.flatchoices)
+    return delta._replace(
+        before=labels.get(delta.before, delta.before), after=labels.get(delta.after, delta.after)
     )
-    rows = CoveredPractice.history.filter(provision__provider=provider).select_related(
-        "history_user", "practice", "provision"
+
+
+def signup_history(practice: Organisation) -> list[RecordChange]:
+    """The practice's sign-up records, each status and note as recorded and corrected."""
+    names = {key: s.name for key, s in services().items()}
+
+    def about(record: SignUp) -> str:
+        return f"{names.get(record.service, record.service)}, from {record.valid_from:%-d %b %Y}"
+
+    return _history(SignUp.objects.filter(practice=practice), about)
+
+
+def provision_history(provider: Organisation) -> list[RecordChange]:
+    """The provider's records, with the practices each covers as they were added or removed."""
+    return _history(
+        Provision.objects.filter(provider=provider),
+        lambda record: f"Record from {record.valid_from:%-d %b %Y}",
     )
-    covered: list[Change] = []
-    for change in reversed(changes(rows, {})):  # oldest first, to join one write's rows
-        last = covered[-1] if covered else None
-        if last is not None and (
-            last.record.provision_id,
-            last.action,
-            last.who,
-            last.reason,
-        ) == (change.record.provision_id, change.action, change.who, change.reason):
-            covered[-1] = replace(last, practices=(*last.practices, change.record.practice.code))
-        else:
-            covered.append(replace(change, practices=(change.record.practice.code,)))
-    return sorted([*records, *covered], key=lambda c: c.when, reverse=True)

@@ -5,7 +5,8 @@ an .xlsx workbook. Row 1 is the header; columns are matched by name, ignoring ca
 and punctuation, in any order. A column not listed here is refused (it means another layout).
 
     column              what
-    Practice ODS code   a letter and five digits; a practice you may record services for
+    Practice ODS code   a letter and five digits (spaces in it are ignored); a practice you
+                        may record services for
     Practice name       optional, informational; a name that differs from the registry's warns
     Service             a service of services/services.toml, by its key or its name
                         (e.g. online_consultation or Online consultation)
@@ -34,7 +35,14 @@ from imports.problems import Problems
 from imports.source import ODS_PATTERNS, SourceFile, read_table
 from organisations.models import Organisation, OrgKind
 from pcnhub.forms import DATE_FORMATS
-from services.actions import NOTE_LENGTH, Entry, entry_problems, may_record, record_signups
+from services.actions import (
+    NOTE_LENGTH,
+    Entry,
+    entry_problems,
+    may_record,
+    not_theirs_on,
+    record_signups,
+)
 from services.catalogue import services
 from services.models import SignUpStatus
 
@@ -67,6 +75,12 @@ def _words(text: str) -> str:
 SERVICE_NAMES = {_words(s.name): s.key for s in services().values()} | {k: k for k in services()}
 STATUS_NAMES = {_words(label): value for value, label in SignUpStatus.choices}
 STATUS_NAMES |= {value: value for value in SignUpStatus.values}
+
+
+def ods_code(text: str | None) -> str:
+    """An ODS code as typed into a spreadsheet, with any spaces in it taken out ("a 81001",
+    " A81001 "): one rule for looking practices up and for checking the code's form."""
+    return re.sub(r"\s", "", text or "").upper()
 
 
 def read_date(text: str | None) -> date | None:
@@ -109,12 +123,18 @@ def import_signups(*, path: Path, by) -> ImportResult:
 def _check(frame, problems: Problems, by, result: ImportResult) -> list[tuple[Entry, int]]:
     """Every check a row can fail, before anything is written."""
     pattern, expected_code = ODS_PATTERNS["practice"]
-    codes = {(row["practice_code"] or "").strip().upper() for row in frame.iter_rows(named=True)}
+    codes = {ods_code(row["practice_code"]) for row in frame.iter_rows(named=True)}
     found = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
+    wanted = []  # (practice, day) of each row, for the dates a practice was the user's
+    for row in frame.iter_rows(named=True):
+        practice, day = found.get(ods_code(row["practice_code"])), read_date(row["valid_from"])
+        if practice is not None and day is not None:
+            wanted.append((practice, day))
+    not_theirs = not_theirs_on(by, wanted)
     entries, seen = [], {}
     for row in frame.iter_rows(named=True):
         at = row["__row"]
-        code = re.sub(r"\s", "", row["practice_code"] or "").upper()
+        code = ods_code(row["practice_code"])
         practice = found.get(code)
         if not re.fullmatch(pattern, code):
             problems.add(at, "practice_code", row["practice_code"], expected_code)
@@ -166,5 +186,12 @@ def _check(frame, problems: Problems, by, result: ImportResult) -> list[tuple[En
             for message in messages:
                 column = COLUMN_OF[field_name]
                 problems.add(at, column, row[column], f"a row PCN Hub accepts: {message}")
+        if (practice.pk, day) in not_theirs:
+            problems.add(
+                at,
+                "valid_from",
+                row["valid_from"],
+                f"a date when {code} is one of your practices; it was not on {day:%-d %B %Y}",
+            )
         entries.append((entry, at))
     return entries

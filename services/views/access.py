@@ -1,24 +1,20 @@
 """Extended access pages: an area's provision as at a date against the thresholds in force,
 and one provider's records with their history and the forms to record or end provision."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.permissions import Permission, scope_filter
 from organisations.decorators import as_at_date, organisation_from_code
-from organisations.models import OrgKind
-from organisations.queries import latest_practice_sizes
+from organisations.models import Organisation, OrgKind
 from pcnhub.forms import add_action_errors
 from services.actions import end_provision, may_record, record_provision
 from services.forms import EndProvisionForm, ProvisionForm
-from services.models import Provision
-from services.queries import extended_access, provision_history
+from services.queries import extended_access, provider_records, provision_history
 from services.views.signups import area_or_404, as_at_context
 
 
@@ -28,7 +24,8 @@ def area(request, code, **dates):
     """Who offers extended access to the area's practices on the day, the share of patients
     covered and the minutes per 1,000 a week, against the thresholds then in force."""
     scope = area_or_404(request.user, code)
-    found = extended_access(scope, dates["as_at"])
+    within = scope_filter(request.user, Permission.VIEW_REGISTRY)
+    found = extended_access(scope, dates["as_at"], within)
     context = {**as_at_context(**dates), "scope": scope, "access": found}
     template = "services/_access.htmx.html" if request.htmx else "services/access.html"
     return TemplateResponse(request, template, context)
@@ -41,6 +38,25 @@ def _forms(request, provider):
     record = ProvisionForm(None if ending else posted, prefix="provision")
     end = EndProvisionForm(posted if ending else None, prefix="end")
     return record, end, (end if ending else record if posted is not None else None)
+
+
+def _with_codes(user, rows):
+    """Each record with the codes of the practices it lists that the user may see now, and
+    how many others it lists (for a PCN's staff, practices that have since left the PCN)."""
+    codes = dict(
+        Organisation.objects.filter(
+            scope_filter(user, Permission.VIEW_REGISTRY),
+            pk__in={p for row in rows for p in row.listed},
+        ).values_list("pk", "code")
+    )
+    return [
+        (
+            row,
+            sorted(codes[p] for p in row.listed if p in codes),
+            sum(p not in codes for p in row.listed),
+        )
+        for row in rows
+    ]
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,19 +89,10 @@ def provider(request, org):
             else:
                 messages.success(request, done)
                 return redirect("provider", code=org.code)
-    records = list(
-        Provision.objects.filter(provider=org).prefetch_related("practices").order_by("-valid_from")
-    )
-    today = timezone.localdate()
-    sizes = latest_practice_sizes({p.pk for r in records for p in r.practices.all()}, today)
-    rows = []
-    for record in records:
-        patients = sum(sizes[p.pk][1] for p in record.practices.all() if p.pk in sizes)
-        rows.append((record, Decimal(record.minutes) * 1000 / patients if patients else None))
+    records = _with_codes(request.user, provider_records(org))
     context = {
         "provider": org,
-        "rows": rows,
-        "today": today,
+        "records": records,
         "history": provision_history(org),
         "record_form": record_form if can_record else None,
         "end_form": end_form if can_record else None,

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import Permission, has_permission, holds_anywhere, widest_held
+from accounts.permissions import (
+    Permission,
+    has_permission,
+    holds_anywhere,
+    scope_filter,
+    widest_held,
+)
 from imports.problems import ImportRejected
 from organisations.decorators import as_at_date, organisation_from_code
 from organisations.models import Organisation, OrgKind
@@ -20,8 +26,8 @@ from services.catalogue import services
 from services.forms import SignUpFileForm, SignUpForm
 from services.models import SignUpStatus
 from services.queries import (
-    AREA_KINDS,
     NOT_RECORDED,
+    SERVICE_AREA_KINDS,
     area_practices,
     count,
     grid,
@@ -29,6 +35,8 @@ from services.queries import (
     standing_signups,
 )
 from services.signup_import import import_signups
+
+PAGE_REASON = "recorded on the practice page"  # the history's why, when none is given
 
 
 def area_or_404(user, code: str | None) -> Organisation | None:
@@ -38,7 +46,9 @@ def area_or_404(user, code: str | None) -> Organisation | None:
         if not has_permission(user, Permission.VIEW_REGISTRY):
             raise Http404("No such page")
         return None
-    org = Organisation.objects.filter(code=code.strip().upper(), kind__in=AREA_KINDS).first()
+    org = Organisation.objects.filter(
+        code=code.strip().upper(), kind__in=SERVICE_AREA_KINDS
+    ).first()
     if org is None or not has_permission(user, Permission.VIEW_REGISTRY, org):
         raise Http404("No such organisation")
     return org
@@ -59,17 +69,18 @@ def area(request, code=None, **dates):
     """Practices by service as at the day, with counts and the share signed up (or live) per
     service. England shows the counts only; its grid would be every practice."""
     if code is None and not has_permission(request.user, Permission.VIEW_REGISTRY):
-        own = widest_held(request.user, AREA_KINDS)
+        own = widest_held(request.user, SERVICE_AREA_KINDS)
         if own is None:
             raise Http404("No such page")
         return redirect("services_area", code=own.code)
     scope = area_or_404(request.user, code)
     day = dates["as_at"]
+    within = scope_filter(request.user, Permission.VIEW_REGISTRY)
     if scope is None:
-        practice_ids = area_practices(None, day)
+        practice_ids = area_practices(None, day, within)
         rows, counts = [], count(practice_ids, standing_signups(practice_ids, day))
     else:
-        rows, counts = grid(scope, day)
+        rows, counts = grid(scope, day, within)
     context = {
         **as_at_context(**dates),
         "scope": scope,
@@ -98,19 +109,15 @@ def practice(request, org):
         if form is None:
             raise Http404("No such page")
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            reason = data.pop("reason").strip() or PAGE_REASON
             try:
-                record_signup(
-                    practice=org,
-                    by=request.user,
-                    reason=form.cleaned_data["note"],
-                    **form.cleaned_data,
-                )
+                record_signup(practice=org, by=request.user, reason=reason, **data)
             except ValidationError as error:
                 add_action_errors(form, error)
             except PermissionDenied as error:
                 raise Http404(str(error)) from None
             else:
-                data = form.cleaned_data
                 name = services()[data["service"]].name
                 status = SignUpStatus(data["status"]).label.lower()
                 messages.success(
@@ -119,16 +126,12 @@ def practice(request, org):
                 return redirect("services_practice", code=org.code)
     today = timezone.localdate()
     standing = standing_signups([org.pk], today)
-    names = services()
     context = {
         "practice": org,
         "form": form,
         "today": today,
         "current": [(s, standing.get((org.pk, s.key))) for s in services().values()],
-        "history": [
-            (change, names[change.record.service].name if change.record.service in names else "")
-            for change in signup_history(org)
-        ],
+        "history": signup_history(org),
     }
     return TemplateResponse(request, "services/practice.html", context)
 

@@ -90,6 +90,32 @@ def test_extended_access_standing_and_the_roll_out_summary(
     assert api.get("/api/service-roll-out/", {"area": "01X"}).status_code == 404
 
 
+def test_pcn_staff_get_their_current_practices_only_for_any_area_and_date(
+    api, recorded, moved, this_pcn_manager, commissioner_user
+):
+    """Surgery 2 left this PCN on 1 April 2021; for 2019 its staff still get Surgery 1 only."""
+    two = recorded["practices"][1]
+    record_signups(
+        entries=[Entry(two, "online_consultation", "live", date(2019, 9, 1))],
+        by=commissioner_user,
+        reason="test",
+    )
+    api.force_login(this_pcn_manager)
+    asked = {"area": "U00001", "as_at": "2019-10-01"}
+    signups = api.get("/api/service-signups/", asked).json()["results"]
+    assert [r["practice"]["code"] for r in signups] == ["A00001"]
+    [row] = api.get("/api/extended-access/", asked).json()["results"]
+    assert row["practices"] == ["A00001"]  # the hub covered Surgery 2 too, no longer theirs
+    summary = api.get("/api/service-roll-out/", asked).json()
+    assert summary["services"][0]["practices"] == 1
+    access = summary["extended_access"]
+    assert (access["practices"], access["patients"], access["minutes_per_1000"]) == (
+        1,
+        10_000,
+        "30.00",
+    )
+
+
 def _grow(area, amount, by):
     practices = []
     for i in range(amount):

@@ -110,6 +110,20 @@ def test_a_bad_file_is_refused_whole_with_each_problem(area, commissioner_user, 
     assert not SignUp.objects.exists() and not SignUp.history.exists()
 
 
+def test_an_ods_code_typed_with_spaces_is_the_practice(area, commissioner_user, tmp_path):
+    path = write(
+        tmp_path,
+        "Practice ODS code,Service,Status,From\n"
+        "A 00001,Home visiting,live,2020-01-01\n"
+        " a00002 ,Home visiting,planned,2020-01-01\n",
+    )
+    assert import_signups(path=path, by=commissioner_user).created == 2
+    one, two, _ = area["practices"]
+    standing = standing_signups([one.pk, two.pk], date(2020, 1, 1))
+    assert standing[(one.pk, "home_visiting")].status == "live"
+    assert standing[(two.pk, "home_visiting")].status == "planned"
+
+
 def test_practices_out_of_reach_or_closed_are_problems(area, this_pcn_manager, tmp_path):
     three = area["practices"][2]
     two = area["practices"][1]
@@ -136,6 +150,25 @@ def test_practices_out_of_reach_or_closed_are_problems(area, this_pcn_manager, t
             "Practice ODS code",
             "A00003",
             "a practice you may record services for: you may not record for A00003",
+        ),
+    ]
+    assert not SignUp.objects.exists()
+
+
+def test_dates_before_a_practice_was_theirs_are_problems(area, moved, other_pcn_manager, tmp_path):
+    path = write(
+        tmp_path,
+        "Practice ODS code,Service,Status,From\n"
+        "A00002,Home visiting,planned,2020-01-01\n"
+        "A00002,Home visiting,live,2021-04-01\n",
+    )
+    assert rejected(path, other_pcn_manager) == [
+        (
+            "signups.csv",
+            2,
+            "From",
+            "2020-01-01",
+            "a date when A00002 is one of your practices; it was not on 1 January 2020",
         ),
     ]
     assert not SignUp.objects.exists()

@@ -81,6 +81,35 @@ def test_england_shows_counts_only_and_area_staff_are_sent_to_their_own(
     assert 'id="pct-online_consultation">50.0%' in mine.text
 
 
+def test_pcn_staff_see_their_current_practices_only_at_any_date(
+    client, recorded, moved, this_pcn_manager, commissioner_user
+):
+    """Surgery 2 left this PCN on 1 April 2021: its staff no longer see it, even for 2019
+    (accounts.permissions.CURRENT_MEMBERS_ONLY); the commissioner keeps the area's history."""
+    client.force_login(this_pcn_manager)
+    grid = client.get(reverse("services_area", args=["U00001"]), {"as_at": "2019-10-01"})
+    assert "Surgery 1" in grid.text and "Surgery 2" not in grid.text
+    assert 'id="pct-online_consultation">100.0%' in grid.text  # Surgery 1, live, of 1
+    access = client.get(reverse("extended_access", args=["U00001"]), {"as_at": "2019-10-01"})
+    assert "1 of 1 open practices" in access.text and "10,000 of 10,000" in access.text
+    assert 'id="access-per-1000">30.0' in access.text  # Surgery 1's share of the hub
+    client.force_login(commissioner_user)
+    theirs = client.get(reverse("services_area", args=["U00001"]), {"as_at": "2019-10-01"})
+    assert "Surgery 2" in theirs.text and 'id="pct-online_consultation">50.0%' in theirs.text
+
+
+def test_a_status_dated_before_the_practice_was_theirs_is_shown_on_the_form(
+    client, recorded, moved, other_pcn_manager
+):
+    client.force_login(other_pcn_manager)
+    url = reverse("services_practice", args=["A00002"])
+    data = {"service": "mdt_go_live", "status": "live", "valid_from": "2020-10-01"}
+    page = client.post(url, data)
+    assert page.status_code == 200 and "There is a problem" in page.text
+    assert "A00002 was not one of your practices on 1 October 2020" in page.text
+    assert client.post(url, {**data, "valid_from": "2021-04-01"}).status_code == 302
+
+
 @pytest.mark.parametrize(
     ("person", "url"),
     [
@@ -118,10 +147,40 @@ def test_a_practice_status_is_recorded_with_its_history(client, recorded, this_p
     assert posted.status_code == 302
     shown = client.get(url)
     assert "Online consultation live from 1 April 2020" in shown.text
-    assert "Recorded: status Live; where it comes from go-live email" in shown.text
-    assert "where it comes from (none)" not in shown.text
-    assert "go-live email</td>" in shown.text  # the reason, with who and when
+    history = shown.context["history"][0]
+    assert (history.about, history.change.action, history.change.who) == (
+        "Online consultation, from 1 Apr 2020",
+        "created",
+        "this_pcn_manager",
+    )
+    assert '<span class="nhsuk-u-font-weight-bold">Status:</span> Live</li>' in shown.text
+    assert "Where it comes from:</span> go-live email</li>" in shown.text
     assert SignUp.objects.filter(practice__code="A00002").count() == 2
+    record = SignUp.objects.get(practice__code="A00002", valid_from=date(2020, 4, 1))
+    assert record.note == "go-live email"
+    assert record.history.get().history_change_reason == "recorded on the practice page"
+
+
+def test_the_reason_for_a_change_is_kept_apart_from_the_note(client, recorded, this_pcn_manager):
+    client.force_login(this_pcn_manager)
+    url = reverse("services_practice", args=["A00002"])
+    posted = client.post(
+        url,
+        {
+            "service": "online_consultation",
+            "status": "signed_up",
+            "valid_from": "2019-10-01",  # Surgery 2's planned record of that date, corrected
+            "note": "CQRS sign-up",
+            "reason": "the practice signed before the list was sent",
+        },
+    )
+    assert posted.status_code == 302
+    record = SignUp.objects.get(practice__code="A00002", valid_from=date(2019, 10, 1))
+    assert (record.status, record.note) == ("signed_up", "CQRS sign-up")
+    latest = record.history.first()
+    assert latest.history_change_reason == "the practice signed before the list was sent"
+    shown = client.get(url)
+    assert "the practice signed before the list was sent" in shown.text
 
 
 def test_a_bad_status_form_shows_the_error_summary_and_saves_nothing(
@@ -174,9 +233,35 @@ def test_extended_access_for_an_area_against_the_thresholds(client, recorded, co
         in page.text
     )
     assert "(not met)" in page.text and "45 minutes per 1,000" in page.text
+    assert "Single source: One STP&#x27;s local target" in page.text  # single_source, as read
     assert "Northwick hub" in page.text and "30.0</td>" in page.text
     before = client.get(reverse("extended_access", args=["01X"]), {"as_at": "2019-06-30"})
     assert "No extended access recorded" in before.text
+
+
+def test_a_providers_minutes_per_1000_are_those_of_each_records_date(
+    client, recorded, commissioner_user
+):
+    """The hub's 600 minutes from 1 July 2019 served Surgeries 1 and 2's 20,000 patients then:
+    30 per 1,000, as the area's page says for that day, not 15 from the lists of 2020."""
+    one, two, _ = recorded["practices"]
+    f.ListSizeFactory(organisation=one, extract_date=date(2020, 1, 1), patients=30_000)
+    client.force_login(commissioner_user)
+    page = client.get(reverse("provider", args=["U00001"]))
+    assert 'id="per-1000-2019-07-01">30.0</span>' in page.text
+    area = client.get(reverse("extended_access", args=["01X"]), {"as_at": "2019-07-01"})
+    assert "30.0</td>" in area.text
+
+
+def test_a_providers_records_name_only_the_practices_its_staff_see_now(
+    client, recorded, moved, this_pcn_manager, commissioner_user
+):
+    client.force_login(this_pcn_manager)
+    page = client.get(reverse("provider", args=["U00001"]))
+    assert "A00001, and 1 other practice you may no longer see</td>" in page.text
+    client.force_login(commissioner_user)
+    page = client.get(reverse("provider", args=["U00001"]))
+    assert "A00001, A00002</td>" in page.text
 
 
 def test_a_provider_records_provision_and_ends_it(client, recorded, this_pcn_manager):
@@ -217,14 +302,19 @@ def test_a_provider_records_provision_and_ends_it(client, recorded, this_pcn_man
             "provision-practices": "Z99999",
         },
     )
-    assert "whole number" in bad.text and "No GP practice with ODS code Z99999" in bad.text
+    assert "whole number" in bad.text and "No practice with ODS code Z99999" in bad.text
     ended = client.post(url, {"end": "", "end-on": "2021-01-01"})
     assert ended.status_code == 302
     again = client.post(url, {"end": "", "end-on": "2021-02-01"})
     assert "no provision standing before 1 February 2021" in again.text
     page = client.get(url)
     assert "None: provision stopped" in page.text
-    assert "A00001, A00002 covered by the record from 1 Apr 2020" in page.text
+    assert (
+        'Practices covered:</span> (blank) <span aria-hidden="true">→</span>'
+        '<span class="nhsuk-u-visually-hidden"> changed to </span> '
+        "Surgery 1 (A00001), Surgery 2 (A00002)</li>"
+    ) in page.text
+    assert "Where and when:</span> Two sites</li>" in page.text
     assert Provision.objects.count() == 3
 
 

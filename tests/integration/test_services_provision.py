@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from services.actions import end_provision, record_provision
-from services.models import CoveredPractice, Provision
-from services.queries import extended_access
+from services.models import Provision
+from services.queries import extended_access, provision_history
 
 
 def figures(area, day) -> tuple[str, str]:
@@ -112,9 +112,13 @@ def test_a_correction_on_its_date_keeps_the_practices_added_and_removed(
     )
     assert Provision.objects.count() == 1
     assert list(hub.practices.all()) == [one]
-    removed = CoveredPractice.history.get(history_type="-")
-    assert (removed.practice_id, removed.history_user) == (two.pk, commissioner_user)
-    assert removed.history_change_reason == "Surgery 2 joins the hub in October"
+    latest, *_, created = provision_history(area["this_pcn"])
+    assert (latest.about, latest.change.who) == ("Record from 1 Jul 2019", "commissioner")
+    assert latest.change.reason == "Surgery 2 joins the hub in October"
+    assert [(d.label, d.before, d.after) for d in latest.change.changes] == [
+        ("practices covered", "Surgery 1 (A00001), Surgery 2 (A00002)", "Surgery 1 (A00001)")
+    ]
+    assert created.change.action == "created"
 
 
 def test_what_a_provision_may_cover_and_who_may_record_it(
@@ -172,3 +176,27 @@ def test_what_a_provision_may_cover_and_who_may_record_it(
             by=this_pcn_manager,
         )
     assert not Provision.objects.exists()
+
+
+def test_pcn_staff_record_a_practices_provision_only_from_when_it_is_theirs(
+    area, moved, other_pcn_manager
+):
+    two = area["practices"][1]  # in the other PCN from 1 April 2021
+    with pytest.raises(ValidationError, match="A00002 was not one of your practices on 1 July"):
+        record_provision(
+            provider=two,
+            valid_from=date(2019, 7, 1),
+            evening_minutes=60,
+            weekend_minutes=0,
+            by=other_pcn_manager,
+        )
+    record_provision(
+        provider=two,
+        valid_from=date(2021, 4, 1),
+        evening_minutes=60,
+        weekend_minutes=0,
+        by=other_pcn_manager,
+    )
+    with pytest.raises(ValidationError, match="A00002 was not one of your practices on 1 March"):
+        end_provision(provider=two, on=date(2021, 3, 1), by=other_pcn_manager)
+    assert Provision.objects.count() == 1

@@ -92,6 +92,47 @@ def test_pcn_and_practice_staff_record_for_their_own_practices_only(
     assert SignUp.objects.count() == 2
 
 
+def test_pcn_staff_record_for_a_practice_only_from_when_it_is_theirs(
+    area, moved, other_pcn_manager, commissioner_user
+):
+    """Surgery 2 joined the other PCN on 1 April 2021: its staff record for it from then, not
+    for the years it was in this PCN; the commissioner records for any date."""
+    two = area["practices"][1]
+    with pytest.raises(ValidationError) as refused:
+        record_signup(
+            practice=two,
+            service="mdt_go_live",
+            status="live",
+            valid_from=date(2021, 3, 31),
+            by=other_pcn_manager,
+        )
+    assert refused.value.message_dict["valid_from"] == [
+        "A00002 was not one of your practices on 31 March 2021: you record for a practice "
+        "only while it is yours"
+    ]
+    with pytest.raises(ValidationError, match="A00002 was not one of your practices"):
+        record_signups(
+            entries=[Entry(two, "mdt_go_live", "live", date(2020, 10, 1))],
+            by=other_pcn_manager,
+            reason="x",
+        )
+    record_signup(
+        practice=two,
+        service="mdt_go_live",
+        status="live",
+        valid_from=date(2021, 4, 1),
+        by=other_pcn_manager,
+    )
+    record_signup(
+        practice=two,
+        service="mdt_go_live",
+        status="planned",
+        valid_from=date(2020, 10, 1),
+        by=commissioner_user,
+    )
+    assert SignUp.objects.count() == 2
+
+
 def test_an_unknown_service_or_status_or_a_date_after_closing_is_refused(area, commissioner_user):
     practice = area["practices"][0]
     practice.close_date = date(2020, 6, 30)

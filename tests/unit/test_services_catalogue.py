@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from payments.rates import STATUSES
 from services.catalogue import CATALOGUE_FILE, CatalogueError, catalogue, parse, thresholds_on
 
 
@@ -32,7 +33,8 @@ def test_thresholds_in_force_by_date_with_the_45_minutes_marked_local():
     assert on_go_live == {"des_extended_hours": 30, "ccg_extended_access": 30, "stp_local_45": 45}
     assert [t.key for t in thresholds_on(date(2022, 10, 1))] == ["stp_local_45", "enhanced_access"]
     local = next(t for t in catalogue().thresholds if t.key == "stp_local_45")
-    assert local.status == "single source" and "seed 002" in local.source
+    assert local.status == "single_source" and "seed 002" in local.source
+    assert local.status_label == "single source"
     ccg = next(t for t in catalogue().thresholds if t.key == "ccg_extended_access")
     assert ccg.status == "conflict" and "45" in ccg.note
 
@@ -43,6 +45,8 @@ def test_thresholds_in_force_by_date_with_the_45_minutes_marked_local():
         (lambda d: d["services"][0].pop("source"), "'source' must be some text"),
         (lambda d: d["services"][1].update(note=""), "'note' must be some text"),
         (lambda d: d["services"][1].update(status="likely"), "is not one of confirmed"),
+        (lambda d: d["services"][1].update(status="single source"), "single_source, conflict"),
+        (lambda d: d["thresholds"][2].update(status="unconfirmed", note=""), "'note' must be"),
         (lambda d: d["services"][2].update(key="online_consultation"), "is used twice"),
         (lambda d: d["services"][0].update(key="Online Consultation"), "must be lower case"),
         (lambda d: d["thresholds"][0].update(minutes_per_1000=0), "a whole number above 0"),
@@ -56,3 +60,14 @@ def test_a_file_that_does_not_say_what_is_needed_is_refused(data, change, messag
     change(broken)
     with pytest.raises(CatalogueError, match=message):
         parse(broken)
+
+
+def test_statuses_are_the_payments_vocabulary_and_any_of_them_loads(data):
+    """One vocabulary of how sure a source is, across rates and the service catalogue."""
+    found = {s.status for s in catalogue().services.values()}
+    found |= {t.status for t in catalogue().thresholds}
+    assert found <= set(STATUSES)
+    for status in STATUSES:
+        changed = copy.deepcopy(data)
+        changed["services"][1].update(status=status)
+        assert parse(changed).services["electronic_repeat_dispensing"].status == status
