@@ -1,12 +1,16 @@
-"""Form helpers every app uses: dates as people type them, and actions' refusals shown on the
-form they came from."""
+"""Form helpers every app uses: dates as people type them, actions' refusals shown on the form
+they came from, and the page that runs a form through an action."""
 
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 
 from organisations.models import KIND_NAMES, Organisation
 
@@ -31,6 +35,24 @@ def add_action_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def form_page(request, form, *, save, done, template, **context):
+    """Show the form; on a valid POST run `save(cleaned_data)`, which calls the action and
+    returns where to go, and go there told `done`. An action's ValidationError lands on the
+    form, field by field, for the error summary; its PermissionDenied answers 404, as
+    anything out of reach does. `context`: the template's own."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = save(form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        except PermissionDenied as error:
+            raise Http404(str(error)) from None
+        else:
+            messages.success(request, done)
+            return redirect(target)
+    return TemplateResponse(request, template, {"form": form, **context})
 
 
 @contextmanager

@@ -1,8 +1,6 @@
 """A commissioner's rounds, a round's page with live figures and the month-by-month plan, the
 forms to rate, respond, review and close it, and what changed since the round before."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -20,7 +18,7 @@ from assurance.rounds import changes_since_previous, ratings_of
 from assurance.views.decorators import round_from_pk
 from organisations.decorators import as_at_date, organisation_from_code
 from organisations.models import OrgKind
-from pcnhub.forms import add_action_errors
+from pcnhub.forms import form_page
 
 
 @require_http_methods(["GET", "POST"])
@@ -54,7 +52,14 @@ def commissioner_rounds(request, org):
         .order_by("framework__title", "-submitted_on")
     )
     context = {"commissioner": org, "rounds": rounds}
-    return _step(request, form, run, "assurance/commissioner.html", context, "Round opened")
+    return form_page(
+        request,
+        form,
+        save=run,
+        done="Round opened",
+        template="assurance/commissioner.html",
+        **context,
+    )
 
 
 @require_GET
@@ -104,25 +109,6 @@ def _rating_or_404(round: Round, key: str) -> Rating:
     return found
 
 
-def _step(request, form, run, template: str, context: dict, done: str):
-    """Every assurance form page runs its action through this. On a valid POST,
-    `run(cleaned_data)` calls the action and returns where to go, and the user goes there
-    told `done`. The action's ValidationError lands on the form, field by field, for the
-    error summary; its PermissionDenied answers 404, as anything out of reach does. Else (a
-    GET, an invalid form, a refusal) the page is shown with `context` and the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            to = run(form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        except PermissionDenied as error:
-            raise Http404(str(error)) from None
-        else:
-            messages.success(request, done)
-            return redirect(to)
-    return TemplateResponse(request, template, {**context, "form": form})
-
-
 def _back(round: Round, key: str = "") -> str:
     url = reverse("assurance_round", args=[round.pk])
     return f"{url}#requirement-{key}" if key else url
@@ -147,7 +133,9 @@ def rate_page(request, round, key):
 
     live = figure(rating.requirement, round.commissioner, timezone.localdate())
     context = {"round": round, "rating": rating, "figure": live}
-    return _step(request, form, run, "assurance/rate.html", context, "Rating recorded")
+    return form_page(
+        request, form, save=run, done="Rating recorded", template="assurance/rate.html", **context
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -180,7 +168,14 @@ def respond_page(request, round, key):
         return _back(round, key)
 
     context = {"round": round, "rating": rating, "months": months}
-    return _step(request, form, run, "assurance/respond.html", context, "Response recorded")
+    return form_page(
+        request,
+        form,
+        save=run,
+        done="Response recorded",
+        template="assurance/respond.html",
+        **context,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -196,7 +191,9 @@ def review_page(request, round):
         return _back(round)
 
     context = {"round": round}
-    return _step(request, form, run, "assurance/review.html", context, "Review recorded")
+    return form_page(
+        request, form, save=run, done="Review recorded", template="assurance/review.html", **context
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -212,7 +209,14 @@ def close_page(request, round):
 
     unrated = round.ratings.filter(rating="").count()
     context = {"round": round, "unrated": unrated}
-    return _step(request, form, run, "assurance/close.html", context, "Round closed and signed")
+    return form_page(
+        request,
+        form,
+        save=run,
+        done="Round closed and signed",
+        template="assurance/close.html",
+        **context,
+    )
 
 
 @require_GET

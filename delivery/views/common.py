@@ -1,13 +1,11 @@
 """What the plan pages that change things share: the editor check and the form page."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from functools import partial
+
 from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 
 from delivery.actions import can_edit
-from pcnhub.forms import add_action_errors
+from pcnhub import forms
 
 
 def editable_or_404(user, programme):
@@ -17,19 +15,5 @@ def editable_or_404(user, programme):
     return programme
 
 
-def form_page(request, form, *, save, done, template="delivery/form.html", **context):
-    """Show the form; on a valid POST run `save(cleaned_data)`, which returns where to go. An
-    action's refusal lands on the form's fields (the error summary); one the user may not do
-    answers 404. `context`: the template's own (delivery/form.html takes heading, back and
-    caption)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = save(form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        except PermissionDenied as error:
-            raise Http404(str(error)) from None
-        else:
-            messages.success(request, done)
-            return redirect(target)
-    return TemplateResponse(request, template, {"form": form, **context})
+# The plan's form pages: delivery/form.html (heading, back, caption) unless they say otherwise.
+form_page = partial(forms.form_page, template="delivery/form.html")
