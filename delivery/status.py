@@ -10,6 +10,7 @@ reading is what it was when they reported, and lapses (shown as such) once that 
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 from typing import Protocol
 
 from delivery.models import Status
@@ -84,9 +85,10 @@ def derive(
 
 
 def _from_dates(milestones, today, warning_days) -> Derived:
+    """Everything turns on the open milestone due first: late, due soon, or next."""
     if not milestones:
         return Derived(Status.NOT_STARTED, "no milestones are set")
-    open_ones = sorted((m for m in milestones if m.done_on is None), key=lambda m: m.end)
+    open_ones = [m for m in milestones if m.done_on is None]
     if not open_ones:
         last = max(m.done_on for m in milestones)
         if len(milestones) == 1:
@@ -94,22 +96,22 @@ def _from_dates(milestones, today, warning_days) -> Derived:
         return Derived(
             Status.COMPLETE, f"all {len(milestones)} milestones done, the last on {last:%-d %b %Y}"
         )
-    late = [m for m in open_ones if m.end < today]
-    if late:
-        first = late[0]
+    first = min(open_ones, key=_end)
+    if first.end < today:
         return Derived(
             Status.OFF_TRACK, f"{first.period} ended on {first.end:%-d %b %Y} and is not done"
         )
-    soon = [m for m in open_ones if m.end <= today + timedelta(days=warning_days)]
-    if soon:
+    if first.end <= today + timedelta(days=warning_days):
         return Derived(
             Status.AT_RISK,
-            f"{soon[0].period} is due by {soon[0].end:%-d %b %Y}, within {warning_days} days",
+            f"{first.period} is due by {first.end:%-d %b %Y}, within {warning_days} days",
         )
-    nxt = open_ones[0]
     if any(m.start <= today for m in milestones):
-        return Derived(Status.ON_TRACK, f"next: {nxt.period}, due {nxt.end:%-d %b %Y}")
-    return Derived(Status.NOT_STARTED, f"starts in {nxt.period}")
+        return Derived(Status.ON_TRACK, f"next: {first.period}, due {first.end:%-d %b %Y}")
+    return Derived(Status.NOT_STARTED, f"starts in {first.period}")
+
+
+_end = attrgetter("end")
 
 
 def standing(derived: Derived, report: Report | None) -> Standing:
