@@ -136,6 +136,9 @@ def _still_asked(action: ActionRow, quarter: Period) -> bool:
     return action.standing.source != "lapsed" or timezone.localdate(action.latest.at) in quarter
 
 
+NO_ACTION_LATE = "No key action of it is late: its outcome measures are behind their trajectory."
+
+
 def board_report(plan: Plan, quarter: Period) -> dict:
     """The report's content: JSON-able, every date written out as the board reads it."""
     programme = plan.programme
@@ -157,7 +160,9 @@ def board_report(plan: Plan, quarter: Period) -> dict:
             (a for a in deliverable.actions if a.status in EXCEPTIONS),
             key=lambda a: SEVERITY.index(a.status),
         )
-        if late:
+        # A deliverable its measures put at risk or off track is an exception too, even with
+        # no key action late: its reason names the measure.
+        if late or deliverable.status in EXCEPTIONS:
             exceptions.append(
                 {
                     "id": deliverable.id,
@@ -439,7 +444,7 @@ def report_pdf(content: dict, signature: str) -> bytes:
         status_column=0,
     )
     count = sum(len(group["actions"]) for group in content["exceptions"])
-    pdf.heading(f"Exceptions: key actions at risk or off track ({count})")
+    pdf.heading(f"Exceptions: what is at risk or off track ({count} key actions)")
     if not content["exceptions"]:
         pdf.paragraph("None: no key action is at risk or off track.")
     for group in content["exceptions"]:
@@ -450,6 +455,9 @@ def report_pdf(content: dict, signature: str) -> bytes:
             f"{group['reason']})",
             style="B",
         )
+        if not group["actions"]:
+            pdf.paragraph(NO_ACTION_LATE)
+            continue
         pdf.table(
             [
                 ("Key action (owners)", 60),

@@ -195,6 +195,46 @@ def test_a_decision_clears_once_its_report_lapses_unless_made_in_the_quarter(
     assert [d["decision"] for d in previous["decisions"]] == [DECISION]
 
 
+def test_a_deliverable_behind_on_its_measure_is_an_exception_with_no_action_late(
+    board, programme_office_user
+):
+    from decimal import Decimal
+
+    from delivery.measures import define_measure, record_actual, set_trajectory
+
+    workforce = board.mapping.deliverable  # its one action is done
+    measure = define_measure(
+        programme=board.programme,
+        deliverable=workforce,
+        descriptor="Clinical pharmacists in post",
+        unit="WTE",
+        direction="up",
+        baseline_value=Decimal("0"),
+        baseline_date=board.previous.start,
+        target_value=Decimal("10"),
+        target_date=board.following.end,
+        tolerance=Decimal("1"),
+        computed="",
+        area=None,
+        by=programme_office_user,
+    )
+    period = board.previous.label
+    set_trajectory(measure=measure, values={period: Decimal("6")}, by=programme_office_user)
+    record_actual(
+        measure=measure,
+        period=period,
+        value=Decimal("2"),
+        evidence="workforce return",
+        by=programme_office_user,
+    )
+    content = content_of(board)
+    [group] = [g for g in content["exceptions"] if g["reference"] == "Local 1"]
+    assert group["status"] == "off_track" and group["actions"] == []
+    assert "'Clinical pharmacists in post' red in " + period in group["reason"]
+    text = pdf_text(report_pdf(content, signature_line(None, content["as_at"])))
+    assert "its outcome measures are behind their trajectory" in text
+
+
 def test_board_report_pdf_lists_the_action_at_risk_with_its_comment(board, this_pcn_manager):
     owner_reports(board, this_pcn_manager)
     content = content_of(board)
