@@ -5,6 +5,7 @@ another, so any past date can be asked about. valid_to is the last day the row h
 (inclusive, as ODS end dates are); NULL means still open.
 """
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -166,6 +167,41 @@ class ListSize(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id} {self.extract_date} {self.sex}/{self.age}: {self.patients}"
+
+
+class PopulationFigure(models.Model):
+    """A population that is not a head count from a national extract: a contractor weighted or
+    PCN adjusted population from NHS England's or PCSE's files, or any figure a person entered
+    with a reason. Kept as published, to the hundredth (weighted populations have fractions),
+    with the date it stands for and where it came from; the population rule reads it beside
+    ListSize (organisations.population)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="population_figures"
+    )
+    measure = models.CharField(max_length=16, choices=Measure.choices)
+    as_at = models.DateField(help_text="the date the figure stands for")
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    synthetic = models.BooleanField(default=False, help_text="made up for the demo")
+    import_run = models.ForeignKey(
+        "imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True, help_text="why a person entered or changed it")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "measure", "as_at"], name="population_figure_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "measure", "as_at"])]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.measure} {self.as_at}: {self.value}"
 
 
 class DiseaseRegister(models.Model):

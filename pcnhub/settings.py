@@ -126,6 +126,10 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# A population figure more than this many months older than the date it serves is shown with
+# a warning and its age (organisations.population).
+POPULATION_STALE_MONTHS = env_int("POPULATION_STALE_MONTHS", 6)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

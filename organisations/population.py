@@ -1,0 +1,383 @@
+"""The population rule: the one answer to "the population of X for purpose P on date D".
+
+Every figure comes back with its basis (registered extract, QOF list size, weighted, adjusted
+or an entered figure), the date it stands for and the date it is of, where it came from (the
+file, or who entered it and why) and how it was chosen. The kinds and purposes are data
+(populations.toml).
+
+The rule, for each practice: the latest figure of the kind on or before D; on the same date
+an entered figure beats a file, and a registered-patients extract beats a QOF list size (the
+same patients counted for the same day). Where none is on or before D the answer is none,
+never a later figure, unless the caller passes allow_later because a person asked for it:
+then the earliest later figure is used and every answer says so in words. A figure older
+than POPULATION_STALE_MONTHS before D carries a warning with its age.
+
+A PCN, commissioner, ICS or region is the sum over the practices that were its members on
+the membership date (by default D); where no member has a figure, its own published figure
+(the age files' PCN rows) stands in, by the same rule. Queries are fixed in number however
+many organisations are asked about.
+"""
+
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+
+from organisations.models import ListSize, Organisation, OrgKind, PopulationFigure
+from organisations.queries import practices_under
+
+RULES_FILE = Path(__file__).with_name("populations.toml")
+
+# How each stored figure is named in words.
+BASIS_LABELS = {
+    "registered": "registered list",
+    "qof": "QOF list size",
+    "weighted": "contractor weighted population",
+    "adjusted": "PCN adjusted population",
+    "entered": "entered figure",
+}
+# On the same date: an entered figure, then the national extract, then the QOF list size.
+_PREFERENCE = {"entered": 0, "registered": 1, "weighted": 1, "adjusted": 1, "qof": 2}
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    measures: tuple[str, ...]
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Purpose:
+    key: str
+    label: str
+    kinds: tuple[str, ...]
+    date: str
+    source: str
+
+
+@cache
+def rules() -> tuple[dict[str, Kind], dict[str, Purpose]]:
+    data = tomllib.loads(RULES_FILE.read_text())
+    kinds = {
+        key: Kind(key, k["label"], tuple(k["measures"]), k["note"], k["source"])
+        for key, k in data["kinds"].items()
+    }
+    purposes = {
+        key: Purpose(key, p["label"], tuple(p["kinds"]), p["date"], p["source"])
+        for key, p in data["purposes"].items()
+    }
+    for purpose in purposes.values():
+        unknown = set(purpose.kinds) - set(kinds)
+        if unknown:
+            raise ValueError(
+                f"{RULES_FILE.name}: purpose {purpose.key} names unknown kinds {unknown}"
+            )
+    return kinds, purposes
+
+
+def stale_after_months() -> int:
+    return settings.POPULATION_STALE_MONTHS
+
+
+def months_between(earlier: date, later: date) -> int:
+    """Whole months from `earlier` to `later` (1 Jan to 31 Jan is 0, to 1 Feb is 1)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    return months - (1 if later.day < earlier.day else 0)
+
+
+def age_words(months: int) -> str:
+    years, rest = divmod(months, 12)
+    parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
+    if rest or not parts:
+        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+def day_words(day: date) -> str:
+    return f"{day:%-d %b %Y}"
+
+
+@dataclass(frozen=True)
+class Population:
+    """An organisation's population for one purpose on one date, with its provenance."""
+
+    code: str
+    kind: str  # registered, weighted or adjusted
+    purpose: str
+    stands_for: date  # the date asked about
+    value: Decimal | None  # None: no figure on file by the rule
+    dates: tuple[date, ...] = ()  # the dates of the figures used
+    bases: tuple[str, ...] = ()  # registered, qof, weighted, adjusted, entered
+    sources: tuple[str, ...] = ()  # file names, or who entered a figure and why
+    counted: int = 0  # member practices with a figure (1 for a practice's own)
+    missing: tuple[str, ...] = ()  # members without one, by ODS code
+    later: bool = False  # a figure from after stands_for, because a person asked
+    synthetic: bool = False  # a made-up demo figure among those used
+    own: bool = False  # the organisation's own published figure, no member having one
+
+    @property
+    def is_missing(self) -> bool:
+        return self.value is None
+
+    @property
+    def patients(self) -> int | None:
+        """The value as a whole number of patients, for lists and counts."""
+        return None if self.value is None else int(self.value)
+
+    @property
+    def as_at(self) -> date | None:
+        """The oldest date among the figures used: what the figure's age is judged by."""
+        return self.dates[0] if self.dates else None
+
+    @property
+    def kind_label(self) -> str:
+        return rules()[0][self.kind].label
+
+    @property
+    def age_months(self) -> int | None:
+        if self.as_at is None or self.as_at > self.stands_for:
+            return None
+        return months_between(self.as_at, self.stands_for)
+
+    @property
+    def is_stale(self) -> bool:
+        age = self.age_months
+        return age is not None and age > stale_after_months()
+
+    @property
+    def basis(self) -> str:
+        """Words for what the figure is: 'QOF list size at 1 Jan 2019'."""
+        if self.value is None:
+            return f"no {self.kind_label}"
+        names = " and ".join(BASIS_LABELS[b] for b in self.bases)
+        when = " and ".join(day_words(d) for d in self.dates[:3])
+        if len(self.dates) > 3:
+            when = f"{day_words(self.dates[0])} to {day_words(self.dates[-1])}"
+        summed = f"sum of {self.counted} members' " if self.counted > 1 else ""
+        own = " (its own published figure)" if self.own else ""
+        return f"{summed}{names} at {when}{own}"
+
+    @property
+    def source(self) -> str:
+        return "; ".join(self.sources)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What a reader must be told beside the figure, in words."""
+        found = []
+        if self.value is None:
+            found.append(self.reason)
+            return tuple(found)
+        if self.later:
+            found.append(
+                f"{day_words(self.dates[-1])} figure used for {day_words(self.stands_for)}: "
+                f"none earlier on file"
+            )
+        if self.is_stale:
+            found.append(
+                f"figure from {day_words(self.as_at)}, {age_words(self.age_months)} older than "
+                f"{day_words(self.stands_for)} (over {stale_after_months()} months)"
+            )
+        if self.missing:
+            shown = ", ".join(self.missing[:5]) + (" ..." if len(self.missing) > 5 else "")
+            found.append(
+                f"{len(self.missing)} member{'s' if len(self.missing) != 1 else ''} without a "
+                f"{self.kind_label} at {day_words(self.stands_for)}: {shown}"
+            )
+        if self.synthetic:
+            found.append("synthetic demo figure, not a published one")
+        return tuple(found)
+
+    @property
+    def reason(self) -> str:
+        """Why there is no figure: 'no PCN adjusted population for U12345 on or before ...'."""
+        if self.value is not None:
+            return ""
+        return f"no {self.kind_label} for {self.code} on or before {day_words(self.stands_for)}"
+
+    @property
+    def text(self) -> str:
+        """The figure with its basis and source in one line, for exports and the CLI."""
+        if self.value is None:
+            return f"cannot be calculated: {self.reason}"
+        words = f"{self.value:,} ({self.basis}; {self.source or 'source not recorded'})"
+        return " ".join([words, *(f"[{w}]" for w in self.warnings)])
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    day: date
+    basis: str
+    value: Decimal
+    source: str
+    synthetic: bool
+
+    def rank(self) -> tuple:
+        return (self.day, -_PREFERENCE[self.basis])
+
+
+def _whole(value) -> Decimal:
+    value = Decimal(value)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+def _candidates(ids: set[int], kind: Kind, on: date, allow_later: bool) -> dict[int, list]:
+    """Every figure of the kind for these organisations (only those on or before `on` unless a
+    later one may be used): two queries, one a table."""
+    found: dict[int, list[_Candidate]] = defaultdict(list)
+    if not ids:
+        return found
+    before = {} if allow_later else {"extract_date__lte": on}
+    listed = [m for m in kind.measures if m in ("registered", "qof")]
+    if listed:
+        rows = ListSize.objects.filter(
+            organisation_id__in=ids, measure__in=listed, sex="ALL", age="ALL", **before
+        ).values_list(
+            "organisation_id", "extract_date", "measure", "patients", "import_run__file_name"
+        )
+        for org_id, day, measure, patients, file_name in rows:
+            found[org_id].append(
+                _Candidate(day, measure, _whole(patients), file_name or "file not recorded", False)
+            )
+    before = {} if allow_later else {"as_at__lte": on}
+    rows = PopulationFigure.objects.filter(
+        organisation_id__in=ids, measure__in=kind.measures, **before
+    ).values_list(
+        "organisation_id",
+        "as_at",
+        "measure",
+        "value",
+        "synthetic",
+        "import_run__file_name",
+        "entered_by__username",
+        "reason",
+    )
+    for org_id, day, measure, value, synthetic, file_name, who, reason in rows:
+        if who:
+            basis, source = "entered", f"entered by {who}: {reason}"
+        else:
+            basis, source = measure, file_name or ("synthetic demo figure" if synthetic else "")
+        found[org_id].append(
+            _Candidate(day, basis, _whole(value), source or "file not recorded", synthetic)
+        )
+    return found
+
+
+def _choose(candidates: list[_Candidate], on: date) -> tuple[_Candidate | None, bool]:
+    """The figure the rule takes, and whether it is from after `on`."""
+    earlier = [c for c in candidates if c.day <= on]
+    if earlier:
+        return max(earlier, key=_Candidate.rank), False
+    later = [c for c in candidates if c.day > on]
+    if later:
+        return min(later, key=lambda c: (c.day, _PREFERENCE[c.basis])), True
+    return None, False
+
+
+def _kind_for(purpose: str, kind: str | None) -> tuple[Kind, Purpose]:
+    kinds, purposes = rules()
+    if purpose not in purposes:
+        raise ValueError(f"unknown population purpose {purpose!r}: one of {', '.join(purposes)}")
+    chosen = purposes[purpose]
+    kind = kind or chosen.kinds[0]
+    if kind not in chosen.kinds:
+        raise ValueError(f"the {chosen.label} purpose counts {', '.join(chosen.kinds)}, not {kind}")
+    return kinds[kind], chosen
+
+
+def _one(code, kind, purpose, on, chosen: list[tuple[_Candidate, bool]], missing, own=False):
+    if not chosen:
+        return Population(code, kind.key, purpose.key, on, None, missing=tuple(missing))
+    figures = [c for c, _ in chosen]
+    return Population(
+        code=code,
+        kind=kind.key,
+        purpose=purpose.key,
+        stands_for=on,
+        value=sum((c.value for c in figures), Decimal(0)),
+        dates=tuple(sorted({c.day for c in figures})),
+        bases=tuple(sorted({c.basis for c in figures}, key=list(BASIS_LABELS).index)),
+        sources=tuple(sorted({c.source for c in figures})),
+        counted=0 if own else len(figures),
+        missing=tuple(sorted(missing)),
+        later=any(later for _, later in chosen),
+        synthetic=any(c.synthetic for c in figures),
+        own=own,
+    )
+
+
+def populations(
+    orgs: Iterable[Organisation],
+    on: date,
+    *,
+    purpose: str,
+    kind: str | None = None,
+    members_on: date | None = None,
+    allow_later: bool = False,
+) -> dict[int, Population]:
+    """Each organisation's population of `kind` for `purpose`, standing for `on`, counted over
+    its members on `members_on` (default `on`). Keyed by organisation id."""
+    orgs = list(orgs)
+    spec, use = _kind_for(purpose, kind)
+    practices_of = practices_under(orgs, members_on or on)
+    wanted = set().union(*practices_of.values(), (o.pk for o in orgs)) if orgs else set()
+    candidates = _candidates(wanted, spec, on, allow_later)
+    chosen = {org_id: _choose(found, on) for org_id, found in candidates.items()}
+    without = {
+        pid for ids in practices_of.values() for pid in ids if chosen.get(pid, (None,))[0] is None
+    }
+    codes = (
+        dict(Organisation.objects.filter(pk__in=without).values_list("pk", "code"))
+        if without
+        else {}
+    )
+    found = {}
+    for org in orgs:
+        members = practices_of[org.pk] if org.kind != OrgKind.PRACTICE else {org.pk}
+        used = [chosen[pid] for pid in members if chosen.get(pid, (None,))[0] is not None]
+        if org.kind == OrgKind.PRACTICE:
+            found[org.pk] = _one(org.code, spec, use, on, used, [])
+        elif used:
+            missing = [codes[pid] for pid in members if pid in without]
+            found[org.pk] = _one(org.code, spec, use, on, used, missing)
+        else:
+            missing = [codes[pid] for pid in members if pid in without]
+            own = chosen.get(org.pk, (None,))
+            found[org.pk] = _one(
+                org.code, spec, use, on, [own] if own[0] else [], missing, own=own[0] is not None
+            )
+    return found
+
+
+def practice_populations(
+    practice_ids: Iterable[int],
+    on: date,
+    *,
+    purpose: str,
+    kind: str | None = None,
+    allow_later: bool = False,
+) -> dict[int, Population]:
+    """Each practice's own figure by the rule, for many practices in three queries at most.
+    Practices with no figure are present, with value None and the reason."""
+    ids = set(practice_ids)
+    spec, use = _kind_for(purpose, kind)
+    candidates = _candidates(ids, spec, on, allow_later)
+    codes = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "code")) if ids else {}
+    found = {}
+    for pid in ids:
+        best = _choose(candidates.get(pid, []), on)
+        found[pid] = _one(codes.get(pid, str(pid)), spec, use, on, [best] if best[0] else [], [])
+    return found
+
+
+def population(org: Organisation, on: date, **options) -> Population:
+    return populations([org], on, **options)[org.pk]
