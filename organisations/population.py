@@ -110,7 +110,7 @@ def day_words(day: date) -> str:
 class Population:
     """An organisation's population for one purpose on one date, with its provenance."""
 
-    code: str
+    code: str  # ODS code; practice_populations names it only where the figure is missing
     kind: str  # registered, weighted or adjusted
     purpose: str
     stands_for: date  # the date asked about
@@ -162,7 +162,7 @@ class Population:
         when = " and ".join(day_words(d) for d in self.dates[:3])
         if len(self.dates) > 3:
             when = f"{day_words(self.dates[0])} to {day_words(self.dates[-1])}"
-        summed = f"sum of {self.counted} members' " if self.counted > 1 else ""
+        summed = f"sum of {self.counted} practices' " if self.counted > 1 else ""
         own = " (its own published figure)" if self.own else ""
         return f"{summed}{names} at {when}{own}"
 
@@ -335,11 +335,7 @@ def populations(
     without = {
         pid for ids in practices_of.values() for pid in ids if chosen.get(pid, (None,))[0] is None
     }
-    codes = (
-        dict(Organisation.objects.filter(pk__in=without).values_list("pk", "code"))
-        if without
-        else {}
-    )
+    codes = _codes(without)
     found = {}
     for org in orgs:
         members = practices_of[org.pk] if org.kind != OrgKind.PRACTICE else {org.pk}
@@ -371,13 +367,52 @@ def practice_populations(
     ids = set(practice_ids)
     spec, use = _kind_for(purpose, kind)
     candidates = _candidates(ids, spec, on, allow_later)
-    codes = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "code")) if ids else {}
-    found = {}
-    for pid in ids:
-        best = _choose(candidates.get(pid, []), on)
-        found[pid] = _one(codes.get(pid, str(pid)), spec, use, on, [best] if best[0] else [], [])
-    return found
+    best = {pid: _choose(candidates.get(pid, []), on) for pid in ids}
+    without = [pid for pid, (chosen, _) in best.items() if chosen is None]
+    codes = _codes(without)
+    return {
+        pid: _one(codes.get(pid, ""), spec, use, on, [chosen] if chosen[0] else [], [])
+        for pid, chosen in best.items()
+    }
+
+
+def _codes(ids) -> dict[int, str]:
+    """ODS codes, asked only for organisations without a figure (their reason names them)."""
+    return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "code")) if ids else {}
 
 
 def population(org: Organisation, on: date, **options) -> Population:
     return populations([org], on, **options)[org.pk]
+
+
+def combined(code: str, figures: Iterable[Population], on: date, *, purpose: str) -> Population:
+    """The sum of practices' figures (of one kind, for one purpose and date) as one figure with
+    their bases, dates and sources: an area's patients for coverage or access."""
+    figures = list(figures)
+    kinds = {f.kind for f in figures} or {None}
+    spec, use = _kind_for(purpose, kinds.pop() if len(kinds) == 1 else None)
+    found = [f for f in figures if f.value is not None]
+    if not found:
+        return Population(code, spec.key, use.key, on, None, missing=_codes_missing(figures))
+    return Population(
+        code=code,
+        kind=spec.key,
+        purpose=use.key,
+        stands_for=on,
+        value=sum((f.value for f in found), Decimal(0)),
+        dates=tuple(sorted({d for f in found for d in f.dates})),
+        bases=tuple(sorted({b for f in found for b in f.bases}, key=list(BASIS_LABELS).index)),
+        sources=tuple(sorted({s for f in found for s in f.sources})),
+        counted=sum(max(f.counted, 1) for f in found),
+        missing=_codes_missing(figures),
+        later=any(f.later for f in found),
+        synthetic=any(f.synthetic for f in found),
+    )
+
+
+def _codes_missing(figures: list[Population]) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            {f.code for f in figures if f.value is None} | {c for f in figures for c in f.missing}
+        )
+    )

@@ -3,8 +3,9 @@ a fixed number of queries however many practices the area has.
 
 An area's practices on D are those under it on D (organisations.queries; all practices with
 a commissioner for England) that are open on D (organisations.queries.open_practices, the
-coverage page's rule too). Patients are each practice's registered list by the list-size
-rule: its latest snapshot on or before D.
+coverage page's rule too). Patients are each practice's registered list by the population
+rule (organisations.population, "on the day"): its latest figure on or before D, never a
+later one, with its basis, date and source shown beside the area's total.
 
 Extended access on D: each provider's latest provision record on or before D stands. It
 covers the practices listed on the record that are open on D and, for a PCN's provision, are
@@ -31,11 +32,11 @@ from decimal import Decimal
 from django.db.models import Q
 
 from organisations.models import Organisation, OrgKind, Relationship, RelType
+from organisations.population import Population, combined, practice_populations
 from organisations.queries import (
     FieldChange,
     FieldDelta,
     field_changes,
-    latest_practice_sizes,
     open_practices,
     practices_under,
     valid_on,
@@ -202,7 +203,7 @@ class ProvisionRow:
 def provisions_on(day: date, practice_ids: set[int] | None = None) -> list[ProvisionRow]:
     """The provision standing on `day` of each provider that has ever recorded one covering
     any of `practice_ids` (every provider when None), leaving out those that have stopped
-    (no minutes) or cover none of them on the day. Six queries."""
+    (no minutes) or cover none of them on the day. Seven queries."""
     candidates = CoveredPractice.objects.filter(provision__valid_from__lte=day)
     if practice_ids is not None:
         candidates = candidates.filter(practice_id__in=practice_ids)
@@ -225,7 +226,7 @@ def provider_records(provider: Organisation) -> list[ProvisionRow]:
     """The provider's records, newest first, each as it stood on its own date: the practices
     it covered then and their patients, so a record's minutes per 1,000 is the one the area's
     figures count on that day (a record of no minutes, provision stopped, covers none). One
-    query, and four a record."""
+    query, and five a record."""
     records = (
         Provision.objects.filter(provider=provider)
         .select_related("provider")
@@ -237,7 +238,7 @@ def provider_records(provider: Organisation) -> list[ProvisionRow]:
 def _as_on(records: list[Provision], day: date) -> list[ProvisionRow]:
     """Each provision record as it stands on `day`: the practices it lists, those it covers
     then (open, and for a PCN's provision its members then) and their patients (each
-    practice's latest list on or before the day). Four queries."""
+    practice's list by the population rule on the day). Five queries."""
     if not records:
         return []
     by_pk = {r.pk: r for r in records}
@@ -254,7 +255,7 @@ def _as_on(records: list[Provision], day: date) -> list[ProvisionRow]:
         members[pcn_id].add(practice_id)
     every = set().union(*listed.values())
     open_ids = open_practices(every, day) if every else set()
-    sizes = latest_practice_sizes(open_ids, day) if open_ids else {}
+    sizes = practice_patients(open_ids, day)
     rows = []
     for pk, record in by_pk.items():
         covered = [p for p in listed[pk] if p in open_ids]
@@ -270,10 +271,18 @@ def _as_on(records: list[Provision], day: date) -> list[ProvisionRow]:
                 record.description,
                 listed[pk],
                 sorted(covered),
-                sum(sizes[p][1] for p in covered if p in sizes),
+                sum(sizes[p] for p in covered if p in sizes),
             )
         )
     return rows
+
+
+def practice_patients(practice_ids, day: date) -> dict[int, int]:
+    """Each practice's registered list on the day by the population rule (none after it)."""
+    if not practice_ids:
+        return {}
+    figures = practice_populations(practice_ids, day, purpose="on_the_day")
+    return {p: f.patients for p, f in figures.items() if f.value is not None}
 
 
 @dataclass
@@ -286,6 +295,7 @@ class Access:
     covered_practices: int = 0
     covered_patients: int = 0
     minutes: Decimal = Decimal(0)
+    population: Population | None = None  # the area's patients, with basis, dates and source
     provisions: list[ProvisionRow] = field(default_factory=list)
     thresholds: list[Threshold] = field(default_factory=list)
 
@@ -305,8 +315,11 @@ def extended_access(area: Organisation | None, day: date, within: Q | None = Non
     found = Access(day=day, thresholds=thresholds_on(day), practices=len(practice_ids))
     if not practice_ids:
         return found
-    sizes = latest_practice_sizes(practice_ids, day)
-    patients = {p: sizes[p][1] for p in practice_ids if p in sizes}
+    figures = practice_populations(practice_ids, day, purpose="on_the_day")
+    found.population = combined(
+        area.code if area else "England", figures.values(), day, purpose="on_the_day"
+    )
+    patients = {p: figure.patients for p, figure in figures.items() if figure.value is not None}
     found.patients = sum(patients.values())
     found.provisions = provisions_on(day, practice_ids)
     covered = set()

@@ -147,11 +147,13 @@ def _grow(area, amount, by):
 
 # Session and user (basic or session auth), roles, the scope's hierarchy walk, the area, the
 # practices under it and those open; then each list's own: sign-ups and their practices;
-# provision (candidates, records, covered, members, open, sizes) and the codes.
+# provision (candidates, records, covered, members, open, sizes: two by the population rule)
+# and the codes.
 SIGNUPS_BOUND = 10
-ACCESS_BOUND = 14
-# The area's practices twice (sign-ups, extended access) with the provision in between.
-ROLL_OUT_BOUND = 17
+ACCESS_BOUND = 15
+# The area's practices twice (sign-ups, extended access) with the provision in between, and
+# the population rule's two reads for the area's lists.
+ROLL_OUT_BOUND = 19
 
 
 @pytest.mark.parametrize("amount", [3, 30], ids=["small", "large"])

@@ -381,8 +381,9 @@ def _grow(area, amount, by):
 # and the practices themselves.
 GRID_BOUND = 11
 # As far as the practices open; then their list sizes, the providers with provision for them
-# and their records, the practices each covers, PCN members, those open and their list sizes.
-ACCESS_BOUND = 14
+# and their records, the practices each covers, PCN members, those open and their list sizes;
+# each list-size read by the population rule is two (the files' lists and entered figures).
+ACCESS_BOUND = 16
 
 
 @SIZES
@@ -405,3 +406,13 @@ def test_the_extended_access_queries_do_not_grow_with_provisions(
     with django_assert_max_num_queries(ACCESS_BOUND):
         page = client.get(reverse("extended_access", args=["01X"]), {"as_at": "2020-01-01"})
     assert page.text.count("Extra Surgery") == amount
+
+
+def test_extended_access_page_shows_the_lists_basis_source_and_age(
+    client, recorded, commissioner_user
+):
+    """The area's patients come from the population rule, with its words beside them."""
+    client.force_login(commissioner_user)
+    page = client.get(reverse("extended_access", args=["01X"]), {"as_at": "2020-01-01"})
+    assert "Sum of 3 practices&#x27; registered list at 1 Jan 2019" in page.text
+    assert "Figure from 1 Jan 2019, 1 year older than 1 Jan 2020 (over 6 months)" in page.text
