@@ -72,6 +72,7 @@ bench: install
 	$(BIN)/python bench/registrations.py
 	$(BIN)/python bench/payments.py
 	$(BIN)/python bench/delivery.py
+	$(BIN)/python bench/population.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles

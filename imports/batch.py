@@ -35,6 +35,8 @@ class RegistryBatch:
     list_sizes: code, extract_date, measure, sex, age, patients.
     registers: code, qof_year, group_code, register, list_type, list_size.
     reference: other QOF tables, each in the shape of its writer spec.
+    populations: code, measure, as_at, value (text, to the hundredth): weighted, adjusted or
+        registered populations for PopulationFigure.
     """
 
     kind: str
@@ -51,3 +53,4 @@ class RegistryBatch:
     registers: pl.DataFrame | None = None
     # QOF reference tables by the writer's table name ("QOF indicators", ...).
     reference: dict[str, pl.DataFrame] = field(default_factory=dict)
+    populations: pl.DataFrame | None = None

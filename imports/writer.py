@@ -24,6 +24,7 @@ from organisations.models import (
     FigureRevision,
     ListSize,
     Organisation,
+    PopulationFigure,
     QofIndicator,
     QofMaximumPoints,
     QofValidationOutcome,
@@ -73,6 +74,8 @@ def write(
         _write_figures(REGISTERS, batch.registers, run, counts, progress)
     for table, frame in batch.reference.items():
         _write_figures(REFERENCE[table], frame, run, counts, progress)
+    if batch.populations is not None:
+        _write_populations(batch.populations, run, counts, by=by, reason=reason)
     return counts
 
 
@@ -581,3 +584,85 @@ def _write_figures(spec: _Figures, frame, run, counts, progress) -> None:
         )
         counts.add(spec.table, "changed", changed.height)
         counts.notes.append(f"{changed.height} {spec.table} figure(s) revised by this file.")
+
+
+POPULATIONS = "population figures"
+
+
+def _write_populations(frame: pl.DataFrame, run, counts, *, by, reason) -> None:
+    """Weighted, adjusted and registered populations, with history (they are few: one a
+    practice a year). A figure a person entered for the same organisation, measure and date
+    stands (the population rule prefers it too); a changed value is updated in place and
+    recorded as a FigureRevision, as list sizes are."""
+    from decimal import Decimal
+
+    ids = dict(
+        Organisation.objects.filter(code__in=frame["code"].unique().to_list()).values_list(
+            "code", "id"
+        )
+    )
+    wanted = {
+        (ids[code], measure, day): Decimal(value)
+        for code, measure, day, value in frame.select("code", "measure", "as_at", "value").rows()
+    }
+    existing = {
+        (f.organisation_id, f.measure, f.as_at): f
+        for f in PopulationFigure.objects.filter(
+            organisation_id__in={k[0] for k in wanted}, as_at__in={k[2] for k in wanted}
+        )
+    }
+    created, changed, revisions, kept = [], [], [], 0
+    for (org_id, measure, day), value in wanted.items():
+        figure = existing.get((org_id, measure, day))
+        if figure is None:
+            created.append(
+                PopulationFigure(
+                    organisation_id=org_id, measure=measure, as_at=day, value=value, import_run=run
+                )
+            )
+        elif figure.entered_by_id is not None:
+            kept += 1
+        elif figure.value == value and not figure.synthetic:
+            counts.add(POPULATIONS, "unchanged")
+        else:
+            if figure.value != value:
+                revisions.append(
+                    FigureRevision(
+                        table=POPULATIONS,
+                        row_id=figure.pk,
+                        organisation_id=org_id,
+                        field="value",
+                        before=str(figure.value),
+                        after=str(value),
+                        import_run=run,
+                    )
+                )
+            figure.value, figure.import_run, figure.synthetic = value, run, False
+            changed.append(figure)
+    if created:
+        bulk_create_with_history(
+            created,
+            PopulationFigure,
+            batch_size=BATCH_SIZE,
+            default_user=by,
+            default_change_reason=reason,
+        )
+        counts.add(POPULATIONS, "created", len(created))
+    if changed:
+        bulk_update_with_history(
+            changed,
+            PopulationFigure,
+            ["value", "import_run", "synthetic"],
+            batch_size=BATCH_SIZE,
+            default_user=by,
+            default_change_reason=reason,
+        )
+        FigureRevision.objects.bulk_create(revisions, batch_size=BATCH_SIZE)
+        counts.add(POPULATIONS, "changed", len(changed))
+        counts.notes.append(f"{len(changed)} {POPULATIONS} revised by this file.")
+    if kept:
+        counts.add(POPULATIONS, "unchanged", kept)
+        counts.notes.append(
+            f"{kept} figure(s) entered by hand for the same organisation, measure and date were "
+            "kept: a figure entered with a reason stands over a file's."
+        )

@@ -5,12 +5,14 @@ after) through django-simple-history.
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from organisations.models import Organisation, Relationship
+from accounts.permissions import Permission, has_permission
+from organisations.models import Measure, Organisation, OrgKind, PopulationFigure, Relationship
 
 EDITABLE_FIELDS = {"name", "address", "postcode", "contract_type", "supplier", "phone", "status"}
 
@@ -83,3 +85,52 @@ def end_relationship(*, child: Organisation, rel_type: str, on: date, by, reason
     if current is None:
         raise ValidationError(f"{child.code} has no current {rel_type} row to end")
     _end(current, on, by, reason)
+
+
+# Weighted and adjusted populations are payment inputs as much as registry facts: those who
+# correct the registry (the commissioner, registry administrators) and those who enter payment
+# figures (the commissioner's finance team) may enter them.
+POPULATION_PERMISSIONS = (Permission.EDIT_REGISTRY, Permission.ENTER_PAYMENT_INPUTS)
+POPULATION_MEASURES = (Measure.WEIGHTED, Measure.ADJUSTED, Measure.REGISTERED)
+
+
+def may_enter_population(user, org: Organisation) -> bool:
+    return any(has_permission(user, p, org) for p in POPULATION_PERMISSIONS)
+
+
+@transaction.atomic
+def enter_population(
+    *, organisation: Organisation, measure: str, as_at: date, value: Decimal, reason: str, by
+) -> PopulationFigure:
+    """Enter a practice's or PCN's population for a date with a reason, e.g. a weighted
+    population from a PCSE letter before NHS England publishes it. An entered figure stands
+    over a file's for the same date (organisations.population); the history keeps the one it
+    replaced."""
+    if not may_enter_population(by, organisation):
+        raise PermissionDenied(f"you may not enter populations for {organisation.code}")
+    errors = {}
+    if organisation.kind not in (OrgKind.PRACTICE, OrgKind.PCN):
+        errors["organisation"] = "Populations are entered for a practice or a PCN"
+    if measure not in POPULATION_MEASURES:
+        errors["measure"] = "Choose weighted, adjusted or registered"
+    if as_at > timezone.localdate():
+        errors["as_at"] = "The date must be today or in the past"
+    value = Decimal(value)
+    if value < 0 or value != value.quantize(Decimal("0.01")):
+        errors["value"] = "Enter a number of patients, zero or more, to at most two decimal places"
+    if not reason.strip():
+        errors["reason"] = "Enter why you are entering this figure"
+    if errors:
+        raise ValidationError(errors)
+    figure = (
+        PopulationFigure.objects.select_for_update()
+        .filter(organisation=organisation, measure=measure, as_at=as_at)
+        .first()
+    ) or PopulationFigure(organisation=organisation, measure=measure, as_at=as_at)
+    figure.value, figure.reason, figure.entered_by = value, reason.strip(), by
+    figure.import_run, figure.synthetic = None, False
+    figure.full_clean()
+    figure._history_user = by
+    figure._change_reason = reason.strip()
+    figure.save()
+    return figure

@@ -2,7 +2,8 @@
 
 Scope is the one access rule (accounts.permissions): every queryset starts from what the user
 may view, so an organisation out of scope answers 404 exactly as the pages do. The as-at
-rules live in organisations.queries; these views only pick the rows and shape them.
+rules live in organisations.queries, list sizes come from the one population rule
+(organisations.population); these views only pick the rows and shape them.
 """
 
 from django.shortcuts import get_object_or_404
@@ -24,6 +25,7 @@ from organisations.filters import (
     as_at_from,
 )
 from organisations.models import ListSize, Organisation, Relationship
+from organisations.population import Population, populations
 
 AS_AT = OpenApiParameter(
     "as_at",
@@ -80,15 +82,41 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class ListSizeFigureSerializer(serializers.Serializer):
+    """A registered list by the population rule (organisations.population, purpose
+    "on_the_day"): the figure, what it is, where it came from, and what to say beside it."""
+
     patients = serializers.IntegerField(allow_null=True)
-    extract_dates = serializers.ListField(child=serializers.DateField())
-    basis = serializers.ChoiceField(
-        choices=["members", "own", "none"],
-        help_text="members: summed over member practices; own: the organisation's own "
-        "published figure; none: no snapshot on or before the date",
+    value = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, coerce_to_string=True
     )
-    practices_counted = serializers.IntegerField()
-    practices_missing = serializers.IntegerField()
+    extract_dates = serializers.ListField(
+        child=serializers.DateField(), source="dates", help_text="the dates of the figures used"
+    )
+    basis = serializers.SerializerMethodField(
+        help_text="members: summed over member practices; own: the organisation's own "
+        "published figure; none: no figure on or before the date"
+    )
+    description = serializers.CharField(
+        source="basis", help_text="what the figure is, e.g. 'QOF list size at 1 Jan 2020'"
+    )
+    source = serializers.CharField(help_text="the files used, or who entered a figure and why")
+    warnings = serializers.ListField(child=serializers.CharField())
+    stale = serializers.BooleanField(source="is_stale")
+    practices_counted = serializers.IntegerField(source="counted")
+    practices_missing = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=["members", "own", "none"]))
+    def get_basis(self, figure: Population) -> str:
+        return "none" if figure.value is None else "own" if figure.own else "members"
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_practices_missing(self, figure: Population) -> int:
+        return len(figure.missing)
+
+
+def list_sizes(orgs, day) -> dict[int, Population]:
+    """Registered lists on `day` by the one population rule, in a fixed number of queries."""
+    return populations(orgs, day, purpose="on_the_day")
 
 
 class MemberSerializer(OrganisationBriefSerializer):
@@ -126,12 +154,19 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     def get_members(self, org):
         day = self.context["as_at"]
         below = list(queries.members(org, day))
-        sizes = queries.member_list_sizes(below, day)
+        sizes = self._sizes(org, below)
         return MemberSerializer(below, many=True, context={"member_sizes": sizes}).data
 
     @extend_schema_field(ListSizeFigureSerializer)
     def get_list_size(self, org):
-        return ListSizeFigureSerializer(queries.list_size(org, self.context["as_at"])).data
+        return ListSizeFigureSerializer(self._sizes(org)[org.pk]).data
+
+    def _sizes(self, org, below=None) -> dict[int, Population]:
+        """The organisation's and its members' lists in one pass of the rule."""
+        if getattr(self, "_sized", (None,))[0] != org.pk:
+            below = list(queries.members(org, self.context["as_at"])) if below is None else below
+            self._sized = (org.pk, list_sizes([org, *below], self.context["as_at"]))
+        return self._sized[1]
 
 
 class RelationshipSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from django import forms
 
 from organisations.actions import EDITABLE_FIELDS
 from organisations.models import ContractType, Organisation
+from pcnhub.forms import date_field
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
@@ -51,3 +52,39 @@ class OrganisationForm(forms.Form):
             for name in self.editable()
             if self.cleaned_data[name] != getattr(self.organisation, name)
         }
+
+
+class PopulationForm(forms.Form):
+    """A population entered by hand, with the reason the history shows."""
+
+    measure = forms.ChoiceField(
+        label="Which population",
+        choices=[
+            ("weighted", "Contractor weighted population"),
+            ("adjusted", "PCN adjusted population"),
+            ("registered", "Registered patients"),
+        ],
+        error_messages={"required": "Choose which population this is"},
+    )
+    as_at = date_field("Date the figure stands for")
+    value = forms.DecimalField(
+        label="Population",
+        help_text="To the hundredth where published so, for example 8292.59",
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        error_messages={
+            "required": "Enter the population",
+            "invalid": "Enter the population as a number, for example 8292.59",
+            "min_value": "The population must be zero or more",
+            "max_decimal_places": "Enter the population to at most two decimal places",
+            "max_digits": "Enter a population below 10,000,000,000",
+        },
+    )
+    reason = forms.CharField(
+        label="Where is this figure from?",
+        help_text="For example, the PCSE statement of 3 February 2020. Shown beside the figure",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=200,
+        error_messages={"required": "Enter where the figure is from"},
+    )

@@ -1,15 +1,19 @@
 """Registry pages: search, and one page per organisation read through the as-at queries."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import Permission, has_permission, scope_filter
 from organisations import actions, queries
 from organisations.decorators import as_at_date, organisation_from_code
-from organisations.forms import OrganisationForm
-from organisations.models import HIERARCHY, Organisation, OrgKind
+from organisations.forms import OrganisationForm, PopulationForm
+from organisations.models import HIERARCHY, Organisation, OrgKind, PopulationFigure
+from organisations.population import populations
+from pcnhub.forms import form_page
 
 SEARCH_LIMIT = 50
 KIND_PLURALS = {
@@ -20,6 +24,7 @@ KIND_PLURALS = {
 }
 RELATIONSHIP_LIMIT = 200
 RUN_LIMIT = 20
+FIGURE_LIMIT = 40
 
 
 @require_GET
@@ -58,6 +63,9 @@ def organisation(request, org, *, as_at, as_at_raw, as_at_error, today):
         "is_practice": org.kind == OrgKind.PRACTICE,
         "open_on_as_at": org.is_open_on(as_at),
         "can_edit": has_permission(request.user, Permission.EDIT_REGISTRY, org),
+        "can_enter_population": org.kind in (OrgKind.PRACTICE, OrgKind.PCN)
+        and actions.may_enter_population(request.user, org),
+        **_population_figures(org),
         **_place(org, as_at),
         **_list_sizes(org, as_at, today),
         **_history(org),
@@ -71,7 +79,7 @@ def _place(org, day):
     members = list(queries.members(org, day))
     unaffiliated = list(queries.practices_in_no_pcn(org, day))
     both = members + unaffiliated
-    sizes = queries.member_list_sizes(both, day) if both else {}
+    sizes = on_the_day(both, day) if both else {}
     member_kind = queries.child_kind(org.kind) if org.kind != OrgKind.PRACTICE else None
     return {
         "trail": trail,
@@ -86,9 +94,14 @@ def _place(org, day):
     }
 
 
+def on_the_day(orgs, day):
+    """Registered lists on `day` by the one population rule, with basis, source and warnings."""
+    return populations(orgs, day, purpose="on_the_day")
+
+
 def _list_sizes(org, day, today):
-    size_now = queries.list_size(org, today)
-    size_then = size_now if day == today else queries.list_size(org, day)
+    size_now = on_the_day([org], today)[org.pk]
+    size_then = size_now if day == today else on_the_day([org], day)[org.pk]
     profile_date, profile = queries.age_sex_profile(org, day)
     return {
         "size_now": size_now,
@@ -96,6 +109,19 @@ def _list_sizes(org, day, today):
         "trend": queries.list_size_trend(org),
         "profile_date": profile_date,
         "profile": profile,
+    }
+
+
+def _population_figures(org):
+    """Weighted, adjusted and entered figures on file for this organisation, newest first."""
+    figures = list(
+        PopulationFigure.objects.filter(organisation=org)
+        .select_related("import_run", "entered_by")
+        .order_by("-as_at", "measure")[: FIGURE_LIMIT + 1]
+    )
+    return {
+        "population_figures": figures[:FIGURE_LIMIT],
+        "population_figures_truncated": len(figures) > FIGURE_LIMIT,
     }
 
 
@@ -124,3 +150,26 @@ def edit(request, org):
             messages.success(request, f"{org.name} updated: {', '.join(changes)}")
         return redirect("organisation", code=org.code)
     return TemplateResponse(request, "organisations/edit.html", {"org": org, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_from_code
+def enter_population(request, org):
+    """Enter a weighted, adjusted or registered population by hand, with where it is from."""
+    if org.kind not in (OrgKind.PRACTICE, OrgKind.PCN) or not actions.may_enter_population(
+        request.user, org
+    ):
+        raise Http404("No such organisation")
+
+    def save(data):
+        figure = actions.enter_population(organisation=org, by=request.user, **data)
+        return f"{reverse('organisation', args=[org.code])}?as_at={figure.as_at}#populations"
+
+    return form_page(
+        request,
+        PopulationForm(request.POST or None),
+        save=save,
+        done=f"Population entered for {org.name}",
+        template="organisations/enter_population.html",
+        org=org,
+    )

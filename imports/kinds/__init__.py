@@ -1,6 +1,6 @@
 """The file kinds PCN Hub imports, and recognising which one a file is from its header."""
 
-from imports.kinds import epcn, epraccur, patients, qof
+from imports.kinds import epcn, epraccur, patients, populations, qof
 from imports.problems import Problems
 from imports.source import SourceFile
 
@@ -19,6 +19,9 @@ IMPORTERS = [
     qof.Indicators,
     qof.MaximumPoints,
     qof.ValidationOutcomes,
+    populations.Plain,
+    populations.PaymentsToGp,
+    populations.DesPopulations,
 ]
 BY_KIND = {importer.KIND: importer for importer in IMPORTERS}
 KIND_CHOICES = [(importer.KIND, importer.LABEL) for importer in IMPORTERS]
