@@ -46,28 +46,37 @@ SCHEDULE_TARGET, PAGE_TARGET, MEMORY_TARGET_MB = 5.0, 0.3, 500
 
 
 def synthesise() -> None:
-    from organisations.models import ListSize, Measure, Organisation, OrgKind
-    from organisations.queries import nearest_practice_sizes
+    from organisations.models import Measure, Organisation, OrgKind, PopulationFigure
+    from organisations.population import practice_populations
     from payments.models import CareHomeBeds
     from pcnhub.nhs_calendar import months
 
     # Each practice's factors come from its ODS code alone, so every database and every run
     # gets the same figures.
     codes = dict(Organisation.objects.filter(kind=OrgKind.PRACTICE).values_list("pk", "code"))
-    sizes = nearest_practice_sizes(codes, BASIS)
+    # The synthesis may start from a list after the basis date (allow_later: the staged files
+    # may hold none before it); payments themselves never do.
+    sizes = practice_populations(
+        codes, BASIS, purpose="payment", kind="registered", allow_later=True
+    )
     rows = []
-    for pk, (_, patients) in sizes.items():
+    for pk, found in sizes.items():
+        if found.value is None:
+            continue
         for measure, low, high in ((Measure.WEIGHTED, 0.85, 1.2), (Measure.ADJUSTED, 0.95, 1.05)):
             share = zlib.crc32(f"{codes[pk]}:{measure}".encode()) / 2**32
             rows.append(
-                ListSize(
+                PopulationFigure(
                     organisation_id=pk,
-                    extract_date=BASIS,
+                    as_at=BASIS,
                     measure=measure,
-                    patients=round(patients * (low + (high - low) * share)),
+                    value=(found.value * Decimal(low + (high - low) * share)).quantize(
+                        Decimal("0.01")
+                    ),
+                    synthetic=True,
                 )
             )
-    ListSize.objects.bulk_create(rows, batch_size=5000)
+    PopulationFigure.objects.bulk_create(rows, batch_size=5000)
     rng = random.Random(2024)
     beds = [
         CareHomeBeds(pcn_id=pk, month=month, beds=rng.randrange(0, 200), source="synthetic")
@@ -125,14 +134,14 @@ def floor(pcns) -> tuple[float, Decimal]:
                 {
                     "pcn": network.pcn.code,
                     "month": month,
-                    "registered": float(figures.registered.value) if figures.registered else 0.0,
-                    "adjusted": float(figures.adjusted.value) if figures.adjusted else 0.0,
-                    "beds": float(figures.beds.value) if figures.beds else 0.0,
+                    "registered": _value(figures.registered),
+                    "adjusted": _value(figures.adjusted),
+                    "beds": _value(figures.beds),
                 }
             )
             for practice, figure in network.practices.get(month, {}).items():
                 practice_rows.append(
-                    {"payee": practice.code, "month": month, "weighted": float(figure.value)}
+                    {"payee": practice.code, "month": month, "weighted": _value(figure)}
                 )
     start, end = financial_year(YEAR)
     rate_rows = [
@@ -182,6 +191,11 @@ def floor(pcns) -> tuple[float, Decimal]:
     return time.perf_counter() - t0, Decimal(f"{total:.2f}")
 
 
+def _value(figure) -> float:
+    """A figure as a float for the floor; one not on file (cannot be calculated) as 0."""
+    return float(figure.value) if figure is not None and figure.value is not None else 0.0
+
+
 def measure(data: Path) -> None:
     throwaway.import_into_fresh_database(data, FILES)
     from django.contrib.auth import get_user_model
@@ -207,6 +221,8 @@ def measure(data: Path) -> None:
         f"  schedule(): best of 3 {wall:.2f} s, {queries} queries, {len(found.lines):,} lines "
         f"for {len(payees):,} payees, £{found.total:,.2f}{verdict}"
     )
+    if found.uncalculable:
+        print(f"  the total is {found.missing_note}")
     print(
         f"  in a fresh process: {fresh_wall:.2f} s, peak memory {fresh_mb:.0f} MB "
         f"(Python, Django and the calculation; the calculation alone {peak / 2**20:.0f} MB)"
@@ -215,7 +231,11 @@ def measure(data: Path) -> None:
         throwaway.profile("schedule()", lambda: schedule(pcns, YEAR))
     floor_wall, floor_total = floor(pcns)
     monthly_total = sum(
-        (s.line.amount for s in found.lines if s.line.per in ("year", "month", "period")),
+        (
+            s.line.amount
+            for s in found.lines
+            if s.calculable and s.line.per in ("year", "month", "period")
+        ),
         Decimal("0"),
     )
     print(

@@ -25,7 +25,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
-from organisations.models import ListSize, Measure, Organisation, OrgKind, RelType
+from organisations.models import Measure, Organisation, OrgKind, PopulationFigure, RelType
 from organisations.queries import latest_practice_sizes, member_list_sizes, members, parent
 from payments.models import Achievement, CareHomeBeds, PaidLine, PaidMonth
 from payments.rates import ENTITLEMENTS
@@ -50,14 +50,16 @@ def _populations(rng: random.Random) -> None:
             weighted, adjusted = factors[practice_id]
             for measure, factor in ((Measure.WEIGHTED, weighted), (Measure.ADJUSTED, adjusted)):
                 rows.append(
-                    ListSize(
+                    PopulationFigure(
                         organisation_id=practice_id,
-                        extract_date=january,
+                        as_at=january,
                         measure=measure,
-                        patients=round(patients * factor),
+                        value=Decimal(patients * factor).quantize(Decimal("0.01")),
+                        synthetic=True,
                     )
                 )
-    ListSize.objects.bulk_create(rows)
+    # Flagged synthetic, so every payment line on them says so (the population rule's warnings).
+    PopulationFigure.objects.bulk_create(rows)
 
 
 def _entered(pcns: list[Organisation], rng: random.Random) -> None:

@@ -29,12 +29,11 @@ from accounts.permissions import Permission, has_permission, holds_anywhere
 from organisations.api import CODE, AsAtMixin, OrganisationBriefSerializer
 from organisations.filters import DATE_MESSAGE
 from organisations.models import Organisation, OrgKind
-from payments.inputs import pcns_in
+from payments.inputs import SCOPE_KINDS, pcns_in
 from payments.models import Rate, RateVersion
 from payments.rates import BASES, PERS, STATUSES
-from payments.schedule import mark_paid, schedule
+from payments.schedule import mark_paid, missing_words, schedule
 from payments.versions import RATE_FIELDS
-from payments.views import SCOPE_KINDS
 from pcnhub.api import step_errors
 from pcnhub.nhs_calendar import financial_year, year_of
 
@@ -157,7 +156,16 @@ class PaymentLineSerializer(serializers.Serializer):
     entitlement = serializers.CharField(source="line.entitlement", help_text="e.g. core")
     label = serializers.CharField(source="line.label", help_text="e.g. Core PCN funding")
     month = serializers.DateField(source="line.month", help_text="the month it is paid in")
-    amount = _money(source="line.amount", help_text="pounds; negative for a recovery")
+    amount = _money(
+        source="line.amount",
+        allow_null=True,
+        help_text="pounds; negative for a recovery; null when it cannot be calculated",
+    )
+    cannot_be_calculated = serializers.CharField(
+        source="line.missing",
+        help_text="why the line cannot be calculated (no figure on file for its basis, or not "
+        "yet assessed); blank when it can",
+    )
     paid = serializers.BooleanField(help_text="stored as paid: it will not change")
     arrears_for = serializers.DateField(
         allow_null=True,
@@ -200,7 +208,19 @@ class PaymentScheduleSerializer(serializers.Serializer):
     scope = OrganisationBriefSerializer(help_text="the PCN or area asked about")
     year = serializers.CharField(help_text="e.g. 2019/20")
     known_on = serializers.DateField(help_text="the rates known on this day were used")
-    total = _money(help_text="the sum of the lines shown, in pounds")
+    total = _money(
+        help_text="the sum of the lines shown that can be calculated, in pounds; it excludes "
+        "those in cannot_be_calculated"
+    )
+    total_note = serializers.CharField(
+        help_text='e.g. "excluding 1 entitlement that cannot be calculated"; blank when none'
+    )
+    cannot_be_calculated_count = serializers.IntegerField(
+        help_text="how many of the lines shown cannot be calculated"
+    )
+    cannot_be_calculated = PaymentLineSerializer(
+        many=True, help_text="the lines shown that cannot be calculated, each with its reason"
+    )
     months = serializers.ListField(child=serializers.DateField(), help_text="the year's months")
     lines = PaymentLineSerializer(many=True, help_text="by PCN, payee, month and entitlement")
 
@@ -314,11 +334,15 @@ class PaymentViewSet(AsAtMixin, viewsets.ViewSet):
             if (not payee or item.line.payee.code == payee)
             and (month is None or item.line.month == month)
         ]
+        missing = [item for item in lines if not item.calculable]
         body = {
             "scope": org,
             "year": year,
             "known_on": found.known_on,
-            "total": sum((item.line.amount for item in lines), Decimal("0.00")),
+            "total": sum((item.line.amount for item in lines if item.calculable), Decimal("0.00")),
+            "total_note": missing_words(len(missing)),
+            "cannot_be_calculated_count": len(missing),
+            "cannot_be_calculated": missing,
             "months": found.months,
             "lines": lines,
         }

@@ -8,6 +8,11 @@ Per: a "year" rate pays basis x value / 12 a month; a "month" rate basis x value
 "period" rate basis x value over the period, in equal monthly parts; a "point" rate pays the
 points achieved x value, and an "assessed" rate basis x value x the commissioner's assessed
 share, each once, in the period's last month.
+
+Nothing missing in silence: where the rate's basis has no figure (a figure that is there but
+has no value, with the population rule's reason), or an assessed rate has no assessment yet,
+the line is still made, with no amount and the reason it cannot be calculated. A basis that
+is absent altogether (no members that month, no beds or points entered) makes no line.
 """
 
 from collections.abc import Iterable, Mapping
@@ -29,11 +34,15 @@ def to_pence(amount: Decimal) -> Decimal:
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """A population (or beds, or points) with where it came from."""
+    """A population (or beds, or points) with where it came from, and what a reader must be
+    told beside it. A value of None is a figure that is not on file: `reason` says why."""
 
-    value: Decimal
+    value: Decimal | None
     as_at: date | None  # the extract date of the figure, None when entered by hand
-    source: str  # e.g. "sum of 5 members' lists", "entered by the commissioner"
+    source: str  # e.g. "GP_LIST_2019-01.csv", "entered by the commissioner"
+    basis: str = ""  # e.g. "sum of 2 members' registered list at 1 Jan 2019"
+    warnings: tuple[str, ...] = ()  # e.g. stale, synthetic, members without a figure
+    reason: str = ""  # why there is no value, e.g. "no PCN adjusted population for U00001 ..."
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +80,7 @@ class Line:
     entitlement: str
     label: str
     month: date
-    amount: Decimal
+    amount: Decimal | None  # None: cannot be calculated (see `missing`)
     formula: str
     basis: str
     basis_value: Decimal | None
@@ -84,6 +93,11 @@ class Line:
     rate_note: str
     rate_source: str
     detail: str = ""  # tells apart lines of one entitlement and month: an ARRS claim's staff
+    missing: str = ""  # why the line cannot be calculated; its amount is then None
+
+    @property
+    def calculable(self) -> bool:
+        return self.amount is not None
 
     @property
     def key(self) -> tuple:
@@ -113,8 +127,12 @@ def _money(value: Decimal) -> str:
 
 
 def _figure_text(figure: Figure, unit: str) -> str:
-    when = f" at {figure.as_at:%-d %b %Y}" if figure.as_at else ""
-    return f"{figure.value:,} {unit}{when} ({figure.source})"
+    if figure.basis:
+        text = f"{figure.value:,} {unit}: {figure.basis} ({figure.source or 'source not recorded'})"
+    else:
+        when = f" at {figure.as_at:%-d %b %Y}" if figure.as_at else ""
+        text = f"{figure.value:,} {unit}{when} ({figure.source})"
+    return " ".join([text, *(f"[{warning}]" for warning in figure.warnings)])
 
 
 UNIT_WORDS = {
@@ -157,12 +175,46 @@ def _lines_for(rate: RateSpec, version: VersionSpec, month: date, inputs: Networ
         "beds": network.beds,
         "points": inputs.points,
     }[rate.basis]
-    if figure is None or (rate.per == "assessed" and inputs.assessed_share is None):
+    if figure is None:
         return
     yield _line(rate, version, month, inputs, inputs.payee, figure, len(period_months))
 
 
+def _missing(rate, version, month, inputs, payee, figure: Figure, reason: str) -> Line:
+    """The line that is due but cannot be calculated: no amount, and why."""
+    return Line(
+        payee=payee,
+        pcn=inputs.pcn,
+        entitlement=rate.entitlement,
+        label=rate.label,
+        month=month,
+        amount=None,
+        formula=f"cannot be calculated: {reason}",
+        basis=rate.basis,
+        basis_value=figure.value,
+        basis_as_at=figure.as_at,
+        basis_source=(
+            f"cannot be calculated: {reason}"
+            if figure.value is None
+            else _figure_text(figure, UNIT_WORDS[rate.basis])
+        ),
+        rate=rate.value,
+        per=rate.per,
+        version=version.label,
+        rate_status=rate.status,
+        rate_note=rate.note,
+        rate_source=rate.source,
+        missing=reason,
+    )
+
+
 def _line(rate, version, month, inputs, payee, figure: Figure, n_months: int) -> Line:
+    if figure.value is None:
+        reason = figure.reason or f"no {UNIT_WORDS[rate.basis]} on file for {payee.code}"
+        return _missing(rate, version, month, inputs, payee, figure, reason)
+    if rate.per == "assessed" and inputs.assessed_share is None:
+        reason = f"not yet assessed: no share of the {rate.label} entered for {inputs.pcn.code}"
+        return _missing(rate, version, month, inputs, payee, figure, reason)
     unit = UNIT_WORDS[rate.basis]
     value = figure.value
     if rate.per == "year":

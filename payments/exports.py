@@ -1,6 +1,9 @@
 """Payment schedules as files: CSV (one row per line, every input named), an Excel workbook
 (a summary, then a sheet per payee with the months as columns) and a PDF statement, the
-layouts finance teams and practice managers check against their ledgers."""
+layouts finance teams and practice managers check against their ledgers.
+
+A line that cannot be calculated is in every one of them with its reason and no amount, and
+every total says how many it excludes."""
 
 import csv
 import io
@@ -9,7 +12,8 @@ from collections.abc import Iterator
 import xlsxwriter
 from fpdf import FPDF, XPos, YPos
 
-from payments.schedule import Schedule
+from payments.engine import Payee
+from payments.schedule import Schedule, uncalculable_words
 from pcnhub.pdf import fit, latin1
 
 CSV_HEADER = (
@@ -30,6 +34,7 @@ CSV_HEADER = (
     "Rate version",
     "Rate status",
     "Rate note",
+    "Cannot be calculated",
 )
 
 
@@ -44,7 +49,7 @@ def csv_rows(schedule: Schedule) -> Iterator[tuple]:
             line.pcn.name,
             line.label,
             line.month.isoformat(),
-            f"{line.amount:.2f}",
+            "" if line.amount is None else f"{line.amount:.2f}",
             "Yes" if item.paid else "No",
             item.arrears_for.isoformat() if item.arrears_for else "",
             line.formula,
@@ -55,7 +60,20 @@ def csv_rows(schedule: Schedule) -> Iterator[tuple]:
             line.version,
             line.rate_status,
             line.rate_note,
+            line.missing,
         )
+    if schedule.uncalculable:
+        # A closing row for the reader; no amount, so summing the column still gives the total.
+        note = f"£{schedule.total:,.2f} in all, {schedule.missing_note}"
+        yield ("", "", "", "", f"Total, {schedule.missing_note}", "", "", "", "", note) + ("",) * (
+            len(CSV_HEADER) - 10
+        )
+
+
+def total_words(schedule: Schedule) -> str:
+    """'Total £1,234.00' and, when some lines cannot be calculated, how many it excludes."""
+    note = f", {schedule.missing_note}" if schedule.missing_note else ""
+    return f"Total £{schedule.total:,.2f}{note}"
 
 
 def schedule_csv(schedule: Schedule) -> str:
@@ -120,8 +138,38 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
         f"Rates as known on {schedule.known_on:%-d %B %Y}. "
         "Each line is rounded to the penny, half up.",
     )
+    summary.write_string(len(table) + 3, 0, f"{total_words(schedule)}.", bold)
+    if schedule.uncalculable:
+        _uncalculable_sheet(book, schedule, header, used)
     book.close()
     return out.getvalue()
+
+
+def _uncalculable_sheet(book, schedule: Schedule, header, used: set[str]) -> None:
+    """Every line that cannot be calculated, with its reason."""
+    sheet = book.add_worksheet(_sheet_name(Payee("Cannot", "be calculated"), used))
+    sheet.write_string(
+        0, 0, f"{uncalculable_words(len(schedule.uncalculable))}, left out of every total"
+    )
+    sheet.write_row(
+        2, 0, ["Payee ODS code", "Payee", "PCN ODS code", "Entitlement", "Month", "Reason"], header
+    )
+    for r, item in enumerate(schedule.uncalculable, start=3):
+        line = item.line
+        sheet.write_row(
+            r,
+            0,
+            [
+                line.payee.code,
+                line.payee.name,
+                line.pcn.code,
+                line.label,
+                f"{line.month:%b %Y}",
+                line.missing,
+            ],
+        )
+    sheet.set_column(0, 4, 14)
+    sheet.set_column(5, 5, 90)
 
 
 def statement_pdf(schedule: Schedule, title: str) -> bytes:
@@ -144,7 +192,7 @@ def statement_pdf(schedule: Schedule, title: str) -> bytes:
         6,
         latin1(
             f"Rates as known on {schedule.known_on:%-d %B %Y}; each line rounded to the penny, "
-            f"half up. Total £{schedule.total:,.2f}."
+            f"half up. {total_words(schedule)}."
         ),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
@@ -181,9 +229,15 @@ def statement_pdf(schedule: Schedule, title: str) -> bytes:
         line = item.line
         arrears = f" (arrears for {item.arrears_for:%b %Y})" if item.arrears_for else ""
         paid = " [paid]" if item.paid else ""
-        text = (
-            f"{line.month:%b %Y}  {line.payee.code}  {line.label}{arrears}: "
-            f"£{line.amount:,.2f}{paid}. {line.formula}. {line.basis_source}. {line.version}."
-        )
+        if line.amount is None:
+            text = (
+                f"{line.month:%b %Y}  {line.payee.code}  {line.label}: no amount, "
+                f"cannot be calculated: {line.missing}. {line.version}."
+            )
+        else:
+            text = (
+                f"{line.month:%b %Y}  {line.payee.code}  {line.label}{arrears}: "
+                f"£{line.amount:,.2f}{paid}. {line.formula}. {line.basis_source}. {line.version}."
+            )
         pdf.multi_cell(0, 3.6, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())

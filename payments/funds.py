@@ -14,7 +14,7 @@ from django.db import transaction
 
 from accounts.permissions import Permission, has_permission
 from organisations.models import Organisation, Relationship
-from organisations.queries import member_list_sizes
+from organisations.population import population
 from payments.engine import to_pence
 from payments.models import AwardStage, FundAward, FundSpend, LocalFund
 from payments.versions import basis_date
@@ -80,10 +80,19 @@ def create_fund(
     if (allocation is None) == (per_head is None):
         raise ValidationError({"allocation": ["give either the sum or the amount per head"]})
     if per_head is not None:
+        # The population rule, as for payments; never 0 in silence when there is no figure.
         basis = basis_date(year)
-        patients = member_list_sizes([commissioner], basis)[commissioner.pk].patients or 0
-        allocation = to_pence(per_head * patients)
-        source = source or f"£{per_head} x {patients:,} registered patients at {basis:%-d %B %Y}"
+        found = population(commissioner, basis, purpose="payment", kind="registered")
+        if found.is_missing:
+            raise ValidationError(
+                {"per_head": [f"the allocation cannot be calculated: {found.reason}"]}
+            )
+        allocation = to_pence(per_head * found.value)
+        warnings = "".join(f" [{warning}]" for warning in found.warnings)
+        source = source or (
+            f"£{per_head} x {found.value:,} registered patients at {basis:%-d %B %Y} "
+            f"({found.basis}; {found.source}){warnings}"
+        )
     fund = LocalFund(
         commissioner=commissioner,
         name=name,

@@ -10,30 +10,41 @@ A network is paid from the start of the financial year even where its members jo
 it, as the 2019/20 DES was backdated to 1 April from its 1 July go-live: a month before the
 network's first members is paid on the members of its first month with any.
 
-Each population is the sum over those members of their figure at the basis date (the latest
-on or before it; the earliest after it where there is none before, named with its date);
-where no member has a figure for a measure, the PCN's own published figure stands in.
+Each population is the sum over those members of their figure at the basis date by the
+population rule (organisations.population, purpose "payment"): the latest on or before it,
+never a later one; where no member has a figure, the PCN's own published figure stands in;
+where there is none at all the figure is missing, with the rule's reason, and the engine
+makes a line that cannot be calculated. Every figure carries the rule's words (basis, dates,
+source, and warnings: stale, synthetic, members without a figure).
 """
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q
 
-from organisations.models import Measure, Organisation, OrgKind, Relationship, RelType
-from organisations.queries import nearest_practice_sizes
+from organisations.models import Organisation, OrgKind, Relationship, RelType
+from organisations.population import BASIS_LABELS, Population, practice_populations
 from payments.engine import Figure, NetworkInputs, NetworkMonth, Payee
 from payments.models import Achievement, CareHomeBeds
 from payments.rates import VersionSpec
 from pcnhub.nhs_calendar import financial_year, months
+from registrations.coverage import AREA_KINDS
 from registrations.models import APPROVED_STATUSES, Registration
 
-MEASURES = {
-    "registered": Measure.REGISTERED,
-    "weighted": Measure.WEIGHTED,
-    "adjusted": Measure.ADJUSTED,
+# What a schedule can be asked for: a PCN or an area over PCNs (pages, API and CLI).
+SCOPE_KINDS = (*AREA_KINDS, OrgKind.PCN)
+
+# The rate bases that are populations, as the population rule's kinds.
+KINDS = {
+    "registered": "registered",
+    "weighted": "weighted",
+    "practice_weighted": "weighted",
+    "adjusted": "adjusted",
 }
+PURPOSE = "payment"
 
 
 def pcns_in(area: Organisation | None, year: str) -> list[Organisation]:
@@ -57,9 +68,8 @@ def _basis_dates(versions: list[VersionSpec]) -> dict[str, set[date]]:
     wanted: dict[str, set[date]] = defaultdict(set)
     for version in versions:
         for rate in version.rates:
-            measure = "weighted" if rate.basis == "practice_weighted" else rate.basis
-            if measure in MEASURES:
-                wanted[measure].add(rate.basis_date)
+            if rate.basis in KINDS:
+                wanted[KINDS[rate.basis]].add(rate.basis_date)
     return wanted
 
 
@@ -120,14 +130,14 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
     practice_ids = {
         pid for by_month in members.values() for ms in by_month.values() for pid, _ in ms
     }
+    basis_day = {kind: max(days) for kind, days in _basis_dates(versions).items()}
+    # Each practice's (and each PCN's own) figure once per kind, summed per month below.
     sizes = {
-        (measure, day): nearest_practice_sizes(
-            practice_ids | {p.pk for p in pcns}, day, MEASURES[measure]
+        kind: practice_populations(
+            practice_ids | {p.pk for p in pcns}, day, purpose=PURPOSE, kind=kind
         )
-        for measure, days in _basis_dates(versions).items()
-        for day in days
+        for kind, day in basis_day.items()
     }
-    basis_day = {measure: max(days) for measure, days in _basis_dates(versions).items()}
     beds = {
         (b.pcn_id, b.month): b
         for b in CareHomeBeds.objects.filter(pcn__in=pcns, month__gte=start, month__lte=end)
@@ -140,8 +150,9 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
         for first in firsts:
             current = members[pcn.pk].get(first, [])
             figures = {
-                measure: _sum(pcn, current, sizes[measure, basis_day[measure]], measure)
-                for measure in basis_day
+                kind: figure_of(network_population(pcn, current, sizes[kind], kind, day))
+                for kind, day in basis_day.items()
+                if current
             }
             bed = beds.get((pcn.pk, first))
             by_month[first] = NetworkMonth(
@@ -150,12 +161,9 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
                 adjusted=figures.get("adjusted"),
                 beds=Figure(Decimal(bed.beds), None, bed.source) if bed else None,
             )
-            if "weighted" in basis_day:
-                weighted = sizes["weighted", basis_day["weighted"]]
+            if "weighted" in sizes:
                 practices[first] = {
-                    payee: Figure(Decimal(weighted[pid][1]), weighted[pid][0], "the practice's own")
-                    for pid, payee in current
-                    if pid in weighted
+                    payee: figure_of(sizes["weighted"][pid]) for pid, payee in current
                 }
         achievement = achieved.get(pcn.pk)
         found.append(
@@ -173,21 +181,44 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
     return found
 
 
-def _sum(pcn, current, sizes, measure) -> Figure | None:
-    counted = [sizes[pid] for pid, _ in current if pid in sizes]
-    if counted:
-        dates = sorted({d for d, _ in counted})
-        return Figure(
-            Decimal(sum(p for _, p in counted)),
-            dates[-1],
-            f"sum of {len(counted)} member{'s' if len(counted) != 1 else ''}' lists"
-            + (
-                f", {len(current) - len(counted)} without a figure"
-                if len(counted) < len(current)
-                else ""
+def network_population(
+    pcn: Organisation, current, found: dict[int, Population], kind: str, day: date
+) -> Population:
+    """The PCN's population from its members' figures by the population rule: their sum,
+    naming those without one; the PCN's own published figure where none has one; else
+    missing, with the rule's reason. Plain Python over figures read once."""
+    with_figure = [found[pid] for pid, _ in current if found[pid].value is not None]
+    missing = tuple(sorted(payee.code for pid, payee in current if found[pid].value is None))
+    if with_figure:
+        return Population(
+            code=pcn.code,
+            kind=kind,
+            purpose=PURPOSE,
+            stands_for=day,
+            value=sum((p.value for p in with_figure), Decimal(0)),
+            dates=tuple(sorted({d for p in with_figure for d in p.dates})),
+            bases=tuple(
+                sorted({b for p in with_figure for b in p.bases}, key=list(BASIS_LABELS).index)
             ),
+            sources=tuple(sorted({s for p in with_figure for s in p.sources})),
+            counted=len(with_figure),
+            missing=missing,
+            later=any(p.later for p in with_figure),
+            synthetic=any(p.synthetic for p in with_figure),
         )
-    if pcn.pk in sizes and current:
-        day, patients = sizes[pcn.pk]
-        return Figure(Decimal(patients), day, "the PCN's own published figure")
-    return None
+    own = found.get(pcn.pk)
+    if own is not None and own.value is not None:
+        return replace(own, code=pcn.code, counted=0, missing=missing, own=True)
+    return Population(pcn.code, kind, PURPOSE, day, None, missing=missing)
+
+
+def figure_of(population: Population) -> Figure:
+    """The engine's figure, with the population rule's words."""
+    return Figure(
+        value=population.value,
+        as_at=population.dates[-1] if population.dates else None,
+        source=population.source,
+        basis=population.basis,
+        warnings=population.warnings if population.value is not None else (),
+        reason=population.reason,
+    )

@@ -149,6 +149,8 @@ def reconcile(schedule: Schedule) -> tuple[list[Variance], int]:
     months = schedule.months
     expected: dict[tuple[str, date], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for item in schedule.lines:
+        if not item.calculable:  # no amount to expect; the schedule lists it with its reason
+            continue
         key = item.line.entitlement
         expected[item.line.payee.code, item.line.month][key] += item.line.amount
     received: dict[tuple[str, date], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))

@@ -1,6 +1,10 @@
 """Monthly payment schedules: the calculator's lines for a scope and year, set against what was
 already paid, with arrears for differences; and marking a month paid.
 
+A line that cannot be calculated (no figure on file for its basis) has no amount: it is
+listed everywhere with its reason, left out of every total, never stored as paid and never
+the ground of arrears; totals say how many they exclude (`missing_note`).
+
 A month once paid keeps the lines it was paid with. When the rates known today give another
 amount for it (a revision backdated to April, published in September), the difference is
 a new line, arrears (or a recovery when negative), in the first month not yet paid.
@@ -33,7 +37,22 @@ class ScheduleLine:
 
     @property
     def is_recovery(self) -> bool:
-        return self.line.amount < 0
+        return self.line.amount is not None and self.line.amount < 0
+
+    @property
+    def calculable(self) -> bool:
+        return self.line.amount is not None
+
+
+def uncalculable_words(count: int) -> str:
+    """'1 entitlement that cannot be calculated', '3 entitlements ...'."""
+    noun = "entitlement" if count == 1 else "entitlements"
+    return f"{count:,} {noun} that cannot be calculated"
+
+
+def missing_words(count: int) -> str:
+    """'excluding 1 entitlement that cannot be calculated', or '' for none."""
+    return f"excluding {uncalculable_words(count)}" if count else ""
 
 
 @dataclass
@@ -55,6 +74,8 @@ class Schedule:
         the grid of the statement page and of each payee's sheet."""
         grid: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
         for item in self.lines:
+            if not item.calculable:
+                continue
             label = item.line.label + (" (arrears)" if item.arrears_for else "")
             grid[item.line.payee][label][item.line.month] += item.line.amount
         return [
@@ -70,11 +91,22 @@ class Schedule:
                 ],
             )
             for payee in self.payees()
+            if payee in grid  # a payee with only lines that cannot be calculated has no row
         ]
 
     @property
     def total(self) -> Decimal:
-        return sum((s.line.amount for s in self.lines), Decimal("0.00"))
+        """The sum of the lines that can be calculated (see `missing_note`)."""
+        return sum((s.line.amount for s in self.lines if s.calculable), Decimal("0.00"))
+
+    @property
+    def uncalculable(self) -> list[ScheduleLine]:
+        """The lines that cannot be calculated, each with its reason in `line.missing`."""
+        return [s for s in self.lines if not s.calculable]
+
+    @property
+    def missing_note(self) -> str:
+        return missing_words(len(self.uncalculable))
 
 
 def compute(pcns: list[Organisation], year: str, known_on: date) -> list[Line]:
@@ -159,7 +191,8 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
     }
     result: list[ScheduleLine] = []
     for line in expected:
-        if (line.pcn.code, line.month) not in paid_months:
+        if (line.pcn.code, line.month) not in paid_months or not line.calculable:
+            # One that cannot be calculated stays listed in its month, paid or not.
             result.append(ScheduleLine(line, paid=False))
             continue
         into = next_unpaid[line.pcn.code]
@@ -211,7 +244,7 @@ def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = Non
         raise ValidationError(f"{month:%B %Y} is already marked paid for {pcn.code}")
     known_on = known_on or timezone.localdate()
     current = schedule([pcn], year_of(month), known_on)
-    due = [s for s in current.lines if not s.paid and s.line.month == month]
+    due = [s for s in current.lines if not s.paid and s.calculable and s.line.month == month]
     paid = PaidMonth.objects.create(pcn=pcn, month=month, known_on=known_on, marked_by=by)
     PaidLine.objects.bulk_create(_paid_lines(paid, due))
     return paid
@@ -230,7 +263,7 @@ def mark_paid_through(*, pcns: list[Organisation], through: date, known_on: date
         pcn_of = {pcn.code: pcn for pcn in pcns}
         due: dict[tuple[str, date], list[ScheduleLine]] = defaultdict(list)
         for item in current.lines:
-            if not item.paid and item.line.month <= through:
+            if not item.paid and item.calculable and item.line.month <= through:
                 due[item.line.pcn.code, item.line.month].append(item)
         for (code, month), items in due.items():
             if by is not None and not has_permission(by, Permission.MANAGE_PAYMENTS, pcn_of[code]):

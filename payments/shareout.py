@@ -6,6 +6,11 @@ Each month's amount is shared among the practices that are members on the first 
 month, so joiners and leavers are pro-rated by their membership dates. Shares are rounded to
 the penny by the largest remainder, so they add up exactly to the amount; where agreed
 percentages do not make 100%, what they leave is shown, with a warning.
+
+Registered and weighted lists are each practice's figure at the year's basis date by the
+population rule (purpose "payment"). Where a member has no figure, the month's amount is not
+shared by guesswork (never as if the practice had none): it is left unallocated and the
+warning names the practice and why; lines that cannot be calculated are not received.
 """
 
 from collections import defaultdict
@@ -13,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
-from organisations.models import Measure, Organisation
-from organisations.queries import nearest_practice_sizes
+from organisations.models import Organisation
+from organisations.population import Population, practice_populations
 from payments.engine import PENNY, Payee
 from payments.inputs import monthly_members
 from payments.models import ShareMethod, ShareRule
@@ -80,9 +85,14 @@ def share_out(pcn: Organisation, schedule: Schedule) -> ShareOut:
     rules = {r.entitlement: r for r in ShareRule.objects.filter(pcn=pcn, year=year)}
     ids = {pid for ms in members.values() for pid, _ in ms}
     basis = basis_date(year)
+    methods = {r.method for r in rules.values()}
     lists = {
-        ShareMethod.REGISTERED: nearest_practice_sizes(ids, basis, Measure.REGISTERED),
-        ShareMethod.WEIGHTED: nearest_practice_sizes(ids, basis, Measure.WEIGHTED),
+        method: practice_populations(ids, basis, purpose="payment", kind=kind)
+        for method, kind in (
+            (ShareMethod.REGISTERED, "registered"),
+            (ShareMethod.WEIGHTED, "weighted"),
+        )
+        if method in methods
     }
     result = ShareOut(year=year, months=schedule.months)
     shares: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
@@ -91,11 +101,22 @@ def share_out(pcn: Organisation, schedule: Schedule) -> ShareOut:
         for s in schedule.lines
         if s.line.pcn.code == pcn.code and s.line.basis not in ("practice_weighted", "staff_cost")
     ]
+    missing: dict[str, None] = {}
+    uncalculable = 0
     for line in network_lines:
+        if line.amount is None:
+            uncalculable += 1
+            continue
         result.received += line.amount
         rule = rules.get(line.entitlement) or rules.get("")
         current = members.get(line.month, [])
         if rule is None or not current:
+            continue
+        without = _without_figure(rule, current, lists)
+        if without:
+            missing.update(dict.fromkeys(p.reason for p in without))
+            bucket = result.unallocated.setdefault(line.label, {})
+            bucket[line.month] = bucket.get(line.month, Decimal(0)) + line.amount
             continue
         weights = _weights(rule, current, lists)
         portion = line.amount
@@ -108,6 +129,15 @@ def share_out(pcn: Organisation, schedule: Schedule) -> ShareOut:
         for practice, amount in split(portion, weights).items():
             shares[practice][line.label][line.month] += amount
     result.shares = {p: {label: dict(m) for label, m in by.items()} for p, by in shares.items()}
+    for reason in missing:
+        result.warnings.append(
+            f"Not shared out where it depends on a figure that is not on file: {reason}."
+        )
+    if uncalculable:
+        result.warnings.append(
+            f"The amounts received exclude {uncalculable:,} network "
+            f"line{'s' if uncalculable != 1 else ''} that cannot be calculated."
+        )
     if not rules:
         result.warnings.append("No share-out rule is recorded for this year.")
     elif result.shared != result.received:
@@ -118,10 +148,17 @@ def share_out(pcn: Organisation, schedule: Schedule) -> ShareOut:
     return result
 
 
+def _without_figure(rule: ShareRule, current, lists) -> list[Population]:
+    """The members whose list the rule needs and the population rule does not give."""
+    if rule.method not in lists:
+        return []
+    return [lists[rule.method][pid] for pid, _ in current if lists[rule.method][pid].is_missing]
+
+
 def _weights(rule: ShareRule, current, lists) -> dict[Payee, Decimal]:
     if rule.method == ShareMethod.EQUAL:
         return {payee: Decimal(1) for _, payee in current}
     if rule.method in lists:
         sizes = lists[rule.method]
-        return {payee: Decimal(sizes.get(pid, (None, 0))[1]) for pid, payee in current}
+        return {payee: sizes[pid].value for pid, payee in current}
     return {payee: Decimal(str(rule.weights.get(payee.code, 0))) for _, payee in current}

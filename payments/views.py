@@ -43,7 +43,7 @@ from payments.forms import (
     StatementForm,
 )
 from payments.funds import advance, create_fund, progress, record_eoi, record_spend
-from payments.inputs import pcns_in
+from payments.inputs import SCOPE_KINDS, pcns_in
 from payments.models import (
     Achievement,
     AwardStage,
@@ -62,9 +62,6 @@ from payments.versions import add_revision, versions_for
 from payments.whatif import what_if
 from pcnhub.forms import add_action_errors, uploaded
 from pcnhub.nhs_calendar import financial_year, month_of, months, year_of
-from registrations.coverage import AREA_KINDS
-
-SCOPE_KINDS = (*AREA_KINDS, OrgKind.PCN)
 
 
 def _years() -> list[str]:

@@ -35,6 +35,8 @@ def compare(before: list[Line], after: list[Line]) -> list[Difference]:
     )
     for index, lines in enumerate((before, after)):
         for line in lines:
+            if line.amount is None:  # cannot be calculated: no amount to compare
+                continue
             entry = totals[line.payee, line.label]
             entry[index] += line.amount
             entry[2][line.month] += line.amount if index else -line.amount

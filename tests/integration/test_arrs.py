@@ -8,10 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from organisations.models import Measure
+from organisations.models import Measure, PopulationFigure
 from payments.entries import add_staff, budget_for, make_claim
 from payments.models import ArrsClaim, StaffMember
-from tests import factories as f
 
 PHARMACIST = {
     "ref": "CP1",
@@ -30,11 +29,8 @@ PHARMACIST = {
 @pytest.fixture
 def weighted(area):
     for practice in area["practices"][:2]:
-        f.ListSizeFactory(
-            organisation=practice,
-            extract_date=date(2024, 1, 1),
-            measure=Measure.WEIGHTED,
-            patients=2_000,
+        PopulationFigure.objects.create(
+            organisation=practice, as_at=date(2024, 1, 1), measure=Measure.WEIGHTED, value=2_000
         )
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from organisations.models import Measure
+from organisations.models import Measure, PopulationFigure
 from payments.models import Achievement, CareHomeBeds, PaidLine, RateVersion
 from payments.schedule import mark_paid, schedule
 from payments.versions import add_revision, versions_for
@@ -19,11 +19,8 @@ def populations(area):
     """Weighted and adjusted populations for each practice at 1 January 2024."""
     for practice, weighted in zip(area["practices"], (11_000, 9_500, 10_500), strict=True):
         for measure, value in ((Measure.WEIGHTED, weighted), (Measure.ADJUSTED, weighted - 500)):
-            f.ListSizeFactory(
-                organisation=practice,
-                extract_date=date(2024, 1, 1),
-                measure=measure,
-                patients=value,
+            PopulationFigure.objects.create(
+                organisation=practice, as_at=date(2024, 1, 1), measure=measure, value=value
             )
         f.ListSizeFactory(organisation=practice, extract_date=date(2024, 1, 1), patients=10_000)
 
@@ -57,11 +54,11 @@ def test_a_schedule_pays_the_nominated_payee_on_the_members_lists(
     core = [s.line for s in found.lines if s.line.entitlement == "core"]
     assert len(core) == 12 and core[0].amount == Decimal("2500.00")  # 20,000 x 1.50 / 12
     assert core[0].payee.code == "A00001"  # the nominated payee, not the PCN
-    assert "sum of 2 members' lists" in core[0].basis_source
+    assert "sum of 2 members' registered list at 1 Jan 2019" in core[0].basis_source
 
 
 def test_without_a_registration_the_pcn_is_named_as_payee(area):
-    line = schedule([area["this_pcn"]], "2019/20").lines[0].line
+    line = next(s.line for s in schedule([area["this_pcn"]], "2019/20").lines if s.calculable)
     assert line.payee.code == "U00001" and "no nominated payee on record" in line.payee.name
 
 

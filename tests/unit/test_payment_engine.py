@@ -108,7 +108,12 @@ def test_the_improvement_payment_follows_the_assessed_share():
     unassessed = lines_of(
         "2023/24", network(40_000, adjusted=42_000, year="2023/24"), "capacity_access_improvement"
     )
-    assert unassessed == []
+    # Not yet assessed: listed in the period's last month, with no amount and why.
+    assert [(line.month, line.amount) for line in unassessed] == [(date(2024, 3, 1), None)]
+    assert unassessed[0].missing == (
+        "not yet assessed: no share of the Capacity and Access Improvement Payment entered for "
+        "U00001"
+    )
 
 
 def test_care_home_premium_pays_per_bed_per_month():
@@ -134,6 +139,127 @@ def test_the_september_2024_revision_applies_only_to_calculations_made_after_it(
     assert before[0].amount == Decimal("25580.00")  # 40,000 x 7.674 / 12
     assert after[0].amount == Decimal("26583.33")  # 40,000 x 7.975 / 12, backdated to April
     assert after[0].month == date(2024, 4, 1) and "revision" in after[0].version
+
+
+def missing_figure(reason):
+    return Figure(None, None, "", reason=reason)
+
+
+def test_a_basis_with_no_figure_gives_lines_that_cannot_be_calculated():
+    """No adjusted population on file: every adjusted line is listed, with no amount and the
+    population rule's reason; the registered lines are paid as before."""
+    reason = "no PCN adjusted population for U00001 on or before 1 Jan 2024"
+    start, end = financial_year("2024/25")
+    month = NetworkMonth(
+        registered=Figure(Decimal(40_000), date(2024, 1, 1), "test"),
+        adjusted=missing_figure(reason),
+    )
+    inputs = NetworkInputs(
+        pcn=PCN,
+        payee=PAYEE,
+        by_month=dict.fromkeys(months(start, end), month),
+        assessed_share=Decimal("0.5"),
+    )
+    found = network_lines(inputs, rate_files()["2024/25"], "2024/25", date(2030, 1, 1))
+    adjusted = [line for line in found if line.basis == "adjusted"]
+    assert adjusted and all(line.amount is None and not line.calculable for line in adjusted)
+    assert {line.missing for line in adjusted} == {reason}
+    assert adjusted[0].formula == f"cannot be calculated: {reason}"
+    assert adjusted[0].basis_source == f"cannot be calculated: {reason}"
+    assert len([line for line in adjusted if line.entitlement == "enhanced_access"]) == 12
+    registered = [line for line in found if line.basis == "registered"]
+    assert registered and all(line.calculable and line.missing == "" for line in registered)
+
+
+def test_a_member_practice_with_no_figure_gives_its_own_line_that_cannot_be_calculated():
+    with_figure = Payee("A00001", "Surgery 1")
+    without = Payee("A00002", "Surgery 2")
+    reason = "no contractor weighted population for A00002 on or before 1 Jan 2019"
+    found = lines_of(
+        "2019/20",
+        network(
+            20_000,
+            practices={
+                with_figure: Figure(Decimal(10_000), date(2019, 1, 1), "test"),
+                without: missing_figure(reason),
+            },
+        ),
+        "network_participation",
+    )
+    april = {line.payee.code: line for line in found if line.month == date(2019, 4, 1)}
+    assert april["A00001"].amount is not None
+    assert april["A00002"].amount is None and april["A00002"].missing == reason
+
+
+def test_a_figure_carries_its_warnings_into_the_line():
+    stale = "figure from 1 Jan 2019, 5 years older than 1 Jan 2024 (over 6 months)"
+    figure = Figure(
+        Decimal(40_000),
+        date(2019, 1, 1),
+        "GP_LIST.csv",
+        basis="sum of 2 members' registered list at 1 Jan 2019",
+        warnings=(stale,),
+    )
+    start, end = financial_year("2024/25")
+    inputs = NetworkInputs(
+        pcn=PCN, payee=PAYEE, by_month=dict.fromkeys(months(start, end), NetworkMonth(figure))
+    )
+    line = next(
+        line
+        for line in network_lines(inputs, rate_files()["2024/25"], "2024/25", date(2030, 1, 1))
+        if line.basis == "registered"
+    )
+    assert line.basis_source == (
+        "40,000 registered patients: sum of 2 members' registered list at 1 Jan 2019 "
+        f"(GP_LIST.csv) [{stale}]"
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    registered=st.integers(0, 400_000),
+    year=st.sampled_from(["2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25"]),
+)
+def test_a_missing_basis_never_changes_the_other_lines_and_never_gets_an_amount(registered, year):
+    """Taking the adjusted and weighted figures away leaves every other line as it was, and
+    every line on them is listed with no amount."""
+    versions = rate_files()[year]
+    whole = network_lines(
+        network(registered, adjusted=registered, weighted=registered, share="0.5", year=year),
+        versions,
+        year,
+        date(2030, 1, 1),
+    )
+    start, end = financial_year(year)
+    gone = missing_figure("not on file")
+    month = NetworkMonth(
+        registered=Figure(Decimal(registered), date(start.year, 1, 1), "test"),
+        weighted=gone,
+        adjusted=gone,
+    )
+    partial = network_lines(
+        NetworkInputs(
+            pcn=PCN,
+            payee=PAYEE,
+            by_month=dict.fromkeys(months(start, end), month),
+            assessed_share=Decimal("0.5"),
+        ),
+        versions,
+        year,
+        date(2030, 1, 1),
+    )
+    kept = {line.key: line.amount for line in partial if line.calculable}
+    assert kept == {
+        line.key: line.amount for line in whole if line.basis not in ("weighted", "adjusted")
+    }
+    assert all(
+        line.amount is None and line.missing == "not on file"
+        for line in partial
+        if line.basis in ("weighted", "adjusted")
+    )
+    assert {line.key for line in partial if line.basis in ("weighted", "adjusted")} == {
+        line.key for line in whole if line.basis in ("weighted", "adjusted")
+    }
 
 
 def test_rates_in_force_take_the_latest_known_version_for_each_entitlement():
@@ -254,7 +380,7 @@ def test_moving_a_practice_conserves_the_population_based_total(sizes, moving, y
             line
             for sizes_of in (first, second)
             for line in network_lines(
-                network(sum(sizes_of), adjusted=sum(sizes_of), year=year),
+                network(sum(sizes_of), adjusted=sum(sizes_of), share="0.5", year=year),
                 versions,
                 year,
                 date(2030, 1, 1),
