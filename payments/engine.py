@@ -40,7 +40,7 @@ class Figure:
     value: Decimal | None
     as_at: date | None  # the extract date of the figure, None when entered by hand
     source: str  # e.g. "GP_LIST_2019-01.csv", "entered by the commissioner"
-    basis: str = ""  # e.g. "sum of 2 members' registered list at 1 Jan 2019"
+    basis: str = ""  # e.g. "sum of 2 practices' registered list at 1 Jan 2019"
     warnings: tuple[str, ...] = ()  # e.g. stale, synthetic, members without a figure
     reason: str = ""  # why there is no value, e.g. "no PCN adjusted population for U00001 ..."
 

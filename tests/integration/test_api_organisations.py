@@ -61,7 +61,7 @@ def test_organisation_detail_shows_trail_members_and_list_size(api, this_pcn_man
         "value": "20000.00",
         "extract_dates": ["2019-01-01"],
         "basis": "members",
-        "description": "sum of 2 members' registered list at 1 Jan 2019",
+        "description": "sum of 2 practices' registered list at 1 Jan 2019",
         "source": "file not recorded",
         "warnings": [
             "figure from 1 Jan 2019, 1 year older than 1 Jan 2020 (over 6 months)",

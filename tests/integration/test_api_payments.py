@@ -81,7 +81,7 @@ def test_payments_pcn_manager_reads_their_pcns_lines_with_why(api, area, this_pc
         "20000",
         "2019-01-01",
     )
-    assert "sum of 2 members' registered list at 1 Jan 2019" in first["basis_source"]
+    assert "sum of 2 practices' registered list at 1 Jan 2019" in first["basis_source"]
     assert (first["rate"], first["per"]) == ("1.50000", "year")
     assert first["version"] == "2019/20 Network Contract DES"
     assert "rounded to £2,500.00" in first["formula"]

@@ -29,7 +29,7 @@ def test_the_pcn_statement_shows_each_line_with_its_formula_and_source(
     assert (
         "20,000 registered patients x £1.50 a year / 12 = £2,500.0000, rounded to £2,500.00" in text
     )
-    assert "sum of 2 members&#x27; registered list at 1 Jan 2019" in text
+    assert "sum of 2 practices&#x27; registered list at 1 Jan 2019" in text
     # No weighted populations on file: the practices' participation payments are listed, not
     # paid, and the total says so.
     assert "excluding 24 entitlements that cannot be calculated" in text

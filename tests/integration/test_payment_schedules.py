@@ -54,7 +54,7 @@ def test_a_schedule_pays_the_nominated_payee_on_the_members_lists(
     core = [s.line for s in found.lines if s.line.entitlement == "core"]
     assert len(core) == 12 and core[0].amount == Decimal("2500.00")  # 20,000 x 1.50 / 12
     assert core[0].payee.code == "A00001"  # the nominated payee, not the PCN
-    assert "sum of 2 members' registered list at 1 Jan 2019" in core[0].basis_source
+    assert "sum of 2 practices' registered list at 1 Jan 2019" in core[0].basis_source
 
 
 def test_without_a_registration_the_pcn_is_named_as_payee(area):

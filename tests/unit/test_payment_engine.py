@@ -197,7 +197,7 @@ def test_a_figure_carries_its_warnings_into_the_line():
         Decimal(40_000),
         date(2019, 1, 1),
         "GP_LIST.csv",
-        basis="sum of 2 members' registered list at 1 Jan 2019",
+        basis="sum of 2 practices' registered list at 1 Jan 2019",
         warnings=(stale,),
     )
     start, end = financial_year("2024/25")
@@ -210,7 +210,7 @@ def test_a_figure_carries_its_warnings_into_the_line():
         if line.basis == "registered"
     )
     assert line.basis_source == (
-        "40,000 registered patients: sum of 2 members' registered list at 1 Jan 2019 "
+        "40,000 registered patients: sum of 2 practices' registered list at 1 Jan 2019 "
         f"(GP_LIST.csv) [{stale}]"
     )
 
