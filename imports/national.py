@@ -1,7 +1,9 @@
-"""Every national NHS file in ../shared/data/nhs, in the order they import.
+"""Every national NHS file in ../shared/data/nhs, in the order they import, then the NHS
+Payments to General Practice population files staged beside that folder, where present.
 
 The first ODS files create the practices; after that, oldest period first, since snapshot
-files apply in time order (a snapshot older than what the registry holds is set aside)."""
+files apply in time order (a snapshot older than what the registry holds is set aside). The
+payments files come last, once every practice they name is in the registry."""
 
 from pathlib import Path
 
@@ -32,5 +34,14 @@ NATIONAL_FILES = [
 ]
 
 
+# Weighted populations, each the average over its financial year (imports.kinds.populations).
+POPULATION_DIR = "payments-to-gp-populations"
+POPULATION_FILES = [
+    f"nhspaymentsgp-{year}-populations.csv" for year in ("19-20", "20-21", "21-22", "22-23")
+]
+
+
 def national_files(data_dir: Path) -> list[Path]:
-    return [Path(data_dir) / name for name in NATIONAL_FILES]
+    beside = Path(data_dir).parent / POPULATION_DIR
+    populations = [beside / name for name in POPULATION_FILES if (beside / name).is_file()]
+    return [Path(data_dir) / name for name in NATIONAL_FILES] + populations

@@ -122,4 +122,7 @@ def test_national_loader_lists_every_file(nhs_data):
     files = {p for p in nhs_data.rglob("*") if p.is_file() and p.suffix != ".md"}
     # ePCN sheets also come as CSV exports of the same workbook; the loader takes the workbook.
     exports = {p for p in files if p.name.startswith("pcn_") and p.suffix == ".csv"}
-    assert set(national_files(nhs_data)) == files - exports
+    listed = national_files(nhs_data)
+    assert {p for p in listed if nhs_data in p.parents} == files - exports
+    beside = sorted((nhs_data.parent / "payments-to-gp-populations").glob("*.csv"))
+    assert [p for p in listed if nhs_data not in p.parents] == beside
