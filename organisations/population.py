@@ -167,6 +167,13 @@ class Population:
         return f"{summed}{names} at {when}{own}"
 
     @property
+    def how(self) -> str:
+        """How the rule chose it, in the words of populations.toml: 'DES registration: each
+        member's registered list at 1 January before the DES year ...'."""
+        purpose = rules()[1][self.purpose]
+        return f"{purpose.label}: {purpose.date}"
+
+    @property
     def source(self) -> str:
         return "; ".join(self.sources)
 
