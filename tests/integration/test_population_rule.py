@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from imports.models import ImportRun
 from organisations.models import ListSize, Measure, PopulationFigure
 from organisations.population import months_between, population, populations, practice_populations
-from tests import factories as f
 
 JAN_2019, JAN_2020, JAN_2021 = date(2019, 1, 1), date(2020, 1, 1), date(2021, 1, 1)
 
