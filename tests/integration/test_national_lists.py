@@ -75,7 +75,9 @@ def test_england_at_1_january_2020_on_qof_1920_lists_alone(epcn_2019):
         epcn_2019 / "ods-epcn-2019-12/pcn_core_partner_details.csv", infer_schema_length=0
     )
     by_pcn: dict[str, list[str]] = {}
-    for practice, pcn in zip(partners["Partner Organisation Code"], partners["PCN Code"]):
+    for practice, pcn in zip(
+        partners["Partner Organisation Code"], partners["PCN Code"], strict=True
+    ):
         by_pcn.setdefault(pcn, []).append(practice)
     sized = [
         (len(codes), sum(lists[c] for c in codes))
