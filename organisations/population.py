@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import BooleanField, CharField, Value
 
 from organisations.models import ListSize, Organisation, OrgKind, PopulationFigure
 from organisations.queries import practices_under
@@ -239,42 +240,60 @@ def _whole(value) -> Decimal:
 
 def _candidates(ids: set[int], kind: Kind, on: date, allow_later: bool) -> dict[int, list]:
     """Every figure of the kind for these organisations (only those on or before `on` unless a
-    later one may be used): two queries, one a table."""
+    later one may be used), in one query."""
     found: dict[int, list[_Candidate]] = defaultdict(list)
     if not ids:
         return found
-    before = {} if allow_later else {"extract_date__lte": on}
-    listed = [m for m in kind.measures if m in ("registered", "qof")]
-    if listed:
-        rows = ListSize.objects.filter(
-            organisation_id__in=ids, measure__in=listed, sex="ALL", age="ALL", **before
-        ).values_list(
-            "organisation_id", "extract_date", "measure", "patients", "import_run__file_name"
-        )
-        for org_id, day, measure, patients, file_name in rows:
-            found[org_id].append(
-                _Candidate(day, measure, _whole(patients), file_name or "file not recorded", False)
-            )
-    before = {} if allow_later else {"as_at__lte": on}
-    rows = PopulationFigure.objects.filter(
-        organisation_id__in=ids, measure__in=kind.measures, **before
+    # One query for both tables (a UNION, PopulationFigure first so its decimal column types the
+    # result): the rule's query count does not grow with the kinds it reads.
+    figures = PopulationFigure.objects.filter(
+        organisation_id__in=ids,
+        measure__in=kind.measures,
+        **({} if allow_later else {"as_at__lte": on}),
     ).values_list(
         "organisation_id",
         "as_at",
         "measure",
         "value",
-        "synthetic",
         "import_run__file_name",
+        "synthetic",
         "entered_by__username",
         "reason",
     )
-    for org_id, day, measure, value, synthetic, file_name, who, reason in rows:
+    listed = [m for m in kind.measures if m in ("registered", "qof")]
+    if listed:
+        lists = (
+            ListSize.objects.filter(
+                organisation_id__in=ids,
+                measure__in=listed,
+                sex="ALL",
+                age="ALL",
+                **({} if allow_later else {"extract_date__lte": on}),
+            )
+            .annotate(
+                is_synthetic=Value(False, output_field=BooleanField()),
+                who=Value(None, output_field=CharField()),
+                why=Value("", output_field=CharField()),
+            )
+            .values_list(
+                "organisation_id",
+                "extract_date",
+                "measure",
+                "patients",
+                "import_run__file_name",
+                "is_synthetic",
+                "who",
+                "why",
+            )
+        )
+        figures = figures.union(lists, all=True)
+    for org_id, day, measure, value, file_name, synthetic, who, reason in figures:
         if who:
             basis, source = "entered", f"entered by {who}: {reason}"
         else:
             basis, source = measure, file_name or ("synthetic demo figure" if synthetic else "")
         found[org_id].append(
-            _Candidate(day, basis, _whole(value), source or "file not recorded", synthetic)
+            _Candidate(day, basis, _whole(value), source or "file not recorded", bool(synthetic))
         )
     return found
 
@@ -362,21 +381,23 @@ def populations(
 
 
 def practice_populations(
-    practice_ids: Iterable[int],
+    practice_ids: Iterable[int | Organisation],
     on: date,
     *,
     purpose: str,
     kind: str | None = None,
     allow_later: bool = False,
 ) -> dict[int, Population]:
-    """Each practice's own figure by the rule, for many practices in three queries at most.
-    Practices with no figure are present, with value None and the reason."""
-    ids = set(practice_ids)
+    """Each practice's own figure by the rule, for many practices in two queries at most (one
+    when practices rather than ids are given: their codes are known). Practices with no figure
+    are present, with value None and the reason."""
+    given = list(practice_ids)
+    codes = {p.pk: p.code for p in given if isinstance(p, Organisation)}
+    ids = {p.pk if isinstance(p, Organisation) else p for p in given}
     spec, use = _kind_for(purpose, kind)
     candidates = _candidates(ids, spec, on, allow_later)
     best = {pid: _choose(candidates.get(pid, []), on) for pid in ids}
-    without = [pid for pid, (chosen, _) in best.items() if chosen is None]
-    codes = _codes(without)
+    codes |= _codes(pid for pid, (chosen, _) in best.items() if chosen is None and pid not in codes)
     return {
         pid: _one(codes.get(pid, ""), spec, use, on, [chosen] if chosen[0] else [], [])
         for pid, chosen in best.items()
@@ -385,6 +406,7 @@ def practice_populations(
 
 def _codes(ids) -> dict[int, str]:
     """ODS codes, asked only for organisations without a figure (their reason names them)."""
+    ids = set(ids)
     return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "code")) if ids else {}
 
 

@@ -15,8 +15,16 @@ from django.utils import timezone
 from accounts.permissions import Permission, has_permission
 from organisations.models import Organisation, OrgKind, Relationship, RelType
 from organisations.queries import members as registry_members
-from organisations.queries import nearest_practice_sizes, parent, valid_on
-from registrations.facts import CLAIMING, current_members, results_of, with_members
+from organisations.queries import parent, valid_on
+from registrations.facts import (
+    CLAIMING,
+    LIST_FIELDS,
+    current_members,
+    des_lists,
+    list_fields,
+    results_of,
+    with_members,
+)
 from registrations.models import (
     APPROVED_STATUSES,
     AWAITING_DECISION,
@@ -259,7 +267,9 @@ def _move(registration: Registration, to: Status, by, reason: str, at=None, **ex
 
 @transaction.atomic
 def submit(*, registration: Registration, by, reason: str = "") -> Transition:
-    """The PCN sends its registration; each member's list size is frozen from the registry."""
+    """The PCN sends its registration; each member's list is frozen from the registry by the
+    population rule (at the year's list_size_date, never a later figure), with its words and
+    file."""
     require(by, Permission.DRAFT_REGISTRATION, registration.pcn)
     if not registration.is_editable:
         raise ValidationError(
@@ -270,10 +280,11 @@ def submit(*, registration: Registration, by, reason: str = "") -> Transition:
     if not members:
         raise ValidationError("name at least one member practice before submitting")
     year = des_year(registration.des_year)
-    sizes = nearest_practice_sizes([m.practice_id for m in members], year.list_size_date)
+    lists = des_lists([m.practice_id for m in members], year)
     for member in members:
-        member.list_size_date, member.list_size = sizes.get(member.practice_id, (None, None))
-    RegistrationMember.objects.bulk_update(members, ["list_size", "list_size_date"])
+        for name, value in list_fields(lists.get(member.practice_id)).items():
+            setattr(member, name, value)
+    RegistrationMember.objects.bulk_update(members, LIST_FIELDS)
     return _move(registration, Status.SUBMITTED, by, reason)
 
 
@@ -424,9 +435,7 @@ def record_from_ods(*, year_label: str, on: date, by, within: set[int] | None = 
         valid_on(on), rel_type=RelType.PRACTICE_PCN, parent_id__in=commissioner_of
     ).values_list("child_id", "parent_id"):
         members_of.setdefault(pcn_id, []).append(practice_id)
-    sizes = nearest_practice_sizes(
-        {p for ids in members_of.values() for p in ids}, year.list_size_date
-    )
+    lists = des_lists({p for ids in members_of.values() for p in ids}, year)
     registrations = bulk_create_with_history(
         [
             Registration(
@@ -452,8 +461,7 @@ def record_from_ods(*, year_label: str, on: date, by, within: set[int] | None = 
         RegistrationMember(
             registration=saved[pcn_id],
             practice_id=practice_id,
-            list_size=sizes.get(practice_id, (None, None))[1],
-            list_size_date=sizes.get(practice_id, (None, None))[0],
+            **list_fields(lists.get(practice_id)),
         )
         for pcn_id, practice_ids in members_of.items()
         for practice_id in practice_ids

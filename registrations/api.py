@@ -38,7 +38,7 @@ from registrations.models import (
     Status,
     Transition,
 )
-from registrations.rules import Result, check
+from registrations.rules import Result, check, uncalculable
 from registrations.years import des_year, des_years
 
 RULES_AS_AT = OpenApiParameter(
@@ -122,9 +122,27 @@ class RegistrationMemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RegistrationMember
-        fields = ["code", "name", "list_size", "list_size_date", "variation_status"]
+        fields = [
+            "code",
+            "name",
+            "list_size",
+            "list_size_date",
+            "list_size_basis",
+            "list_size_source",
+            "variation_status",
+        ]
         extra_kwargs = {
-            "list_size": {"help_text": "frozen from the registry on submission; null before"},
+            "list_size": {
+                "help_text": "frozen from the registry by the population rule on submission; "
+                "null before, or when the practice had no registered list on or before the "
+                "year's list-size date"
+            },
+            "list_size_date": {"help_text": "the date the frozen figure is of"},
+            "list_size_basis": {
+                "help_text": "the rule's words, e.g. 'QOF list size at 1 Jan 2019', or why "
+                "there is none"
+            },
+            "list_size_source": {"help_text": "the file the frozen figure came from"},
         }
 
 
@@ -170,7 +188,11 @@ class RegistrationSerializer(serializers.ModelSerializer):
     members = serializers.SerializerMethodField(help_text="current members (not yet left)")
     list_size = serializers.SerializerMethodField(
         help_text="the network's list size as the rules count it: members' figures frozen on "
-        "submission, else the registry's nearest figures to the year's list-size date"
+        "submission, else each member's latest registered list on or before the year's "
+        "list-size date; null when a member has none (see list_size_note)"
+    )
+    list_size_note = serializers.SerializerMethodField(
+        help_text="why the list size cannot be calculated, in words; empty when it can"
     )
     clinical_director_practice = serializers.CharField(
         source="clinical_director_practice.code",
@@ -203,6 +225,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "commissioner",
             "members",
             "list_size",
+            "list_size_note",
             "clinical_director_name",
             "clinical_director_profession",
             "clinical_director_practice",
@@ -235,7 +258,11 @@ class RegistrationSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_list_size(self, registration):
         facts = self.context["facts"].get(registration.pk)
-        return facts.list_size if facts is not None else None
+        return facts.list_size if facts is not None and not facts.unlisted else None
+
+    def get_list_size_note(self, registration) -> str:
+        facts = self.context["facts"].get(registration.pk)
+        return uncalculable(facts, des_year(registration.des_year)) if facts is not None else ""
 
     @extend_schema_field(RuleResultSerializer(many=True))
     def get_rule_results(self, registration):

@@ -434,6 +434,8 @@ def _join(registration: Registration, practice: Organisation, day: date, by, why
         joined_on=day,
         list_size=base.list_size,
         list_size_date=base.list_size_date,
+        list_size_basis=base.list_size_basis,
+        list_size_source=base.list_size_source,
     )
     member._history_user = by
     member._change_reason = why

@@ -4,8 +4,17 @@ A PCN's registration in force on D is the one of the latest DES year that has st
 and was approved by D (a registration rolls over until the next year's is approved); its
 members on D are covered. A registration's status on D is its last workflow step taken by
 the end of D, so the figure for any past date is the one the commissioner would have seen.
-Patients are each practice's latest registered list on or before D (the earliest after D
-where the registry has none before).
+
+Only practices that count are counted (organisations.counted: GP practices with registered
+patients, i.e. prescribing setting 4 / role RO76 and a registered list on or before D); the
+others are listed apart. Patients are each counted practice's list by the population rule for
+the day (purpose on_the_day), never a later figure unless a person asks (allow_later). A
+network's size against the DES thresholds is its members' lists at the year's 1 January.
+
+The size distribution is of the PCNs ODS records in the area on D, with their ODS members on
+D and each member's list on or before D: the configuration on the day, whether or not its
+registrations are recorded here. A PCN with a member without a list is not sized (its sum
+would be partial) and is named instead.
 """
 
 from collections import Counter, defaultdict
@@ -16,17 +25,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.permissions import Permission, scope_filter
+from organisations.counted import counted_practices
 from organisations.models import Organisation, OrgKind, Relationship, RelType
+from organisations.population import BASIS_LABELS, day_words, populations
 from organisations.queries import (
     commissioners_under,
-    nearest_practice_sizes,
     open_practices,
     practices_under,
     valid_on,
 )
+from registrations.distribution import Distribution, distribution
 from registrations.facts import gather, with_members
 from registrations.models import APPROVED_STATUSES, Registration, Status, Transition
-from registrations.rules import RegistrationFacts
+from registrations.rules import RegistrationFacts, uncalculable
 from registrations.years import DesYear, des_year, des_years, year_in_force
 
 AREA_KINDS = (OrgKind.REGION, OrgKind.ICS, OrgKind.COMMISSIONER)
@@ -47,6 +58,7 @@ class Network:
     list_size: int
     under_minimum: bool
     over_maximum: bool
+    list_note: str = ""  # why the list cannot be calculated (a member without one)
 
     @property
     def single_practice(self) -> bool:
@@ -54,7 +66,9 @@ class Network:
 
     @property
     def is_outlier(self) -> bool:
-        return self.under_minimum or self.over_maximum or self.single_practice
+        return (
+            self.under_minimum or self.over_maximum or self.single_practice or bool(self.list_note)
+        )
 
     @property
     def status_label(self) -> str:
@@ -91,6 +105,13 @@ class Drift:
     registration_id: int | None
 
 
+@dataclass(frozen=True)
+class UnsizedPcn:
+    code: str
+    name: str
+    reason: str  # the members without a list, in words
+
+
 @dataclass
 class Coverage:
     day: date
@@ -102,6 +123,19 @@ class Coverage:
     patients: int = 0
     patients_covered: int = 0
     size_dates: tuple[date, ...] = ()
+    kind: str = "registered"  # the population kind counted: registered, or qof alone
+    allow_later: bool = False
+    counted_words: str = ""  # how the counted practices are chosen
+    not_counted: list[tuple[Organisation, str]] = field(default_factory=list)
+    not_counted_summary: str = ""
+    list_bases: list[tuple[str, int]] = field(default_factory=list)  # basis words, practices
+    list_sources: tuple[str, ...] = ()
+    list_warnings: tuple[str, ...] = ()  # later or stale figures, in words
+    sizes: Distribution | None = None
+    sizes_words: str = ""  # which PCNs and lists the distribution counts
+    size_bases: list[tuple[str, int]] = field(default_factory=list)  # basis words, PCNs
+    sizes_dates: tuple[date, ...] = ()  # the dates of the member lists the sizes use
+    unsized: list[UnsizedPcn] = field(default_factory=list)
     uncovered: list[UncoveredPractice] = field(default_factory=list)
     drift: list[Drift] = field(default_factory=list)
     networks: list[Network] = field(default_factory=list)
@@ -201,10 +235,18 @@ def in_force(registrations: list[Registration], day: date) -> dict[int, tuple[Re
     return chosen
 
 
-def coverage(area: Organisation | None, day: date, year_label: str | None = None) -> Coverage:
-    """Coverage of the area (a commissioner, ICS or region; None for England) on `day`."""
+def coverage(
+    area: Organisation | None,
+    day: date,
+    year_label: str | None = None,
+    *,
+    kind: str = "registered",
+    allow_later: bool = False,
+) -> Coverage:
+    """Coverage of the area (a commissioner, ICS or region; None for England) on `day`, with
+    lists of `kind` (registered: an extract or QOF list size; qof: QOF list sizes alone)."""
     year = des_year(year_label) if year_label else year_in_force(day)
-    result = Coverage(day=day, area=area, year=year)
+    result = Coverage(day=day, area=area, year=year, kind=kind, allow_later=allow_later)
     result.minimum, result.maximum = _thresholds(year)
     if area is None:
         practice_ids = set(
@@ -221,22 +263,36 @@ def coverage(area: Organisation | None, day: date, year_label: str | None = None
         ).distinct()
     chosen = in_force(list(with_members(registrations)), day)
     practice_ids = open_practices(practice_ids, day)
-    sizes = nearest_practice_sizes(practice_ids, day) if practice_ids else {}
+    counted = counted_practices(practice_ids, day, kind=kind, allow_later=allow_later)
+    lists = counted.lists
+    counted_ids = counted.ids
     approved_of = approved_members(chosen, day)
     covered = set(approved_of)
     ods_pcn = _ods_pcns(practice_ids, day)
     result.drift = _drift(practice_ids, ods_pcn, approved_of)
-    result.practices = len(practice_ids)
-    result.practices_covered = len(practice_ids & covered)
-    result.practices_in_ods_pcn = len(ods_pcn)
-    result.patients = sum(p for _, p in sizes.values())
-    result.patients_covered = sum(sizes[i][1] for i in practice_ids & covered if i in sizes)
-    result.size_dates = tuple(sorted({d for d, _ in sizes.values()}))
-    uncovered_ids = practice_ids - covered
-    result.uncovered = [
-        UncoveredPractice(p, sizes.get(p.pk, (None, None))[1], ods_pcn.get(p.pk, ""))
-        for p in Organisation.objects.filter(pk__in=uncovered_ids).order_by("name")
-    ]
+    result.counted_words = counted.rule.words
+    result.not_counted_summary = counted.summary
+    result.practices = len(counted_ids)
+    result.practices_covered = len(counted_ids & covered)
+    result.practices_in_ods_pcn = len(counted_ids & set(ods_pcn))
+    result.patients = sum(p.patients for p in lists.values())
+    result.patients_covered = sum(lists[i].patients for i in counted_ids & covered)
+    result.size_dates = tuple(sorted({d for p in lists.values() for d in p.dates}))
+    result.list_bases = sorted(Counter(p.basis for p in lists.values()).items())
+    result.list_sources = tuple(sorted({s for p in lists.values() for s in p.sources}))
+    result.list_warnings = _warnings(lists.values())
+    uncovered_ids = counted_ids - covered
+    shown = Organisation.objects.filter(pk__in=uncovered_ids | set(counted.not_counted))
+    for practice in shown.order_by("name"):
+        if practice.pk in counted.not_counted:
+            result.not_counted.append((practice, counted.not_counted[practice.pk]))
+        else:
+            result.uncovered.append(
+                UncoveredPractice(
+                    practice, lists[practice.pk].patients, ods_pcn.get(practice.pk, "")
+                )
+            )
+    _distribution(result, None if area is None else commissioner_ids, day, kind, allow_later)
     local = [
         (registration, status)
         for registration, status in chosen.values()
@@ -256,6 +312,49 @@ def coverage(area: Organisation | None, day: date, year_label: str | None = None
     if year is not None:
         result.progress = _progress(year, [r for r, _ in local if r.des_year == year.label], day)
     return result
+
+
+def _warnings(found) -> tuple[str, ...]:
+    """Each distinct warning of the lists used once, with how many practices it concerns."""
+    counts = Counter(w for p in found for w in p.warnings if "member" not in w)
+    return tuple(f"{w} ({n:,} practices)" if n > 1 else w for w, n in sorted(counts.items()))
+
+
+def _distribution(
+    result: Coverage, commissioner_ids: set[int] | None, day: date, kind: str, allow_later: bool
+) -> None:
+    """The size distribution of the PCNs ODS records under these commissioners (None: England)
+    on `day` (see module doc)."""
+    links = Relationship.objects.filter(valid_on(day), rel_type=RelType.PCN_COMMISSIONER)
+    if commissioner_ids is not None:
+        links = links.filter(parent_id__in=commissioner_ids)
+    pcns = list(Organisation.objects.filter(pk__in=links.values("child_id")))
+    found = populations(pcns, day, purpose="on_the_day", kind=kind, allow_later=allow_later)
+    sized, bases, dates = [], Counter(), set()
+    for pcn in sorted(pcns, key=lambda p: p.code):
+        size = found[pcn.pk]
+        if size.missing or size.value is None or size.own:
+            reason = (
+                f"no list on or before {day_words(day)} for member "
+                f"{', '.join(size.missing[:5])}{' ...' if len(size.missing) > 5 else ''}"
+                if size.missing
+                else "no member practices with a list on the day"
+            )
+            result.unsized.append(UnsizedPcn(pcn.code, pcn.name, reason))
+            continue
+        sized.append((size.counted, size.patients))
+        bases.update(size.bases)
+        dates.update(size.dates)
+    result.sizes_dates = tuple(sorted(dates))
+    result.sizes = distribution(sized, result.minimum or 30_000, result.maximum or 50_000)
+    when = f"on or before {day_words(day)}"
+    result.size_bases = [(BASIS_LABELS[b], n) for b, n in sorted(bases.items())]
+    result.sizes_words = (
+        f"PCNs ODS records in the area on {day_words(day)}, each the sum of its member practices' "
+        f"{'QOF list sizes' if kind == 'qof' else 'registered lists'} {when}"
+        f"{' (or the earliest later one where none is earlier, as asked)' if allow_later else ''}; "
+        "a PCN with a member without a list is not sized. Percentiles as Excel's PERCENTILE.INC."
+    )
 
 
 def approved_members(
@@ -324,15 +423,19 @@ def drift(day: date, visible_practices: set[int] | None = None) -> list[Drift]:
 def _network(
     registration: Registration, status: str, facts: RegistrationFacts, result: Coverage
 ) -> Network:
-    """A network's size is the DES one: its members' lists at 1 January, as the rules see it."""
+    """A network's size is the DES one: its members' lists at 1 January, as the rules see it;
+    with a member's list missing it cannot be calculated and is not judged against the
+    thresholds."""
     size = facts.list_size
+    note = uncalculable(facts, des_year(registration.des_year))
     return Network(
         registration=registration,
         status=status,
         practices=len(facts.members),
         list_size=size,
-        under_minimum=result.minimum is not None and size < result.minimum,
-        over_maximum=result.maximum is not None and size > result.maximum,
+        under_minimum=not note and result.minimum is not None and size < result.minimum,
+        over_maximum=not note and result.maximum is not None and size > result.maximum,
+        list_note=note,
     )
 
 

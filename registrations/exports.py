@@ -8,6 +8,7 @@ a header row, ISO dates, plain integers); the workbook and PDF are for people.
 import csv
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from decimal import Decimal
 from io import BytesIO, StringIO
 
 import xlsxwriter
@@ -100,6 +101,51 @@ def progress_rows(coverage: Coverage) -> Iterator[Row]:
         yield (step.label, step.date, step.done, step.total, step.overdue)
 
 
+SIZES_HEADER = (*AREA_HEADER, "Figure", "Value")
+
+
+def distribution_rows(coverage: Coverage) -> Iterator[Row]:
+    """Header then the PCN size distribution, one figure a row, with which PCNs and lists it
+    counts, so the figures can be checked by hand."""
+    yield SIZES_HEADER
+    area = _area_columns(coverage)
+    if coverage.sizes is None:
+        return
+    for label, value in coverage.sizes.rows():
+        yield (*area, label, value)
+    yield (*area, "PCNs not sized (a member without a list)", len(coverage.unsized))
+    yield (*area, "Lists used", _bases_text(coverage.size_bases, "PCN"))
+    yield (*area, "List dates", ", ".join(d.isoformat() for d in coverage.sizes_dates))
+    yield (*area, "Which PCNs and lists", coverage.sizes_words)
+
+
+def figure_rows(coverage: Coverage) -> Iterator[Row]:
+    """Header then every headline figure and the size distribution, one a row: the CLI's
+    output (pcnhub coverage), in the same words as the page."""
+    yield SIZES_HEADER
+    area = _area_columns(coverage)
+    for label, value in (
+        ("Practices counted", coverage.practices),
+        ("Practices in an approved PCN", coverage.practices_covered),
+        ("% practices in an approved PCN", coverage.practices_pct),
+        ("Registered patients", coverage.patients),
+        ("Patients in an approved PCN", coverage.patients_covered),
+        ("% patients in an approved PCN", coverage.patients_pct),
+        ("Practices in a PCN according to ODS", coverage.practices_in_ods_pcn),
+        ("Lists counted", _bases_text(coverage.list_bases, "practice")),
+        ("List sources", ", ".join(coverage.list_sources)),
+        *(("List warning", w) for w in coverage.list_warnings),
+        ("How practices are counted", coverage.counted_words),
+        ("Not counted", coverage.not_counted_summary or "none"),
+    ):
+        yield (*area, label, value)
+    yield from list(distribution_rows(coverage))[1:]
+
+
+def _bases_text(bases: Sequence[tuple[str, int]], unit: str) -> str:
+    return "; ".join(f"{words} ({n:,} {unit}{'s' if n != 1 else ''})" for words, n in bases)
+
+
 def _long_date(day: date) -> str:
     return day.strftime("%-d %B %Y")
 
@@ -136,6 +182,16 @@ def networks_csv(coverage: Coverage) -> str:
     return _csv(network_rows(coverage))
 
 
+def sizes_csv(coverage: Coverage) -> str:
+    """The PCN size distribution, one figure a row."""
+    return _csv(distribution_rows(coverage))
+
+
+def figures_csv(coverage: Coverage) -> str:
+    """Every headline figure and the size distribution, one a row (pcnhub coverage)."""
+    return _csv(figure_rows(coverage))
+
+
 def uncovered_csv(coverage: Coverage) -> str:
     """One row per practice not covered by an approved PCN, for the NHS England return."""
     return _csv(uncovered_rows(coverage))
@@ -168,8 +224,8 @@ def _write_cell(sheet, row: int, col: int, value: object, formats: dict, fmt=Non
         sheet.write_string(row, col, "Yes" if value else "No", fmt)
     elif isinstance(value, date):
         sheet.write_datetime(row, col, value, fmt or formats["date"])
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value, fmt)
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
     else:
         sheet.write_string(row, col, str(value), fmt)
 
@@ -217,6 +273,10 @@ def _summary_items(coverage: Coverage) -> list[tuple[str, object, str | None]]:
             ", ".join(d.isoformat() for d in coverage.size_dates),
             None,
         ),
+        ("Lists counted", _bases_text(coverage.list_bases, "practice"), None),
+        ("List sources", ", ".join(coverage.list_sources), None),
+        ("Practices counted", coverage.counted_words, None),
+        ("Not counted", coverage.not_counted_summary or "none", None),
         (
             "Contract variations signed",
             f"{coverage.variations_signed} of {coverage.variations_total}",
@@ -244,13 +304,14 @@ def _summary_sheet(sheet, formats: dict, coverage: Coverage) -> None:
 
 
 def coverage_xlsx(coverage: Coverage) -> bytes:
-    """The return as a workbook: Summary, Networks, Not covered and Outliers sheets."""
+    """The return as a workbook: Summary, Networks, Not covered, PCN sizes and Outliers."""
     buffer = BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     formats = _formats(workbook)
     _summary_sheet(workbook.add_worksheet("Summary"), formats, coverage)
     _table_sheet(workbook.add_worksheet("Networks"), formats, network_rows(coverage))
     _table_sheet(workbook.add_worksheet("Not covered"), formats, uncovered_rows(coverage))
+    _table_sheet(workbook.add_worksheet("PCN sizes"), formats, distribution_rows(coverage))
     outliers = network_rows(coverage, coverage.outliers)
     _table_sheet(workbook.add_worksheet("Outliers"), formats, outliers)
     workbook.close()
@@ -370,6 +431,26 @@ def _pdf_outliers(pdf: FPDF, coverage: Coverage) -> None:
         _row(pdf, [(label, widths[0], "L"), (f"{count:,}", widths[1], "R")])
 
 
+def _pdf_sizes(pdf: FPDF, coverage: Coverage) -> None:
+    """The size distribution in three lines; the footer names the lists it used."""
+    sizes = coverage.sizes
+    if sizes is None:
+        return
+    _heading(
+        pdf, f"PCN sizes on the day ({sizes.pcns:,} PCNs sized, {len(coverage.unsized):,} not)"
+    )
+    _text_line(
+        pdf,
+        f"Below {sizes.minimum:,}: {sizes.below:,}; {sizes.minimum:,} to {sizes.maximum:,}: "
+        f"{sizes.within:,}; above {sizes.maximum:,}: {sizes.above:,}; single-practice: "
+        f"{sizes.single_practice:,}; more than 10 practices: {sizes.over_ten_practices:,}",
+        size=9,
+    )
+    shown = ", ".join(f"{p}th {'n/a' if v is None else f'{v:,}'}" for p, v in sizes.percentiles)
+    _text_line(pdf, f"Percentiles of PCN size (Excel PERCENTILE.INC): {shown}", size=9)
+    _text_line(pdf, f"Lists: {_bases_text(coverage.size_bases, 'PCN') or 'none'}", size=9)
+
+
 def _pdf_uncovered(pdf: FPDF, coverage: Coverage) -> None:
     """The first few uncovered practices, the columns of the Not covered table less the area."""
     total = len(coverage.uncovered)
@@ -401,6 +482,10 @@ def _pdf_footer(pdf: FPDF, coverage: Coverage) -> None:
         "Source: PCN Hub, registrations approved by the commissioner; list sizes from "
         f"NHS Digital extracts of {_dates_text(coverage.size_dates)}"
     )
+    if coverage.list_bases:
+        text += f"; counted: {_bases_text(coverage.list_bases, 'practice')}"
+    if coverage.not_counted_summary:
+        text += f"; {coverage.not_counted_summary}"
     pdf.multi_cell(0, 4, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
@@ -416,6 +501,7 @@ def coverage_pdf(coverage: Coverage) -> bytes:
     _pdf_headline(pdf, coverage)
     _pdf_progress(pdf, coverage)
     _pdf_outliers(pdf, coverage)
+    _pdf_sizes(pdf, coverage)
     _pdf_uncovered(pdf, coverage)
     _pdf_footer(pdf, coverage)
     if pdf.pages_count != 1:

@@ -10,7 +10,8 @@ from shapely.geometry import shape
 from shapely.ops import unary_union
 
 from organisations.models import Relationship, RelType
-from organisations.queries import nearest_practice_sizes, valid_on
+from organisations.population import Population, practice_populations
+from organisations.queries import valid_on
 from registrations.models import Registration, RegistrationMember, Status
 from registrations.rules import MemberFacts, RegistrationFacts, RuleResult, check
 from registrations.years import DesYear, des_year
@@ -56,6 +57,36 @@ def with_members(queryset):
     )
 
 
+def des_lists(practices, year: DesYear) -> dict[int, Population]:
+    """Each practice's (ids or Organisations) registered list for the DES year by the population
+    rule: the latest on or before the year's list_size_date, never a later one (a practice
+    without one has none)."""
+    practices = list(practices)
+    if not practices:
+        return {}
+    return practice_populations(practices, year.list_size_date, purpose="des_registration")
+
+
+LIST_FIELDS = ["list_size", "list_size_date", "list_size_basis", "list_size_source"]
+
+
+def list_fields(found: Population | None) -> dict:
+    """A member's frozen list as stored: figure, date, the rule's words and the file."""
+    if found is None or found.value is None:
+        return {
+            "list_size": None,
+            "list_size_date": None,
+            "list_size_basis": found.reason if found else "",
+            "list_size_source": "",
+        }
+    return {
+        "list_size": found.patients,
+        "list_size_date": found.as_at,
+        "list_size_basis": found.basis,
+        "list_size_source": found.source,
+    }
+
+
 def practice_facts(practices, year: DesYear, sized=None) -> dict[int, MemberFacts]:
     """What the rules need of each practice for the year: open on the go-live date, contract,
     commissioner, list size at the year's 1 January (for the `sized` ids only, default all)
@@ -64,7 +95,7 @@ def practice_facts(practices, year: DesYear, sized=None) -> dict[int, MemberFact
     practices = {p.pk: p for p in practices}
     ids = set(practices)
     wanted = ids if sized is None else set(sized)
-    sizes = nearest_practice_sizes(wanted, year.list_size_date) if wanted else {}
+    lists = des_lists([practices[pk] for pk in wanted if pk in practices], year)
     commissioner_of = dict(
         Relationship.objects.filter(
             valid_on(on), child_id__in=ids, rel_type=RelType.PRACTICE_COMMISSIONER
@@ -85,8 +116,7 @@ def practice_facts(practices, year: DesYear, sized=None) -> dict[int, MemberFact
             is_open=practice.close_date is None or practice.close_date >= on,
             contract_type=practice.contract_type,
             commissioner_code=commissioner_of.get(pk),
-            list_size=sizes.get(pk, (None, None))[1],
-            list_size_date=sizes.get(pk, (None, None))[0],
+            **list_fields(lists.get(pk)),
             other_pcns=tuple(sorted(claimed[pk])),
         )
         for pk, practice in practices.items()
@@ -97,7 +127,12 @@ def member_facts(member: RegistrationMember, base: MemberFacts, pcn_code: str) -
     """A member as its registration sees it: its frozen list size, and no claim by itself."""
     frozen = {}
     if member.list_size is not None:
-        frozen = {"list_size": member.list_size, "list_size_date": member.list_size_date}
+        frozen = {
+            "list_size": member.list_size,
+            "list_size_date": member.list_size_date,
+            "list_size_basis": member.list_size_basis,
+            "list_size_source": member.list_size_source,
+        }
     others = tuple(code for code in base.other_pcns if code != pcn_code)
     return replace(base, other_pcns=others, **frozen)
 

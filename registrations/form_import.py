@@ -57,9 +57,9 @@ from accounts.permissions import Permission, has_permission
 from imports.problems import Problems
 from imports.source import ODS_PATTERNS, SourceFile, read_table
 from organisations.models import Organisation, OrgKind
-from organisations.queries import nearest_practice_sizes
 from registrations import actions
 from registrations.actions import in_other_pcns
+from registrations.facts import des_lists
 from registrations.models import Origin, Registration
 from registrations.years import DesYear, YearDataError, des_year, des_years
 
@@ -330,8 +330,7 @@ def _check_registry_pcn(network: _Network, rows: dict, problems: Problems) -> No
 
 def _check_list_sizes(network: _Network, rows: dict, problems: Problems, result) -> None:
     """The registry's figure counts; a different one in the file is only worth a warning."""
-    day = network.year.list_size_date
-    sizes = nearest_practice_sizes([p.pk for p in network.practices.values()], day)
+    lists = des_lists([p.pk for p in network.practices.values()], network.year)
     for code, practice in network.practices.items():
         value = rows[code]["list_size"]
         if value is None:
@@ -343,17 +342,19 @@ def _check_list_sizes(network: _Network, rows: dict, problems: Problems, result)
             )
             continue
         given = int(text)
-        extract, patients = sizes.get(practice.pk, (None, None))
+        found = lists.get(practice.pk)
         where = f"row {rows[code]['__row']}: {code}"
-        if patients is None:
+        if found is None or found.value is None:
+            reason = found.reason if found else f"no registered list for {code}"
             result.warnings.append(
-                f"{where} lists {given:,} patients; the registry holds no list size for it, "
-                "so none is counted"
+                f"{where} lists {given:,} patients; the registry holds none by the population "
+                f"rule ({reason}), so none is counted and the network's list cannot be "
+                "calculated until one is imported"
             )
-        elif patients != given:
+        elif found.patients != given:
             result.warnings.append(
-                f"{where} lists {given:,} patients; the registry holds {patients:,} at "
-                f"{extract:%-d %B %Y}, which is the figure used"
+                f"{where} lists {given:,} patients; the registry holds {found.patients:,} "
+                f"({found.basis}; {found.source}), which is the figure used"
             )
 
 

@@ -140,12 +140,22 @@ class VariationStatus(models.TextChoices):
 
 
 class RegistrationMember(models.Model):
-    """A member practice. Its list size is taken from the registry and frozen on submission."""
+    """A member practice. Its list size is taken from the registry by the population rule and
+    frozen on submission, with its basis and source so the page can say what was counted."""
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="members")
     practice = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     list_size = models.PositiveIntegerField(null=True, blank=True)
     list_size_date = models.DateField(null=True, blank=True, help_text="extract date of the figure")
+    list_size_basis = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="the population rule's words for the frozen figure, e.g. 'QOF list size at "
+        "1 Jan 2019', or why there is none",
+    )
+    list_size_source = models.CharField(
+        max_length=300, blank=True, help_text="the file the frozen figure came from"
+    )
     joined_on = models.DateField(null=True, blank=True, help_text="empty: from the start")
     left_on = models.DateField(null=True, blank=True, help_text="last day; empty: still a member")
     variation_status = models.CharField(

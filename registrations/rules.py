@@ -35,6 +35,8 @@ class MemberFacts:
     commissioner_code: str | None
     list_size: int | None
     list_size_date: date | None = None
+    list_size_basis: str = ""  # the population rule's words: "QOF list size at 1 Jan 2019"
+    list_size_source: str = ""  # the file it came from
     other_pcns: tuple[str, ...] = ()  # other PCNs holding this practice on the same date
 
 
@@ -56,7 +58,13 @@ class RegistrationFacts:
 
     @property
     def list_size(self) -> int:
+        """The sum of the members' lists known; see `unlisted` before trusting it."""
         return sum(m.list_size or 0 for m in self.members)
+
+    @property
+    def unlisted(self) -> tuple[str, ...]:
+        """Members with no registered list for the year: the sum cannot be calculated."""
+        return tuple(sorted(m.code for m in self.members if m.list_size is None))
 
     @property
     def member_codes(self) -> set[str]:
@@ -85,18 +93,23 @@ def _n(value: int) -> str:
 
 
 def _sizes_note(facts: RegistrationFacts, year: DesYear) -> str:
-    unknown = [m.code for m in facts.members if m.list_size is None]
     other_dates = sorted(
         {m.list_size_date for m in facts.members if m.list_size_date} - {year.list_size_date}
     )
-    notes = []
-    if unknown:
-        notes.append(f"no list size on record for {', '.join(sorted(unknown))}")
-    if other_dates:
-        notes.append(
-            "nearest figures used, from " + ", ".join(d.strftime("%-d %b %Y") for d in other_dates)
-        )
-    return f" ({'; '.join(notes)})" if notes else ""
+    if not other_dates:
+        return ""
+    days = ", ".join(d.strftime("%-d %b %Y") for d in other_dates)
+    return f" (latest lists on or before {year.list_size_date:%-d %b %Y} used, from {days})"
+
+
+def uncalculable(facts: RegistrationFacts, year: DesYear) -> str:
+    """Why the network's list cannot be summed, in words; "" when every member has a list."""
+    if not facts.unlisted:
+        return ""
+    return (
+        f"cannot be calculated: no registered list for {', '.join(facts.unlisted)} on or before "
+        f"{year.list_size_date:%-d %b %Y}"
+    )
 
 
 def list_size_at_least(facts: RegistrationFacts, params: dict, year: DesYear) -> Outcome:
@@ -104,6 +117,13 @@ def list_size_at_least(facts: RegistrationFacts, params: dict, year: DesYear) ->
     size = facts.list_size
     when = year.list_size_date.strftime("%-d %B %Y")
     note = _sizes_note(facts, year)
+    missing = uncalculable(facts, year)
+    if missing and facts.population_exception:
+        return Result.WARNING, (
+            f"{missing}; the commissioner approved an exception: {facts.population_exception}"
+        )
+    if missing:
+        return Result.FAIL, f"{missing}, so the {_n(minimum)} minimum cannot be shown to be met"
     if size >= minimum:
         return Result.PASS, f"{_n(size)} patients at {when}, at or above {_n(minimum)}{note}"
     if facts.population_exception:
@@ -120,6 +140,9 @@ def list_size_at_least(facts: RegistrationFacts, params: dict, year: DesYear) ->
 def list_size_at_most(facts: RegistrationFacts, params: dict, year: DesYear) -> Outcome:
     maximum = int(params["maximum"])
     size = facts.list_size
+    missing = uncalculable(facts, year)
+    if missing:
+        return Result.WARNING, f"{missing}, so the {_n(maximum)} maximum cannot be checked"
     if size > maximum:
         return Result.WARNING, (
             f"{_n(size)} patients, above {_n(maximum)}: allowed, no approval needed; consider "

@@ -386,6 +386,7 @@ def coverage_page(request, code=None, *, as_at, as_at_raw, as_at_error, today):
 
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", lambda c: exports.networks_csv(c).encode("utf-8-sig")),
+    "sizes.csv": ("text/csv; charset=utf-8", lambda c: exports.sizes_csv(c).encode("utf-8-sig")),
     "uncovered.csv": (
         "text/csv; charset=utf-8",
         lambda c: exports.uncovered_csv(c).encode("utf-8-sig"),

@@ -57,6 +57,8 @@ def test_registration_list_and_detail_show_rule_results_and_masked_bank_details(
         "name": "Surgery 1",
         "list_size": None,
         "list_size_date": None,
+        "list_size_basis": "",
+        "list_size_source": "",
         "variation_status": "not_started",
     }
     assert body["list_size"] == 20_000
@@ -132,6 +134,8 @@ def test_registration_submit_by_its_pcn_manager(api, drafted, this_pcn_manager):
     assert body["status"] == "submitted"
     assert [m["list_size"] for m in body["members"]] == [10_000, 10_000]
     assert body["members"][0]["list_size_date"] == "2019-01-01"
+    assert body["members"][0]["list_size_basis"] == "registered list at 1 Jan 2019"
+    assert body["list_size_note"] == ""
     (step,) = body["transitions"]
     assert step["from_status"] == "draft"
     assert step["to_status"] == "submitted"

@@ -63,6 +63,22 @@ def test_the_detail_page_shows_rules_members_and_masked_bank_details(
     assert "Show in full" not in text  # only finance may
 
 
+def test_the_detail_page_shows_each_frozen_list_with_its_basis_and_source(
+    client, drafted, this_pcn_manager
+):
+    drafted.members.filter(practice__code="A00001").update(
+        list_size=9_500,
+        list_size_date="2019-01-01",
+        list_size_basis="QOF list size at 1 Jan 2019",
+        list_size_source="PREVALENCE_1819_v2.csv",
+    )
+    text = page(client, this_pcn_manager, "registration", drafted.pk).text
+    assert (
+        '9,500 <span class="nhsuk-body-s">(QOF list size at 1 Jan 2019, PREVALENCE_1819_v2.csv)'
+        in (text)
+    )
+
+
 def test_malformed_bank_details_show_an_error_summary_and_save_nothing(
     client, drafted, this_pcn_manager
 ):

@@ -143,7 +143,7 @@ def test_a_list_size_other_than_the_registrys_is_a_warning(area, this_pcn_manage
     result = import_registrations(path=path, by=this_pcn_manager)
     (warning,) = result.warnings
     assert "row 3: A00002 lists 9,500 patients" in warning
-    assert "the registry holds 10,000 at 1 January 2019" in warning
+    assert "the registry holds 10,000 (registered list at 1 Jan 2019" in warning
     registration = Registration.objects.get()
     actions.submit(registration=registration, by=this_pcn_manager)
     assert set(registration.members.values_list("list_size", flat=True)) == {10_000}

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from organisations.models import ListSize
 from registrations import actions
 from registrations.facts import results_of, with_members
 from registrations.models import (
@@ -123,11 +124,28 @@ def test_submission_freezes_list_sizes_and_records_the_step(drafted, this_pcn_ma
     actions.submit(registration=drafted, by=this_pcn_manager, reason="ready for panel")
     member = drafted.members.get(practice__code="A00001")
     assert (member.list_size, member.list_size_date) == (10_000, date(2019, 1, 1))
+    assert member.list_size_basis == "registered list at 1 Jan 2019"
     step = Transition.objects.get(registration=drafted)
     assert (step.from_status, step.to_status, step.by) == ("draft", "submitted", this_pcn_manager)
     assert {r["code"]: r["result"] for r in step.rule_results}["population_minimum"] == "fail"
     with pytest.raises(ValidationError, match="cannot be changed"):
         actions.update_details(registration=drafted, by=this_pcn_manager, area_description="x")
+
+
+def test_submission_never_freezes_a_later_list_and_the_minimum_says_why(drafted, this_pcn_manager):
+    """A member whose only list is from after 1 January 2019 has none for the DES: the network's
+    list cannot be calculated, and the rule says so rather than counting it 0."""
+    ListSize.objects.filter(organisation__code="A00002").update(extract_date=date(2021, 1, 1))
+    actions.submit(registration=drafted, by=this_pcn_manager, reason="ready for panel")
+    member = drafted.members.get(practice__code="A00002")
+    assert (member.list_size, member.list_size_date) == (None, None)
+    assert member.list_size_basis == "no registered list for A00002 on or before 1 Jan 2019"
+    step = Transition.objects.get(registration=drafted)
+    minimum = {r["code"]: r for r in step.rule_results}["population_minimum"]
+    assert minimum["result"] == "fail"
+    assert minimum["reason"].startswith(
+        "cannot be calculated: no registered list for A00002 on or before 1 Jan 2019"
+    )
 
 
 def test_a_pcn_manager_cannot_decide_and_cannot_touch_another_pcn(

@@ -133,13 +133,14 @@ def test_network_rows_can_take_a_subset():
     assert [row[4] for row in rows] == ["U00001", "U00003"]
 
 
-def test_workbook_has_the_four_sheets_with_their_rows():
+def test_workbook_has_the_five_sheets_with_their_rows():
     coverage = make_coverage(uncovered_practices=[uncovered(i) for i in range(1, 8)])
     data = coverage_xlsx(coverage)
     assert fastexcel.read_excel(data).sheet_names == [
         "Summary",
         "Networks",
         "Not covered",
+        "PCN sizes",
         "Outliers",
     ]
     networks = pl.read_excel(BytesIO(data), sheet_name="Networks")
@@ -218,3 +219,24 @@ def test_an_empty_area_with_no_year_still_exports():
     assert "PCN coverage: England" in text
     assert "n/a" in text
     assert "no extract on file" in text
+
+
+def test_sizes_csv_and_paper_give_the_distribution_with_its_lists():
+    from registrations.distribution import distribution
+    from registrations.exports import sizes_csv
+
+    coverage = make_coverage()
+    coverage.sizes = distribution([(1, 20_000), (3, 40_000), (12, 60_000)])
+    coverage.size_bases = [("QOF list size", 3)]
+    coverage.sizes_dates = (date(2020, 1, 1),)
+    figures = {row[4]: row[5] for row in csv.reader(StringIO(sizes_csv(coverage)))}
+    assert [figures[k] for k in ("Below 30,000", "30,000 to 50,000", "Above 50,000")] == [
+        "1",
+        "1",
+        "1",
+    ]
+    assert figures["50th percentile of PCN size"] == "40000.0"
+    assert figures["Lists used"] == "QOF list size (3 PCNs)"
+    assert figures["List dates"] == "2020-01-01"
+    paper = pdf_text(coverage_pdf(coverage))
+    assert "Percentiles of PCN size (Excel PERCENTILE.INC): 10th 24,000.0" in paper

@@ -88,17 +88,31 @@ def test_an_approved_exception_turns_the_minimum_failure_into_a_warning_with_its
     assert "24,598" in outcome.reason and "rural and remote" in outcome.reason
 
 
-def test_the_list_size_is_the_sum_of_the_members_and_names_missing_figures():
+def test_a_member_without_a_list_means_the_minimum_cannot_be_calculated_not_a_partial_sum():
     f = facts(member("A00001", 20_000), member("A00002", 10_000), member("A00003", None))
     outcome = result_of("population_minimum", f)
-    assert f.list_size == 30_000
-    assert outcome.result == Result.PASS
-    assert "no list size on record for A00003" in outcome.reason
+    assert f.list_size == 30_000 and f.unlisted == ("A00003",)
+    assert outcome.result == Result.FAIL
+    assert outcome.reason.startswith(
+        "cannot be calculated: no registered list for A00003 on or before 1 Jan 2019"
+    )
+    maximum = result_of("population_guide_maximum", f)
+    assert maximum.result == Result.WARNING and "cannot be calculated" in maximum.reason
 
 
-def test_nearest_figures_are_named_with_their_date():
-    f = facts(member(size=40_000, list_size_date=date(2020, 9, 1)))
-    assert "nearest figures used, from 1 Sep 2020" in result_of("population_minimum", f).reason
+def test_a_missing_list_with_an_approved_exception_is_a_warning_that_still_says_so():
+    f = replace(facts(member("A00001", None)), population_exception="island practice")
+    outcome = result_of("population_minimum", f)
+    assert outcome.result == Result.WARNING
+    assert "cannot be calculated: no registered list for A00001" in outcome.reason
+    assert "island practice" in outcome.reason
+
+
+def test_older_figures_are_named_with_their_date():
+    f = facts(member(size=40_000, list_size_date=date(2018, 1, 1)))
+    assert "latest lists on or before 1 Jan 2019 used, from 1 Jan 2018" in (
+        result_of("population_minimum", f).reason
+    )
 
 
 def test_members_must_be_open_and_hold_an_eligible_contract():
@@ -182,11 +196,12 @@ def test_population_rules_agree_with_the_sum(sizes, exception):
         *(member(f"A{i:05d}", s) for i, s in enumerate(sizes)), population_exception=exception
     )
     total = sum(s or 0 for s in sizes)
+    known = None not in sizes  # a missing member's list: the sum cannot be calculated
     minimum = result_of("population_minimum", f).result
     maximum = result_of("population_guide_maximum", f).result
-    assert (minimum == Result.PASS) == (total >= 30_000)
-    assert (minimum == Result.FAIL) == (total < 30_000 and not exception)
-    assert (maximum == Result.WARNING) == (total > 50_000)
+    assert (minimum == Result.PASS) == (known and total >= 30_000)
+    assert (minimum == Result.FAIL) == ((not known or total < 30_000) and not exception)
+    assert (maximum == Result.WARNING) == (not known or total > 50_000)
 
 
 def test_worst_orders_fail_over_warning_over_pass():
