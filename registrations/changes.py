@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.permissions import Permission
 from organisations import actions as registry
 from organisations.models import Organisation, OrgKind, Relationship, RelType
+from organisations.population import Population, combined, practice_populations
 from organisations.queries import parent, valid_on
 from registrations.actions import (
     normalise_account_number,
@@ -239,15 +240,38 @@ class PcnImpact:
     name: str
     members_before: tuple[str, ...]
     members_after: tuple[str, ...]
-    size_before: int
-    size_after: int
+    size_before: int | None  # the DES 1 January lists; None where a member has none
+    size_after: int | None
     results_after: list[RuleResult]
+    on_day_before: Population  # the members' lists on the change's date, by the rule
+    on_day_after: Population
 
 
 @dataclass(frozen=True)
 class Impact:
     pcns: list[PcnImpact]
     notes: list[str]
+    lists: str  # which lists the 1 January figures are, in words
+
+
+def _des_size(facts: RegistrationFacts) -> int | None:
+    return None if facts.unlisted else facts.list_size
+
+
+def _on_day(before, after, day: date) -> dict[tuple[str, str], Population]:
+    """Each PCN's members' lists on the change's date, before and after, by the population
+    rule (the latest on or before it, never later; an old one says how old): a change dated
+    years after the registration's 1 January still shows what is on file for its own date."""
+    codes = {m.code for facts in (*before.values(), *after.values()) for m in facts.members}
+    practices = list(Organisation.objects.filter(code__in=codes, kind=OrgKind.PRACTICE))
+    figures = practice_populations(practices, day, purpose="on_the_day")
+    lists = {p.code: figures[p.pk] for p in practices}
+    found = {}
+    for side, facts_of in (("before", before), ("after", after)):
+        for code, facts in facts_of.items():
+            members = [lists[m.code] for m in facts.members if m.code in lists]
+            found[code, side] = combined(code, members, day, purpose="on_the_day")
+    return found
 
 
 def _without(facts: RegistrationFacts, codes: set[str]) -> RegistrationFacts:
@@ -328,15 +352,18 @@ def impact(change: ChangeRequest, practices: list[Organisation] | None = None) -
     names = {source_code: source.pcn.name, change.new_pcn_code: change.new_pcn_name}
     if target is not None:
         names[target.pcn.code] = target.pcn.name
+    on_day = _on_day(before, after, day)
     pcns = [
         PcnImpact(
             code=code,
             name=names.get(code, code),
             members_before=tuple(sorted(m.code for m in before[code].members)),
             members_after=tuple(sorted(m.code for m in after[code].members)),
-            size_before=before[code].list_size,
-            size_after=after[code].list_size,
+            size_before=_des_size(before[code]),
+            size_after=_des_size(after[code]),
             results_after=check(after[code], year),
+            on_day_before=on_day[code, "before"],
+            on_day_after=on_day[code, "after"],
         )
         for code in after
     ]
@@ -347,7 +374,11 @@ def impact(change: ChangeRequest, practices: list[Organisation] | None = None) -
             f"{notice} days' notice, less than the {year.notice_days} days the year's policy "
             f"asks ({year.notice_source})"
         )
-    return Impact(pcns=pcns, notes=notes)
+    lists = (
+        f"Registered lists at {year.list_size_date:%-d %B %Y}, the {year.label} DES rule of the "
+        f"registration in force ({year.list_size_source})"
+    )
+    return Impact(pcns=pcns, notes=notes, lists=lists)
 
 
 @transaction.atomic

@@ -22,7 +22,9 @@ from accounts.permissions import (
 from imports.problems import ImportRejected
 from organisations.decorators import as_at_date
 from organisations.models import Organisation, OrgKind
+from payments.versions import versions_for
 from pcnhub.forms import add_action_errors, uploaded
+from pcnhub.nhs_calendar import year_of
 from registrations import actions, exports, maps
 from registrations.changes import (
     decide_change,
@@ -505,6 +507,7 @@ def change_detail(request, pk):
             else:
                 messages.success(request, f"Change {change.get_status_display().lower()}")
                 return redirect("change", pk=pk)
+    money_year = year_of(change.effective_date)
     context = {
         "change": change,
         "practices": list(change.practices.all()),
@@ -512,6 +515,8 @@ def change_detail(request, pk):
         "money": entitlement_effect(change, request.user)
         if change.status == ChangeStatus.REQUESTED and source is not None
         else None,
+        "money_year": money_year,
+        "rates_cover": bool(versions_for(money_year)),
         "form": form,
         "source": source,
     }

@@ -261,3 +261,31 @@ def test_the_preview_shows_the_change_in_payments_and_saves_nothing(
     assert gaining.change == Decimal("15000.00") and losing.change == -gaining.change
     assert Relationship.objects.count() == rows_before
     assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.REQUESTED
+
+
+def test_the_preview_gives_the_lists_on_the_changes_date_with_their_age(
+    area, approved, this_pcn_manager
+):
+    """The 1 January lists are the registration's; on the change's own date the latest lists
+    on file are shown too, and an old one says how old."""
+    change = move(area, this_pcn_manager)
+    found = impact(change)
+    assert found.lists.startswith("Registered lists at 1 January 2019, the 2019/20 DES rule")
+    preview = {p.code: p for p in found.pcns}
+    after = preview["U00002"].on_day_after
+    assert after.value == 20_000 and after.stands_for == EFFECTIVE
+    assert "figure from 1 Jan 2019, 2 years 3 months older than 1 Apr 2021 (over 6 months)" in (
+        after.warnings
+    )
+
+
+def test_a_change_in_2027_says_no_rate_table_covers_its_year(
+    client, area, approved, this_pcn_manager
+):
+    change = move(area, this_pcn_manager, effective_date=date(2027, 5, 1))
+    client.force_login(this_pcn_manager)
+    page = client.get(f"/changes/{change.pk}/")
+    assert page.status_code == 200
+    assert "No rate table covers 2027/28" in page.text
+    assert "Registered list on 1 May 2027, the change's date" in page.text
+    assert "Figure from 1 Jan 2019, 8 years 4 months older than 1 May 2027" in page.text
