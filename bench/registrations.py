@@ -3,9 +3,9 @@ configuration, and print what the national data says about it.
 
 In a fresh throwaway database (SQLite, then PostgreSQL from BENCH_POSTGRES_URL, default
 postgres://postgres@127.0.0.1:5432/postgres) it imports only the files the December 2019
-configuration needs (ODS epraccur 2019-11, ODS ePCN 2019-12, the earliest registered-
-patient list file, which gives the nearest list sizes to the 1 January 2019 DES reference
-date, and the QOF 2019-20 geography mapping for the regions), records that configuration
+configuration needs (ODS epraccur 2019-11, ODS ePCN 2019-12, the QOF 2018-19 prevalence
+file, whose list sizes at 1 January 2019 are the DES reference lists, and the QOF 2019-20
+geography mapping for the regions), records that configuration
 as approved 2019/20 registrations (record_from_ods), and measures:
 
 1. every DES rule for every PCN in England (results_for over all 2019/20 registrations):
@@ -38,9 +38,9 @@ import throwaway  # noqa: E402 - bench/ is this script's own folder
 FILES = [
     "ods-epraccur-2019-11/epraccur.csv",
     "ods-epcn-2019-12/ePCN.xlsx",
-    # The earliest practice list sizes staged (no 2019 file exists): nearest_practice_sizes
-    # falls back to the earliest snapshot after 1 January 2019.
-    "patients-registered-2021-01/gp-reg-pat-prac-all.csv",
+    # The 2019/20 DES lists at 1 January 2019: QOF 2018-19's list sizes (no registered-patients
+    # extract of 2019 is staged; the population rule never takes a later one).
+    "qof-2018-19/PREVALENCE_1819_v2.csv",
     # The first file that places commissioners under STPs and regions (from 31 March 2020).
     "qof-2019-20/MAPPING_NHS_GEOGRAPHIES_1920.csv",
 ]

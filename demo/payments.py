@@ -26,7 +26,8 @@ from django.conf import settings
 from django.db import transaction
 
 from organisations.models import Measure, Organisation, OrgKind, PopulationFigure, RelType
-from organisations.queries import latest_practice_sizes, member_list_sizes, members, parent
+from organisations.population import populations, practice_populations
+from organisations.queries import members, parent
 from payments.models import Achievement, CareHomeBeds, PaidLine, PaidMonth
 from payments.rates import ENTITLEMENTS
 from payments.reconcile import load_statement
@@ -46,7 +47,11 @@ def _populations(rng: random.Random) -> None:
     factors = {p.pk: (rng.uniform(0.85, 1.20), rng.uniform(0.95, 1.05)) for p in practices}
     rows = []
     for january in JANUARIES:
-        for practice_id, (_, patients) in latest_practice_sizes(factors, january).items():
+        lists = practice_populations(factors, january, purpose="on_the_day")
+        for practice_id, figure in lists.items():
+            if figure.value is None:
+                continue
+            patients = figure.patients
             weighted, adjusted = factors[practice_id]
             for measure, factor in ((Measure.WEIGHTED, weighted), (Measure.ADJUSTED, adjusted)):
                 rows.append(
@@ -99,15 +104,16 @@ def _move(commissioner_user) -> None:
             "child"
         )
     ]
-    sizes = member_list_sizes(pcns, MOVE_ON, sizes_as_at=date(2019, 1, 1))
+    january = date(2019, 1, 1)
+    sizes = populations(pcns, january, purpose="des_registration", members_on=MOVE_ON)
     shared = [pcn for pcn in pcns if members(pcn, MOVE_ON).count() > 1]
     by_size = sorted(shared, key=lambda pcn: sizes[pcn.pk].patients or 0)
     smallest, largest = by_size[0], by_size[-1]
-    practice_sizes = latest_practice_sizes(
-        members(largest, MOVE_ON).values_list("pk", flat=True), date(2019, 1, 1)
+    practice_sizes = practice_populations(
+        members(largest, MOVE_ON).values_list("pk", flat=True), january, purpose="des_registration"
     )
     practice = Organisation.objects.get(
-        pk=min(practice_sizes, key=lambda pk: practice_sizes[pk][1])
+        pk=min(practice_sizes, key=lambda pk: practice_sizes[pk].patients or 0)
     )
     change = request_change(
         by=commissioner_user,

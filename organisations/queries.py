@@ -1,11 +1,7 @@
 """The as-at query layer: who was where, and how many patients, on a given date.
 
-List-size rule: an organisation's list size on date D is the latest snapshot with an extract
-date on or before D. For a PCN, commissioner, ICS or region it is the sum, over the practices
-that were its members on D, of each practice's latest snapshot on or before D; where no member
-has a snapshot, the organisation's own published snapshot (e.g. the single-year-of-age file's
-PCN rows) is used instead. For a DES year the reference date is 1 January before the year
-starts (DES 2019/20: registered list at 1 January 2019), see des_reference_date.
+Populations (which figure, of which kind, for which purpose and date) are not here: they have
+one rule of their own, organisations.population.
 """
 
 from dataclasses import dataclass
@@ -32,11 +28,6 @@ def valid_on(day: date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}valid_from__lte": day}) & (
         Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
     )
-
-
-def des_reference_date(financial_year_start: int) -> date:
-    """DES list sizes are taken at 1 January before the financial year (facts.md 1.2)."""
-    return date(financial_year_start, 1, 1)
 
 
 # Which relationship links a parent kind straight to the practices below it, and through which
@@ -189,62 +180,6 @@ def ancestors(org: Organisation, day: date) -> list[Organisation]:
     return list(reversed(trail))
 
 
-@dataclass(frozen=True)
-class ListSizeFigure:
-    patients: int | None
-    practices_counted: int
-    practices_missing: int
-    extract_dates: tuple[date, ...]
-    basis: str  # "members", "own" or "none"
-
-
-def _practice_totals(practice_ids, measure: str, newest_last: bool, **on):
-    """(practice, extract date, patients) of ALL/ALL snapshots, each practice's wanted one last."""
-    return (
-        ListSize.objects.filter(
-            organisation_id__in=practice_ids, measure=measure, sex="ALL", age="ALL", **on
-        )
-        .order_by("organisation_id", "extract_date" if newest_last else "-extract_date")
-        .values_list("organisation_id", "extract_date", "patients")
-    )
-
-
-def latest_practice_sizes(
-    practice_ids, day: date, measure: str = Measure.REGISTERED
-) -> dict[int, tuple[date, int]]:
-    """Per practice: (extract date, patients) of its latest ALL/ALL snapshot on or before day."""
-    rows = _practice_totals(practice_ids, measure, True, extract_date__lte=day)
-    return {org_id: (extract_date, patients) for org_id, extract_date, patients in rows}
-
-
-def nearest_practice_sizes(
-    practice_ids, day: date, measure: str = Measure.REGISTERED
-) -> dict[int, tuple[date, int]]:
-    """latest_practice_sizes, falling back to the earliest snapshot after `day` for a practice
-    with none before it: the national files start after some DES reference dates (the
-    December 2019 ePCN configuration has no list at 1 January 2019), and a figure shown with
-    its extract date beats none."""
-    found = latest_practice_sizes(practice_ids, day, measure)
-    missing = set(practice_ids) - set(found)
-    if missing:
-        rows = _practice_totals(missing, measure, False, extract_date__gt=day)
-        found.update((org_id, (extract_date, patients)) for org_id, extract_date, patients in rows)
-    return found
-
-
-def list_size(
-    org: Organisation,
-    day: date,
-    measure: str = Measure.REGISTERED,
-    *,
-    sizes_as_at: date | None = None,
-) -> ListSizeFigure:
-    """Members as at `day`, each counted from its latest snapshot on or before `sizes_as_at`
-    (default the same day). The DES counts a network's members at registration from the
-    1 January list (des_reference_date)."""
-    return member_list_sizes([org], day, measure, sizes_as_at=sizes_as_at)[org.pk]
-
-
 def practice_spans(org: Organisation) -> dict[int, list[tuple[date, date | None]]]:
     """Every practice ever under org, with the spans of time it was (chained through the
     levels between them). One query per level, whatever the number of practices."""
@@ -334,44 +269,6 @@ def search(term: str, limit: int = 25, within: Q | None = None) -> QuerySet[Orga
     # Top of the hierarchy first, before the limit, so regions are never cut for practices.
     level = Case(*(When(kind=kind, then=Value(i)) for i, kind in enumerate(HIERARCHY)))
     return found.order_by(level, "name")[:limit]
-
-
-def member_list_sizes(
-    orgs: list[Organisation],
-    day: date,
-    measure: str = Measure.REGISTERED,
-    *,
-    sizes_as_at: date | None = None,
-) -> dict[int, ListSizeFigure]:
-    """list_size for many organisations at once, by the same rule, in a fixed number of queries
-    (one per level down to the practices, then two) however many there are: the API shows
-    every member's list size on one page."""
-    day_of_sizes = sizes_as_at or day
-    practices_of = practices_under(orgs, day)
-    every_practice = set().union(*practices_of.values())
-    latest = latest_practice_sizes(every_practice, day_of_sizes, measure) if every_practice else {}
-    figures: dict[int, ListSizeFigure] = {}
-    for org_id, practice_ids in practices_of.items():
-        found = [latest[i] for i in practice_ids if i in latest]
-        if found:
-            figures[org_id] = ListSizeFigure(
-                patients=sum(p for _, p in found),
-                practices_counted=len(found),
-                practices_missing=len(practice_ids) - len(found),
-                extract_dates=tuple(sorted({d for d, _ in found})),
-                basis="members",
-            )
-    # Where no member has a snapshot, the organisation's own published figure stands in.
-    without = [org_id for org_id in practices_of if org_id not in figures]
-    own = latest_practice_sizes(without, day_of_sizes, measure) if without else {}
-    for org_id in without:
-        missing = len(practices_of[org_id])
-        if org_id in own:
-            extract_date, patients = own[org_id]
-            figures[org_id] = ListSizeFigure(patients, 0, missing, (extract_date,), "own")
-        else:
-            figures[org_id] = ListSizeFigure(None, 0, missing, (), "none")
-    return figures
 
 
 def relationships_of(org: Organisation) -> QuerySet[Relationship]:

@@ -19,8 +19,9 @@ from datetime import date
 
 from accounts.models import Role, RoleAssignment
 from organisations.models import Organisation, OrgKind, Relationship, RelType
-from organisations.queries import latest_practice_sizes, members, open_practices, valid_on
+from organisations.queries import members, open_practices, valid_on
 from services.actions import Entry, end_provision, record_provision, record_signups
+from services.queries import practice_patients
 
 SEED = 2019
 GO_LIVE = date(2019, 7, 1)
@@ -143,8 +144,7 @@ def _provision(rng: random.Random, teams: dict[int, object]) -> int:
             )
             if not practices:
                 continue
-            sizes = latest_practice_sizes([p.pk for p in practices], review)
-            patients = sum(size for _, size in sizes.values())
+            patients = sum(practice_patients([p.pk for p in practices], review).values())
             evening, weekend = _minutes(patients, factors[code])
             record_provision(
                 provider=pcn,
@@ -170,7 +170,7 @@ def _provision(rng: random.Random, teams: dict[int, object]) -> int:
         commissioner_id = in_no_pcn.parent_links.get(
             rel_type=RelType.PRACTICE_COMMISSIONER
         ).parent_id
-        size = latest_practice_sizes([in_no_pcn.pk], GO_LIVE).get(in_no_pcn.pk, (None, 0))[1]
+        size = practice_patients([in_no_pcn.pk], GO_LIVE).get(in_no_pcn.pk, 0)
         evening, weekend = _minutes(size, 1.0)
         record_provision(
             provider=in_no_pcn,

@@ -7,6 +7,7 @@ import pytest
 from imports.actions import import_file
 from organisations import queries
 from organisations.models import DiseaseRegister, ListSize, Organisation, Relationship
+from organisations.population import population
 from tests.conftest import TEST_DATA
 
 pytestmark = pytest.mark.django_db
@@ -132,9 +133,9 @@ def test_map_places_practices_in_hierarchy_and_unallocated_in_no_pcn():
 
 def test_practice_totals_give_list_sizes_by_latest_extract_on_or_before_date():
     imported(EPRACCUR_2019, PARTNERS_2019, TOTALS_2021)
-    figure = queries.list_size(org("U89141"), date(2021, 6, 1))
-    assert (figure.patients, figure.extract_dates) == (4120 + 9876, (date(2021, 1, 1),))
-    assert queries.list_size(org("U89141"), date(2020, 12, 31)).patients is None
+    figure = population(org("U89141"), date(2021, 6, 1), purpose="on_the_day")
+    assert (figure.patients, figure.dates) == (4120 + 9876, (date(2021, 1, 1),))
+    assert population(org("U89141"), date(2020, 12, 31), purpose="on_the_day").patients is None
 
 
 def test_list_sizes_for_unknown_practices_are_rejected_with_a_note():
@@ -161,9 +162,10 @@ def test_single_year_of_age_rows_make_an_age_sex_profile():
 
 def test_des_list_size_counts_members_at_go_live_from_the_1_january_list(area):
     pcn = area["this_pcn"]
-    assert queries.list_size(pcn, date(2019, 1, 1)).patients is None  # not yet formed
-    figure = queries.list_size(pcn, date(2019, 7, 1), sizes_as_at=queries.des_reference_date(2019))
-    assert (figure.patients, figure.extract_dates) == (20_000, (date(2019, 1, 1),))
+    january = date(2019, 1, 1)
+    assert population(pcn, january, purpose="des_registration").patients is None  # not formed
+    figure = population(pcn, january, purpose="des_registration", members_on=date(2019, 7, 1))
+    assert (figure.patients, figure.dates) == (20_000, (january,))
 
 
 def test_list_size_trend_follows_membership_on_each_extract_date(django_assert_num_queries):
