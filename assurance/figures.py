@@ -24,6 +24,7 @@ class Figure:
     by: date
     at_target_date: Decimal | None  # None until the target date has passed
     direction: str = "up"  # up: at least the target; down: at most
+    basis: str = ""  # what populations the measure counts, by which rule (Computed.basis)
 
     @property
     def bound(self) -> str:
@@ -70,7 +71,7 @@ def figure(requirement, commissioner, day: date) -> Figure | None:
     if by <= day:
         at_target = value if by == day else _value(compute, commissioner, by)
     target, direction = requirement.measure_target, requirement.measure_direction
-    return Figure(label, value, day, target, by, at_target, direction)
+    return Figure(label, value, day, target, by, at_target, direction, found.basis)
 
 
 def figures(requirements, commissioner, day: date) -> dict[int, Figure]:

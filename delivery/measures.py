@@ -34,6 +34,19 @@ class Computed:
     unit: str
     compute: Callable[[Organisation | None, date], Decimal | None]
     kinds: tuple[str, ...] = NETWORK_KINDS
+    basis: str = ""  # what populations it counts, by which rule, in words
+
+
+# The measures that count patients take them through the population rule, never a later list;
+# coverage counts only GP practices with registered patients (organisations.counted).
+PATIENTS_BASIS = (
+    "patients are each counted practice's registered list (an NHS Digital extract or a QOF "
+    "list size) latest on or before the day, never a later one (organisations.population)"
+)
+COUNTED_BASIS = (
+    "practices counted are GP practices with a registered list on or before the day "
+    "(organisations.counted)"
+)
 
 
 def _coverage(attribute: str) -> Callable[[Organisation | None, date], Decimal | None]:
@@ -117,6 +130,7 @@ _FIXED = [
         "%",
         _coverage("practices_pct"),
         AREA_KINDS,
+        COUNTED_BASIS,
     ),
     Computed(
         "pcn_patients_pct",
@@ -124,6 +138,7 @@ _FIXED = [
         "%",
         _coverage("patients_pct"),
         AREA_KINDS,
+        f"{COUNTED_BASIS}; {PATIENTS_BASIS}",
     ),
     Computed("arrs_wte", "ARRS staff in post, all roles (WTE)", "WTE", _arrs_wte()),
     Computed(
@@ -131,12 +146,14 @@ _FIXED = [
         "% of patients in practices with extended access",
         "%",
         _extended_access("pct"),
+        basis=PATIENTS_BASIS,
     ),
     Computed(
         "extended_access_minutes",
         "Extended access minutes per 1,000 patients a week",
         "minutes per 1,000 a week",
         _extended_access("per_1000"),
+        basis=PATIENTS_BASIS,
     ),
     Computed(
         "funds_spent_pct",
@@ -239,7 +256,9 @@ def rows(measure: Measure, today: date, cache: dict | None = None) -> list[Row]:
             result = cache.get(key)
             if result is not None:
                 so_far = ", so far" if end > today else ""
-                value, source = result.quantize(Decimal("0.01")), f"computed by PCN Hub{so_far}"
+                basis = f"; {calculation.basis}" if calculation and calculation.basis else ""
+                value = result.quantize(Decimal("0.01"))
+                source = f"computed by PCN Hub{so_far}{basis}"
             elif calculation is None:
                 source = f"PCN Hub no longer computes {measure.computed!r}"
         planned = plan[period].value if period in plan else None

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from delivery.actions import create_programme
-from delivery.measures import define_measure, rows, set_trajectory
+from delivery.measures import COUNTED_BASIS, define_measure, rows, set_trajectory
 
 
 def test_periods_to_come_have_no_computed_actual(area, commissioner_user):
@@ -33,6 +33,12 @@ def test_periods_to_come_have_no_computed_actual(area, commissioner_user):
     plan = {"Q1 2019/20": Decimal("50"), "Q3 2019/20": Decimal("80"), "Q4 2020/21": Decimal("100")}
     set_trajectory(measure=measure, values=plan, by=commissioner_user)
     ended, running, coming = rows(measure, date(2019, 11, 15))
-    assert (ended.actual, ended.source) == (Decimal("0.00"), "computed by PCN Hub")
-    assert (running.actual, running.source) == (Decimal("0.00"), "computed by PCN Hub, so far")
+    assert (ended.actual, ended.source) == (
+        Decimal("0.00"),
+        f"computed by PCN Hub; {COUNTED_BASIS}",
+    )
+    assert (running.actual, running.source) == (
+        Decimal("0.00"),
+        f"computed by PCN Hub, so far; {COUNTED_BASIS}",
+    )
     assert (coming.actual, coming.rag, coming.source) == (None, "", "")

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from delivery.measures import (
+    COUNTED_BASIS,
     computed,
     computed_measures,
     define_measure,
@@ -83,7 +84,7 @@ def test_the_coverage_measure_is_computed_from_approved_registrations(
     [after] = rows(coverage_measure, date(2026, 11, 23))
     assert (after.actual, after.source, after.rag) == (
         Decimal("66.70"),
-        "computed by PCN Hub",
+        f"computed by PCN Hub; {COUNTED_BASIS}",
         "red",
     )
 
