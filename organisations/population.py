@@ -43,8 +43,6 @@ BASIS_LABELS = {
     "adjusted": "PCN adjusted population",
     "entered": "entered figure",
 }
-# On the same date: an entered figure, then the national extract, then the QOF list size.
-_PREFERENCE = {"entered": 0, "registered": 1, "weighted": 1, "adjusted": 1, "qof": 2}
 
 
 @dataclass(frozen=True)
@@ -95,11 +93,24 @@ def months_between(earlier: date, later: date) -> int:
     return months - (1 if later.day < earlier.day else 0)
 
 
-def age_words(months: int) -> str:
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day where it has no such day."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - date.resolution).day
+    return date(year, month, min(day.day, last))
+
+
+def age_words(earlier: date, later: date) -> str:
+    """'2 years 3 months', '6 months 30 days', '12 days': how much older `earlier` is."""
+    months = months_between(earlier, later)
+    days = (later - add_months(earlier, months)).days
     years, rest = divmod(months, 12)
     parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
-    if rest or not parts:
+    if rest:
         parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+    if days or not parts:
+        parts.append(f"{days} day{'s' if days != 1 else ''}")
     return " ".join(parts)
 
 
@@ -144,15 +155,11 @@ class Population:
         return rules()[0][self.kind].label
 
     @property
-    def age_months(self) -> int | None:
-        if self.as_at is None or self.as_at > self.stands_for:
-            return None
-        return months_between(self.as_at, self.stands_for)
-
-    @property
     def is_stale(self) -> bool:
-        age = self.age_months
-        return age is not None and age > stale_after_months()
+        """Older than the setting's months before the date it serves, to the day."""
+        if self.as_at is None or self.as_at > self.stands_for:
+            return False
+        return add_months(self.as_at, stale_after_months()) < self.stands_for
 
     @property
     def basis(self) -> str:
@@ -192,7 +199,8 @@ class Population:
             )
         if self.is_stale:
             found.append(
-                f"figure from {day_words(self.as_at)}, {age_words(self.age_months)} older than "
+                f"figure from {day_words(self.as_at)}, "
+                f"{age_words(self.as_at, self.stands_for)} older than "
                 f"{day_words(self.stands_for)} (over {stale_after_months()} months)"
             )
         if self.missing:
@@ -228,9 +236,12 @@ class _Candidate:
     value: Decimal
     source: str
     synthetic: bool
+    preference: int  # on the same date, lower wins: entered, then the kind's measures in order
 
     def rank(self) -> tuple:
-        return (self.day, -_PREFERENCE[self.basis])
+        """Newest first, then the preferred basis, then the source name: never left to the
+        order the database returns rows in."""
+        return (-self.day.toordinal(), self.preference, self.source)
 
 
 def _whole(value) -> Decimal:
@@ -293,7 +304,14 @@ def _candidates(ids: set[int], kind: Kind, on: date, allow_later: bool) -> dict[
         else:
             basis, source = measure, file_name or ("synthetic demo figure" if synthetic else "")
         found[org_id].append(
-            _Candidate(day, basis, _whole(value), source or "file not recorded", bool(synthetic))
+            _Candidate(
+                day,
+                basis,
+                _whole(value),
+                source or "file not recorded",
+                bool(synthetic),
+                0 if basis == "entered" else 1 + kind.measures.index(measure),
+            )
         )
     return found
 
@@ -302,10 +320,10 @@ def _choose(candidates: list[_Candidate], on: date) -> tuple[_Candidate | None, 
     """The figure the rule takes, and whether it is from after `on`."""
     earlier = [c for c in candidates if c.day <= on]
     if earlier:
-        return max(earlier, key=_Candidate.rank), False
+        return min(earlier, key=_Candidate.rank), False
     later = [c for c in candidates if c.day > on]
     if later:
-        return min(later, key=lambda c: (c.day, _PREFERENCE[c.basis])), True
+        return min(later, key=lambda c: (c.day, c.preference, c.source)), True
     return None, False
 
 

@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from imports.models import ImportRun
 from organisations.models import ListSize, Measure, PopulationFigure
-from organisations.population import months_between, population, populations, practice_populations
+from organisations.population import (
+    add_months,
+    age_words,
+    months_between,
+    population,
+    populations,
+    practice_populations,
+)
 
 JAN_2019, JAN_2020, JAN_2021 = date(2019, 1, 1), date(2020, 1, 1), date(2021, 1, 1)
 
@@ -63,7 +70,7 @@ def test_population_stale_figure_says_how_old(area, settings):
     settings.POPULATION_STALE_MONTHS = 6
     practice = area["practices"][0]
     found = population(practice, date(2024, 1, 1), purpose="payment")
-    assert found.is_stale and found.age_months == 60
+    assert found.is_stale
     assert found.warnings == (
         "figure from 1 Jan 2019, 5 years older than 1 Jan 2024 (over 6 months)",
     )
@@ -126,6 +133,25 @@ def test_populations_fixed_queries(area, django_assert_max_num_queries):
     assert found[area["region"].pk].value == 30_000
     with django_assert_max_num_queries(3):
         practice_populations([p.pk for p in area["practices"]], JAN_2019, purpose="on_the_day")
+
+
+def test_population_stale_to_the_day(area, settings):
+    """Six months to the day is not stale; a day more is, and says so."""
+    settings.POPULATION_STALE_MONTHS = 6
+    practice = area["practices"][0]
+    assert not population(practice, date(2019, 7, 1), purpose="on_the_day").is_stale
+    late = population(practice, date(2019, 7, 31), purpose="on_the_day")
+    assert late.warnings == (
+        "figure from 1 Jan 2019, 6 months 30 days older than 31 Jul 2019 (over 6 months)",
+    )
+
+
+def test_add_months_and_age_words():
+    assert add_months(date(2019, 8, 31), 6) == date(2020, 2, 29)
+    assert add_months(date(2019, 1, 1), 12) == date(2020, 1, 1)
+    assert age_words(date(2019, 1, 1), date(2021, 4, 1)) == "2 years 3 months"
+    assert age_words(date(2019, 1, 20), date(2019, 2, 1)) == "12 days"
+    assert age_words(date(2019, 1, 1), date(2019, 1, 1)) == "0 days"
 
 
 def test_months_between():
