@@ -218,7 +218,11 @@ class Population:
         """Why there is no figure: 'no PCN adjusted population for U12345 on or before ...'."""
         if self.value is not None:
             return ""
-        return f"no {self.kind_label} for {self.code} on or before {day_words(self.stands_for)}"
+        reason = f"no {self.kind_label} for {self.code} on or before {day_words(self.stands_for)}"
+        if self.missing and self.missing != (self.code,):
+            shown = ", ".join(self.missing[:5]) + (" ..." if len(self.missing) > 5 else "")
+            reason += f" (none for {shown})"
+        return reason
 
     @property
     def text(self) -> str:
@@ -432,12 +436,15 @@ def population(org: Organisation, on: date, **options) -> Population:
     return populations([org], on, **options)[org.pk]
 
 
-def combined(code: str, figures: Iterable[Population], on: date, *, purpose: str) -> Population:
+def combined(
+    code: str, figures: Iterable[Population], on: date, *, purpose: str, kind: str | None = None
+) -> Population:
     """The sum of practices' figures (of one kind, for one purpose and date) as one figure with
-    their bases, dates and sources: an area's patients for coverage or access."""
+    their bases, dates and sources, naming the practices without one: an area's patients for
+    coverage or access, a network's for a month's payment."""
     figures = list(figures)
     kinds = {f.kind for f in figures} or {None}
-    spec, use = _kind_for(purpose, kinds.pop() if len(kinds) == 1 else None)
+    spec, use = _kind_for(purpose, kind or (kinds.pop() if len(kinds) == 1 else None))
     found = [f for f in figures if f.value is not None]
     if not found:
         return Population(code, spec.key, use.key, on, None, missing=_codes_missing(figures))

@@ -26,7 +26,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from organisations.models import Organisation, OrgKind, Relationship, RelType
-from organisations.population import BASIS_LABELS, Population, practice_populations
+from organisations.population import Population, combined, practice_populations
 from payments.engine import Figure, NetworkInputs, NetworkMonth, Payee
 from payments.models import Achievement, CareHomeBeds
 from payments.rates import VersionSpec
@@ -184,32 +184,17 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
 def network_population(
     pcn: Organisation, current, found: dict[int, Population], kind: str, day: date
 ) -> Population:
-    """The PCN's population from its members' figures by the population rule: their sum,
-    naming those without one; the PCN's own published figure where none has one; else
-    missing, with the rule's reason. Plain Python over figures read once."""
-    with_figure = [found[pid] for pid, _ in current if found[pid].value is not None]
-    missing = tuple(sorted(payee.code for pid, payee in current if found[pid].value is None))
-    if with_figure:
-        return Population(
-            code=pcn.code,
-            kind=kind,
-            purpose=PURPOSE,
-            stands_for=day,
-            value=sum((p.value for p in with_figure), Decimal(0)),
-            dates=tuple(sorted({d for p in with_figure for d in p.dates})),
-            bases=tuple(
-                sorted({b for p in with_figure for b in p.bases}, key=list(BASIS_LABELS).index)
-            ),
-            sources=tuple(sorted({s for p in with_figure for s in p.sources})),
-            counted=len(with_figure),
-            missing=missing,
-            later=any(p.later for p in with_figure),
-            synthetic=any(p.synthetic for p in with_figure),
-        )
+    """The PCN's population from its members' figures by the population rule: their sum; the
+    PCN's own published figure where no member has one; else missing. A sum that would leave
+    out a member without a figure is missing too, naming the member: money is never paid on a
+    part of a network's population. Plain Python over figures read once."""
+    total = combined(pcn.code, [found[pid] for pid, _ in current], day, purpose=PURPOSE, kind=kind)
+    if total.value is not None and not total.missing:
+        return total
     own = found.get(pcn.pk)
-    if own is not None and own.value is not None:
-        return replace(own, code=pcn.code, counted=0, missing=missing, own=True)
-    return Population(pcn.code, kind, PURPOSE, day, None, missing=missing)
+    if total.value is None and own is not None and own.value is not None:
+        return replace(own, code=pcn.code, counted=0, missing=total.missing, own=True)
+    return Population(pcn.code, kind, PURPOSE, day, None, missing=total.missing)
 
 
 def figure_of(population: Population) -> Figure:

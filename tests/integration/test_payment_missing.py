@@ -19,7 +19,7 @@ from tests import factories as f
 from tests.pdfs import pdf_text
 
 JAN_2024 = date(2024, 1, 1)
-NO_ADJUSTED = "no PCN adjusted population for U00002 on or before 1 Jan 2024"
+NO_ADJUSTED = "no PCN adjusted population for U00002 on or before 1 Jan 2024 (none for A00003)"
 # 2024/25 on adjusted populations: core (adjusted part), enhanced access and capacity and
 # access support monthly, and the improvement payment once.
 ADJUSTED_LINES = 12 * 3 + 1
@@ -56,6 +56,19 @@ def test_a_pcn_without_an_adjusted_population_gets_lines_that_cannot_be_calculat
     )
     # The PCN next door, with its populations, is whole.
     assert not schedule([area["this_pcn"]], "2024/25", known_on=date(2025, 1, 1)).uncalculable
+
+
+def test_a_member_without_a_population_leaves_the_network_line_uncalculated(area, year_2024):
+    """Money is never paid on part of a network: one member of two without an adjusted
+    population makes the network's adjusted lines cannot-be-calculated, naming it."""
+    PopulationFigure.objects.filter(
+        organisation=area["practices"][1], measure=Measure.ADJUSTED
+    ).delete()
+    found = schedule([area["this_pcn"]], "2024/25", known_on=date(2025, 1, 1))
+    assert len(found.uncalculable) == ADJUSTED_LINES
+    assert {s.line.missing for s in found.uncalculable} == {
+        "no PCN adjusted population for U00001 on or before 1 Jan 2024 (none for A00002)"
+    }
 
 
 def test_every_output_lists_the_reason_and_says_what_the_total_excludes(
@@ -167,4 +180,6 @@ def test_a_later_list_is_never_used_for_payments(area):
     found = schedule([area["this_pcn"]], "2024/25", known_on=date(2025, 1, 1))
     core = [s.line for s in found.lines if s.line.entitlement == "core_registered"]
     assert core and all(line.amount is None for line in core)
-    assert core[0].missing == "no registered list for U00001 on or before 1 Jan 2024"
+    assert core[0].missing == (
+        "no registered list for U00001 on or before 1 Jan 2024 (none for A00001, A00002)"
+    )

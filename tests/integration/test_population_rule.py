@@ -116,7 +116,9 @@ def test_population_weighted_to_the_penny_entered_and_synthetic(area, commission
 def test_population_pcn_with_no_adjusted_figure_is_missing(area):
     found = population(area["this_pcn"], JAN_2020, purpose="payment", kind="adjusted")
     assert found.value is None
-    assert found.reason == "no PCN adjusted population for U00001 on or before 1 Jan 2020"
+    assert found.reason == (
+        "no PCN adjusted population for U00001 on or before 1 Jan 2020 (none for A00001, A00002)"
+    )
 
 
 def test_population_refuses_a_kind_the_purpose_does_not_count(area):
