@@ -62,6 +62,21 @@ class Counted:
         )
 
 
+def is_gp_practice(practice: Organisation) -> bool:
+    """Whether ODS calls it a GP practice (by the rule's settings), whatever its list."""
+    rule = counted_rule()
+    setting = practice.prescribing_setting
+    return setting in rule.settings or (not setting and rule.unrecorded_setting_counts)
+
+
+def gp_practices(practice_ids) -> list[Organisation]:
+    """Of the organisations given, the GP practices: one query."""
+    found = Organisation.objects.filter(pk__in=set(practice_ids)).only(
+        "pk", "code", "prescribing_setting"
+    )
+    return [p for p in found if is_gp_practice(p)]
+
+
 def counted_practices(
     practice_ids, on: date, *, kind: str | None = None, allow_later: bool = False
 ) -> Counted:
@@ -75,12 +90,7 @@ def counted_practices(
     practices = list(
         Organisation.objects.filter(pk__in=ids).only("pk", "code", "prescribing_setting")
     )
-    gp = [
-        p
-        for p in practices
-        if p.prescribing_setting in rule.settings
-        or (not p.prescribing_setting and rule.unrecorded_setting_counts)
-    ]
+    gp = [p for p in practices if is_gp_practice(p)]
     gp_ids = {p.pk for p in gp}
     for p in practices:
         if p.pk not in gp_ids:

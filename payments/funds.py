@@ -13,8 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.permissions import Permission, has_permission
+from organisations.counted import gp_practices
 from organisations.models import Organisation, Relationship
-from organisations.population import population
+from organisations.population import combined, practice_populations
+from organisations.queries import practices_under
 from payments.engine import to_pence
 from payments.models import AwardStage, FundAward, FundSpend, LocalFund
 from payments.versions import basis_date
@@ -80,13 +82,24 @@ def create_fund(
     if (allocation is None) == (per_head is None):
         raise ValidationError({"allocation": ["give either the sum or the amount per head"]})
     if per_head is not None:
-        # The population rule, as for payments; never 0 in silence when there is no figure.
+        # The population rule, as for payments, over the commissioner's GP practices (not its
+        # hubs and other sites); a practice without a list refuses the allocation, which is
+        # never made on part of the population.
         basis = basis_date(year)
-        found = population(commissioner, basis, purpose="payment", kind="registered")
-        if found.is_missing:
-            raise ValidationError(
-                {"per_head": [f"the allocation cannot be calculated: {found.reason}"]}
+        lists = practice_populations(
+            gp_practices(practices_under([commissioner], basis)[commissioner.pk]),
+            basis,
+            purpose="payment",
+            kind="registered",
+        )
+        found = combined(
+            commissioner.code, lists.values(), basis, purpose="payment", kind="registered"
+        )
+        if found.is_missing or found.missing:
+            reason = found.reason or (
+                f"no registered list on or before {basis:%-d %B %Y} for " + ", ".join(found.missing)
             )
+            raise ValidationError({"per_head": [f"the allocation cannot be calculated: {reason}"]})
         allocation = to_pence(per_head * found.value)
         warnings = "".join(f" [{warning}]" for warning in found.warnings)
         source = source or (

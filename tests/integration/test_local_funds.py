@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from organisations.models import ListSize
 from payments.funds import advance, create_fund, progress, record_eoi, record_spend
-from payments.models import AwardStage
+from payments.models import AwardStage, LocalFund
 
 
 @pytest.fixture
@@ -35,6 +36,24 @@ def test_a_per_head_fund_is_sized_from_the_commissioners_lists(area, commissione
     )
     assert fund.allocation == Decimal("45000.00")  # 30,000 patients at 1 January 2019
     assert "£1.50 x 30,000 registered patients" in fund.source
+
+
+def test_a_per_head_fund_is_refused_when_a_practice_has_no_list(area, commissioner_user):
+    """Never sized on part of the population: the practice without a list is named."""
+    ListSize.objects.filter(organisation=area["practices"][2]).delete()
+    with pytest.raises(
+        ValidationError,
+        match="cannot be calculated: no registered list on or before 1 January 2019 for A00003",
+    ):
+        create_fund(
+            commissioner=area["commissioner"],
+            name="Development",
+            kind="development",
+            year="2019/20",
+            by=commissioner_user,
+            per_head=Decimal("1.50"),
+        )
+    assert not LocalFund.objects.exists()
 
 
 def test_an_award_moves_through_its_stages_in_order_and_spend_stays_within_it(
