@@ -82,7 +82,8 @@ def list_fields(found: Population | None) -> dict:
     return {
         "list_size": found.patients,
         "list_size_date": found.as_at,
-        "list_size_basis": found.basis,
+        # Frozen with its warnings (stale, synthetic): they must stay beside the figure.
+        "list_size_basis": "; ".join([found.basis, *found.warnings]),
         "list_size_source": found.source,
     }
 

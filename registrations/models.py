@@ -147,14 +147,13 @@ class RegistrationMember(models.Model):
     practice = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     list_size = models.PositiveIntegerField(null=True, blank=True)
     list_size_date = models.DateField(null=True, blank=True, help_text="extract date of the figure")
-    list_size_basis = models.CharField(
-        max_length=200,
+    list_size_basis = models.TextField(
         blank=True,
-        help_text="the population rule's words for the frozen figure, e.g. 'QOF list size at "
-        "1 Jan 2019', or why there is none",
+        help_text="the population rule's words for the frozen figure and its warnings, e.g. "
+        "'QOF list size at 1 Jan 2019', or why there is none",
     )
-    list_size_source = models.CharField(
-        max_length=300, blank=True, help_text="the file the frozen figure came from"
+    list_size_source = models.TextField(
+        blank=True, help_text="the file the frozen figure came from, or who entered it and why"
     )
     joined_on = models.DateField(null=True, blank=True, help_text="empty: from the start")
     left_on = models.DateField(null=True, blank=True, help_text="last day; empty: still a member")

@@ -261,3 +261,16 @@ def test_the_next_year_starts_from_this_years_registration(drafted, this_pcn_man
     assert following.clinical_director_name == "Dr Ada Clinician"
     assert following.bank_account_number == "12345678"
     assert following.members.count() == 2
+
+
+def test_a_member_list_is_frozen_with_its_warnings(drafted, this_pcn_manager):
+    """A list a year older than the DES date is frozen with the words that say so."""
+    practice = drafted.members.first().practice
+    ListSize.objects.filter(organisation=practice).update(extract_date=date(2018, 1, 1))
+    actions.submit(registration=drafted, by=this_pcn_manager)
+    member = drafted.members.get(practice=practice)
+    assert member.list_size_date == date(2018, 1, 1)
+    assert member.list_size_basis == (
+        "registered list at 1 Jan 2018; figure from 1 Jan 2018, 1 year older than 1 Jan 2019 "
+        "(over 6 months)"
+    )
