@@ -148,6 +148,24 @@ def has_permission(user, permission: Permission, org: Organisation | None = None
     return org is not None and org.pk in reach
 
 
+def reaches_on(user, permissions, org: Organisation, day: date) -> bool:
+    """Whether a role of the user's holding one of `permissions` reaches `org` through the
+    relationships holding on `day`: for writes that move money (a population a network is
+    paid on), only whoever commissions the organisation that day, not whoever once did."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roots = {
+        org_id
+        for role, org_id in user.role_assignments.values_list("role", "organisation_id")
+        if any(permission in ROLE_PERMISSIONS.get(role, ()) for permission in permissions)
+    }
+    if None in roots:
+        return True
+    return any(org.pk in reach for reach in descendants(roots, on=day).values())
+
+
 def scope_filter(user, permission: Permission, field: str = "pk") -> Q:
     """A filter keeping rows whose organisation (at `field`) the user may reach."""
     scopes = _scopes(user)

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from organisations.actions import enter_population
-from organisations.models import PopulationFigure
+from organisations.models import PopulationFigure, Relationship, RelType
 from organisations.population import population
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +137,30 @@ def test_action_refuses_a_user_without_permission(area, this_pcn_manager):
             reason="letter",
             by=this_pcn_manager,
         )
+
+
+def test_a_commissioner_may_not_enter_for_a_practice_it_no_longer_commissions(
+    area, commissioner_user
+):
+    """Entered figures move payments: only today's commissioner enters them, not one that
+    held the practice before it moved away."""
+    practice = area["practices"][2]
+    elsewhere = f.CommissionerFactory(code="02X")
+    today = date.today()
+    Relationship.objects.filter(child=practice).update(valid_to=today - timedelta(days=1))
+    f.RelationshipFactory(
+        child=practice, parent=elsewhere, rel_type=RelType.PRACTICE_COMMISSIONER, valid_from=today
+    )
+    with pytest.raises(PermissionDenied):
+        enter_population(
+            organisation=practice,
+            measure="weighted",
+            as_at=date(2020, 1, 1),
+            value=Decimal("100"),
+            reason="letter",
+            by=commissioner_user,
+        )
+    assert not PopulationFigure.objects.exists()
 
 
 def test_synthetic_figure_is_tagged(client, area, commissioner_user):
