@@ -22,6 +22,11 @@ class Difference:
     before: Decimal
     after: Decimal
     by_month: tuple[tuple[date, Decimal], ...]  # the months that change, and by how much
+    # Months of the entitlement that cannot be calculated on each side (no population on
+    # file): their amounts are in neither total, and the preview says so rather than show a
+    # fall to nothing.
+    uncalculable_before: int = 0
+    uncalculable_after: int = 0
 
     @property
     def change(self) -> Decimal:
@@ -29,15 +34,17 @@ class Difference:
 
 
 def compare(before: list[Line], after: list[Line]) -> list[Difference]:
-    """Per payee and entitlement: the year's totals before and after, and the months that move."""
+    """Per payee and entitlement: the year's totals before and after, the months that move,
+    and how many lines on each side cannot be calculated."""
     totals: dict[tuple[Payee, str], list] = defaultdict(
-        lambda: [Decimal(0), Decimal(0), defaultdict(Decimal)]
+        lambda: [Decimal(0), Decimal(0), defaultdict(Decimal), [0, 0]]
     )
     for index, lines in enumerate((before, after)):
         for line in lines:
-            if line.amount is None:  # cannot be calculated: no amount to compare
-                continue
             entry = totals[line.payee, line.label]
+            if line.amount is None:
+                entry[3][index] += 1
+                continue
             entry[index] += line.amount
             entry[2][line.month] += line.amount if index else -line.amount
     found = [
@@ -47,9 +54,11 @@ def compare(before: list[Line], after: list[Line]) -> list[Difference]:
             before=entry[0],
             after=entry[1],
             by_month=tuple(sorted((m, d) for m, d in entry[2].items() if d)),
+            uncalculable_before=entry[3][0],
+            uncalculable_after=entry[3][1],
         )
         for (payee, label), entry in totals.items()
-        if entry[0] != entry[1]
+        if entry[0] != entry[1] or entry[3][0] != entry[3][1]
     ]
     return sorted(found, key=lambda d: (d.payee.name, d.label))
 

@@ -394,3 +394,32 @@ def test_moving_a_practice_conserves_the_population_based_total(sizes, moving, y
     second = [s for i, s in enumerate(sizes) if i >= len(sizes) // 2 or i == moving]
     after, m = total(first, second)
     assert abs(before - after) <= Decimal("0.01") * max(n, m)
+
+
+def test_a_what_if_names_the_months_that_cannot_be_calculated_on_each_side():
+    """A change that leaves a network without a population is not shown as a fall to nothing:
+    the preview counts the months that cannot be calculated beside each total."""
+    from payments.whatif import compare
+
+    year = "2024/25"
+    start, end = financial_year(year)
+    whole = network(registered=40_000, adjusted=36_000, share="0.5", year=year)
+    reason = "no PCN adjusted population for U00001 on or before 1 Jan 2024"
+    month = NetworkMonth(
+        registered=Figure(Decimal(40_000), date(2024, 1, 1), "test"),
+        adjusted=missing_figure(reason),
+    )
+    short = NetworkInputs(
+        pcn=PCN,
+        payee=PAYEE,
+        by_month=dict.fromkeys(months(start, end), month),
+        assessed_share=Decimal("0.5"),
+    )
+    versions = rate_files()[year]
+    before = network_lines(whole, versions, year, date(2030, 1, 1))
+    after = network_lines(short, versions, year, date(2030, 1, 1))
+    found = {d.label: d for d in compare(before, after)}
+    access = next(d for label, d in found.items() if "Enhanced Access" in label)
+    assert (access.uncalculable_before, access.uncalculable_after) == (0, 12)
+    assert access.after == 0 and access.before > 0
+    assert all(d.uncalculable_before == 0 for d in found.values())
