@@ -148,8 +148,10 @@ def reconcile(schedule: Schedule) -> tuple[list[Variance], int]:
     payees = {s.line.payee.code: s.line.payee.name for s in schedule.lines}
     months = schedule.months
     expected: dict[tuple[str, date], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    uncalculable: dict[tuple[str, date], set[str]] = defaultdict(set)
     for item in schedule.lines:
-        if not item.calculable:  # no amount to expect; the schedule lists it with its reason
+        if not item.calculable:  # no amount to expect: said so beside a variance
+            uncalculable[item.line.payee.code, item.line.month].add(item.line.entitlement)
             continue
         key = item.line.entitlement
         expected[item.line.payee.code, item.line.month][key] += item.line.amount
@@ -163,22 +165,30 @@ def reconcile(schedule: Schedule) -> tuple[list[Variance], int]:
         if total_want == total_got:
             agreed += 1
             continue
+        missing = uncalculable.get((code, month), set())
         variances.append(
-            Variance(code, payees[code], month, total_want, total_got, _explain(want, got))
+            Variance(code, payees[code], month, total_want, total_got, _explain(want, got, missing))
         )
     return variances, agreed
 
 
-def _explain(want: dict[str, Decimal], got: dict[str, Decimal]) -> tuple[str, ...]:
-    """Per entitlement where the statement gives them; otherwise the lines that were expected."""
+def _explain(
+    want: dict[str, Decimal], got: dict[str, Decimal], missing: set[str]
+) -> tuple[str, ...]:
+    """Per entitlement where the statement gives them; otherwise the lines that were expected.
+    An entitlement PCN Hub cannot calculate is never 'expected £0.00': it says so."""
+
+    def expected(key: str) -> str:
+        if key in missing and key not in want:
+            return "cannot be calculated"
+        return f"expected £{want.get(key, 0):,.2f}"
+
     if set(got) - {""}:
         return tuple(
-            f"{ENTITLEMENTS.get(key, key)}: expected £{want.get(key, 0):,.2f}, "
-            f"received £{got.get(key, 0):,.2f}"
-            for key in sorted(set(want) | set(got))
-            if want.get(key, 0) != got.get(key, 0)
+            f"{ENTITLEMENTS.get(key, key)}: {expected(key)}, received £{got.get(key, 0):,.2f}"
+            for key in sorted(set(want) | set(got) | missing)
+            if key in missing or want.get(key, 0) != got.get(key, 0)
         )
     return tuple(
-        f"{ENTITLEMENTS.get(key, key)}: expected £{amount:,.2f}"
-        for key, amount in sorted(want.items())
+        f"{ENTITLEMENTS.get(key, key)}: {expected(key)}" for key in sorted(set(want) | missing)
     )

@@ -86,3 +86,18 @@ def test_the_page_loads_a_statement_and_lists_the_variance(
     client.force_login(commissioner_user)
     assert "Load a payment statement" not in client.get(url).text
     assert client.post(url, {}).status_code == 404
+
+
+def test_a_variance_on_an_entitlement_that_cannot_be_calculated_says_so(
+    area, finance_user, tmp_path
+):
+    """The standing cast has no weighted populations: a participation payment received is set
+    against 'cannot be calculated', never against an expected £0.00."""
+    from payments.rates import ENTITLEMENTS
+
+    label = ENTITLEMENTS["network_participation"]
+    path = statement(tmp_path, f"A00001,2019-07,{label},1000.00\r\n")
+    load_statement(path=path, by=finance_user, **YEARS)
+    variances, _ = reconcile(schedule([area["this_pcn"]], "2019/20"))
+    [july] = variances
+    assert july.explanation == (f"{label}: cannot be calculated, received £1,000.00",)
