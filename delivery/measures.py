@@ -40,8 +40,8 @@ class Computed:
 # The measures that count patients take them through the population rule, never a later list;
 # coverage counts only GP practices with registered patients (organisations.counted).
 PATIENTS_BASIS = (
-    "patients are each counted practice's registered list (an NHS Digital extract or a QOF "
-    "list size) latest on or before the day, never a later one (organisations.population)"
+    "patients are each practice's registered list (an NHS Digital extract or a QOF list size) "
+    "latest on or before the day, never a later one (organisations.population)"
 )
 COUNTED_BASIS = (
     "practices counted are GP practices with a registered list on or before the day "
