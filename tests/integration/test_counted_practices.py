@@ -43,7 +43,9 @@ def test_only_gp_practices_with_a_list_count_and_the_others_say_why(area):
     assert found.summary == (
         "not counted: 2 organisations without registered patients, such as extended access hubs"
     )
-    assert [p.code for p in practices_in_no_pcn(area["commissioner"], JAN_2020)] == ["A00009"]
+    outside = list(practices_in_no_pcn(area["commissioner"], JAN_2020))
+    assert [p.code for p in outside] == ["A00008", "A00009", "Y09001"]  # by name, all of them
+    assert counted_practices(outside, JAN_2020).not_counted == found.not_counted
 
 
 def test_coverage_counts_practices_with_registered_patients_and_lists_the_others(area):
