@@ -202,8 +202,11 @@ def measure(data: Path) -> None:
         f"({found.patients_pct}%); list sizes dated {', '.join(map(str, found.size_dates))}"
     )
     print(f"  approved PCNs (networks): {len(networks):,}")
-    print(f"  under 30,000 patients: {sum(1 for n in networks if n.list_size < 30_000):,}")
-    print(f"  over 50,000 patients: {sum(1 for n in networks if n.list_size > 50_000):,}")
+    under = sum(1 for n in networks if n.under_minimum)
+    over = sum(1 for n in networks if n.over_maximum)
+    print(f"  under the minimum ({found.minimum}): {under:,}")
+    print(f"  over the guide maximum ({found.maximum}): {over:,}")
+    print(f"  list size cannot be calculated: {len(found.networks_not_sized):,}")
     print(f"  single practice: {sum(1 for n in networks if n.single_practice):,}")
     uncovered = found.uncovered
     print(

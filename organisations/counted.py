@@ -80,16 +80,20 @@ def gp_practices(practice_ids) -> list[Organisation]:
 def counted_practices(
     practice_ids, on: date, *, kind: str | None = None, allow_later: bool = False
 ) -> Counted:
-    """Of the practices given, those that count on `on`, each with its registered list (of
-    `kind`, default the rule's) by the population rule for the day. Two queries."""
+    """Of the practices given (ids, or Organisations already read), those that count on `on`,
+    each with its registered list (of `kind`, default the rule's) by the population rule for
+    the day. Two queries, one when Organisations are given."""
     rule = counted_rule()
-    ids = set(practice_ids)
+    given = list(practice_ids)
     found = Counted(on=on, rule=rule)
-    if not ids:
+    if not given:
         return found
-    practices = list(
-        Organisation.objects.filter(pk__in=ids).only("pk", "code", "prescribing_setting")
-    )
+    practices = [p for p in given if isinstance(p, Organisation)]
+    ids = {p for p in given if not isinstance(p, Organisation)} - {p.pk for p in practices}
+    if ids:
+        practices += Organisation.objects.filter(pk__in=ids).only(
+            "pk", "code", "prescribing_setting"
+        )
     gp = [p for p in practices if is_gp_practice(p)]
     gp_ids = {p.pk for p in gp}
     for p in practices:

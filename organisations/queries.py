@@ -63,24 +63,21 @@ def members(org: Organisation, day: date) -> QuerySet[Organisation]:
 
 
 def practices_in_no_pcn(org: Organisation, day: date) -> QuerySet[Organisation]:
-    """A commissioner's practices that were in no PCN on day (empty for other kinds), counting
-    only GP practices with registered patients on the day (organisations.counted)."""
-    from organisations.counted import counted_practices  # counted reads the population rule
-
+    """A commissioner's practices that were in no PCN on day (empty for other kinds), by name:
+    every one, whether or not it counts; organisations.counted says which do and why not."""
     if org.kind != OrgKind.COMMISSIONER:
         return Organisation.objects.none()
     in_pcn = Relationship.objects.filter(valid_on(day), rel_type=RelType.PRACTICE_PCN)
-    outside = set(
+    return (
         Organisation.objects.filter(
             parent_links__in=Relationship.objects.filter(
                 valid_on(day), parent=org, rel_type=RelType.PRACTICE_COMMISSIONER
             )
         )
         .exclude(parent_links__in=in_pcn)
-        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("name")
     )
-    counted = counted_practices(outside, day).ids
-    return Organisation.objects.filter(pk__in=counted).order_by("name")
 
 
 def practices_under(orgs, day: date) -> dict[int, set[int]]:

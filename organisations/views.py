@@ -1,5 +1,6 @@
 """Registry pages: search, and one page per organisation read through the as-at queries."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -9,10 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import Permission, has_permission, scope_filter
 from organisations import actions, queries
+from organisations.counted import counted_practices
 from organisations.decorators import as_at_date, organisation_from_code
 from organisations.forms import OrganisationForm, PopulationForm
 from organisations.models import HIERARCHY, Organisation, OrgKind, PopulationFigure
-from organisations.population import populations
+from organisations.population import combined, populations
 from pcnhub.forms import form_page
 
 SEARCH_LIMIT = 50
@@ -74,24 +76,37 @@ def organisation(request, org, *, as_at, as_at_raw, as_at_error, today):
 
 
 def _place(org, day):
-    """Breadcrumbs up the hierarchy and the members below, both as they stood on day."""
+    """Breadcrumbs up the hierarchy and the members below, both as they stood on day. Totals
+    are the population rule's sums, naming the members without a list rather than adding 0;
+    practices in no PCN that do not count are listed apart, each with why."""
     trail = queries.ancestors(org, day)
     members = list(queries.members(org, day))
-    unaffiliated = list(queries.practices_in_no_pcn(org, day))
-    both = members + unaffiliated
-    sizes = on_the_day(both, day) if both else {}
+    sizes = on_the_day(members, day) if members else {}
+    outside = list(queries.practices_in_no_pcn(org, day))
+    apart = counted_practices(outside, day)
     member_kind = queries.child_kind(org.kind) if org.kind != OrgKind.PRACTICE else None
+    rows = [(member, sizes[member.pk]) for member in members]
+    unaffiliated = [(p, apart.lists[p.pk]) for p in outside if p.pk in apart.lists]
     return {
         "trail": trail,
         "parent": trail[-1] if trail else None,
-        "members": [(member, sizes[member.pk]) for member in members],
-        "members_total": sum(sizes[member.pk].patients or 0 for member in members),
-        "unaffiliated": [(practice, sizes[practice.pk]) for practice in unaffiliated],
-        "unaffiliated_total": sum(sizes[p.pk].patients or 0 for p in unaffiliated),
+        "members": rows,
+        "members_total": _total(org, rows, day),
+        "unaffiliated": unaffiliated,
+        "unaffiliated_total": _total(org, unaffiliated, day),
+        "unaffiliated_not_counted": [
+            (p, apart.not_counted[p.pk]) for p in outside if p.pk in apart.not_counted
+        ],
+        "counted_words": apart.rule.words,
         "member_kind_label": OrgKind(member_kind).label if member_kind else "",
         "member_kind_plural": KIND_PLURALS.get(member_kind, ""),
         "member_is_practice": member_kind == OrgKind.PRACTICE,
     }
+
+
+def _total(org, rows, day):
+    """The rows' figures summed by the population rule: its `missing` names those left out."""
+    return combined(org.code, [figure for _, figure in rows], day, purpose="on_the_day")
 
 
 def on_the_day(orgs, day):
@@ -109,6 +124,7 @@ def _list_sizes(org, day, today):
         "trend": queries.list_size_trend(org),
         "profile_date": profile_date,
         "profile": profile,
+        "stale_months": settings.POPULATION_STALE_MONTHS,
     }
 
 

@@ -12,9 +12,10 @@ the day (purpose on_the_day), never a later figure unless a person asks (allow_l
 network's size against the DES thresholds is its members' lists at the year's 1 January.
 
 The size distribution is of the PCNs ODS records in the area on D, with their ODS members on
-D and each member's list on or before D: the configuration on the day, whether or not its
-registrations are recorded here. A PCN with a member without a list is not sized (its sum
-would be partial) and is named instead.
+D that are GP practices by the counted-practices rule (organisations.counted) and each one's
+list on or before D: the configuration on the day, whether or not its registrations are
+recorded here. A PCN with a GP practice member without a list is not sized (its sum would be
+partial) and is named instead, with the member.
 """
 
 from collections import Counter, defaultdict
@@ -25,9 +26,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.permissions import Permission, scope_filter
-from organisations.counted import counted_practices
+from organisations.counted import counted_practices, gp_practices
 from organisations.models import Organisation, OrgKind, Relationship, RelType
-from organisations.population import BASIS_LABELS, day_words, populations
+from organisations.population import BASIS_LABELS, combined, day_words, practice_populations
 from organisations.queries import (
     commissioners_under,
     open_practices,
@@ -55,7 +56,7 @@ class Network:
     registration: Registration
     status: str  # status on the day
     practices: int
-    list_size: int
+    list_size: int | None  # None: cannot be calculated (list_note says why), never a partial sum
     under_minimum: bool
     over_maximum: bool
     list_note: str = ""  # why the list cannot be calculated (a member without one)
@@ -170,9 +171,19 @@ class Coverage:
         counts = Counter(n.status for n in self.networks)
         return [(s.label, counts[s]) for s in Status if counts[s]]
 
+    @property
+    def networks_not_sized(self) -> list[Network]:
+        """Networks whose list size cannot be calculated: left out of the size bands, and
+        counted beside them, as a partial sum would put them in the wrong band."""
+        return [n for n in self.networks if n.list_size is None]
+
     def size_distribution(self, width: int = 5000, top: int = 100_000) -> list[tuple[str, int]]:
-        """PCNs by list size in bands of `width` patients, the last band open-ended."""
-        counts = Counter(min(n.list_size // width, top // width) for n in self.networks)
+        """PCNs with a list size, in bands of `width` patients, the last band open-ended."""
+        counts = Counter(
+            min(n.list_size // width, top // width)
+            for n in self.networks
+            if n.list_size is not None
+        )
         bands = []
         for i in range(top // width + 1):
             label = (
@@ -324,25 +335,31 @@ def _distribution(
     result: Coverage, commissioner_ids: set[int] | None, day: date, kind: str, allow_later: bool
 ) -> None:
     """The size distribution of the PCNs ODS records under these commissioners (None: England)
-    on `day` (see module doc)."""
+    on `day` (see module doc). Only members that are GP practices by the counted-practices
+    rule are summed and counted: an extended access hub in a PCN neither leaves it unsized nor
+    adds to its size or practices; a GP practice without a list leaves it unsized, named."""
     links = Relationship.objects.filter(valid_on(day), rel_type=RelType.PCN_COMMISSIONER)
     if commissioner_ids is not None:
         links = links.filter(parent_id__in=commissioner_ids)
     pcns = list(Organisation.objects.filter(pk__in=links.values("child_id")))
-    found = populations(pcns, day, purpose="on_the_day", kind=kind, allow_later=allow_later)
+    members_of = practices_under(pcns, day)
+    gp = gp_practices(set().union(*members_of.values()) if pcns else set())
+    lists = practice_populations(gp, day, purpose="on_the_day", kind=kind, allow_later=allow_later)
     sized, bases, dates = [], Counter(), set()
     for pcn in sorted(pcns, key=lambda p: p.code):
-        size = found[pcn.pk]
-        if size.missing or size.value is None or size.own:
+        members = [lists[pid] for pid in sorted(members_of[pcn.pk]) if pid in lists]
+        missing = sorted(m.code for m in members if m.value is None)
+        if missing or not members:
             reason = (
                 f"no list on or before {day_words(day)} for member "
-                f"{', '.join(size.missing[:5])}{' ...' if len(size.missing) > 5 else ''}"
-                if size.missing
-                else "no member practices with a list on the day"
+                f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}"
+                if missing
+                else "no member GP practices on the day"
             )
             result.unsized.append(UnsizedPcn(pcn.code, pcn.name, reason))
             continue
-        sized.append((size.counted, size.patients))
+        size = combined(pcn.code, members, day, purpose="on_the_day", kind=kind)
+        sized.append((len(members), size.patients))
         bases.update(size.bases)
         dates.update(size.dates)
     result.sizes_dates = tuple(sorted(dates))
@@ -350,10 +367,12 @@ def _distribution(
     when = f"on or before {day_words(day)}"
     result.size_bases = [(BASIS_LABELS[b], n) for b, n in sorted(bases.items())]
     result.sizes_words = (
-        f"PCNs ODS records in the area on {day_words(day)}, each the sum of its member practices' "
-        f"{'QOF list sizes' if kind == 'qof' else 'registered lists'} {when}"
+        f"PCNs ODS records in the area on {day_words(day)}, each the sum of its member GP "
+        f"practices' {'QOF list sizes' if kind == 'qof' else 'registered lists'} {when}"
         f"{' (or the earliest later one where none is earlier, as asked)' if allow_later else ''}; "
-        "a PCN with a member without a list is not sized. Percentiles as Excel's PERCENTILE.INC."
+        "members that are not GP practices in ODS (such as extended access hubs) are neither "
+        "summed nor counted; a PCN with a GP practice member without a list is not sized. "
+        "Percentiles as Excel's PERCENTILE.INC."
     )
 
 
@@ -432,7 +451,7 @@ def _network(
         registration=registration,
         status=status,
         practices=len(facts.members),
-        list_size=size,
+        list_size=None if note else size,
         under_minimum=not note and result.minimum is not None and size < result.minimum,
         over_maximum=not note and result.maximum is not None and size > result.maximum,
         list_note=note,

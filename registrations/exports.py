@@ -27,6 +27,7 @@ NETWORK_HEADER = (
     "Status",
     "Member practices",
     "List size (1 January)",
+    "List size note",
     "Under minimum",
     "Over guide maximum",
     "Single practice",
@@ -42,6 +43,7 @@ PROGRESS_HEADER = ("Milestone", "Date", "Done", "Total", "Overdue")
 # Columns of patient counts, shown with thousands separators in the workbook.
 MAX_MILESTONES = 8
 MAX_UNCOVERED = 10
+MAX_WARNINGS = 3
 LINE = 6  # mm, one table row
 FOOTER_HEIGHT = 14  # mm kept clear at the bottom for the source line
 THOUSANDS_COLUMNS = frozenset({"List size (1 January)", "Patients"})
@@ -67,6 +69,8 @@ def network_rows(coverage: Coverage, networks: Iterable[Network] | None = None) 
     """Header then one row per network in force (or the `networks` given, e.g. outliers).
 
     Values stay Python types (dates, ints, bools) so each format renders them its own way.
+    A network whose list size cannot be calculated has a blank size and blank under/over
+    flags (it is judged against neither threshold), with the reason in the note, as on the page.
     """
     yield NETWORK_HEADER
     area = _area_columns(coverage)
@@ -80,8 +84,9 @@ def network_rows(coverage: Coverage, networks: Iterable[Network] | None = None) 
             network.status_label,
             network.practices,
             network.list_size,
-            network.under_minimum,
-            network.over_maximum,
+            network.list_note,
+            None if network.list_note else network.under_minimum,
+            None if network.list_note else network.over_maximum,
             network.single_practice,
         )
 
@@ -275,6 +280,7 @@ def _summary_items(coverage: Coverage) -> list[tuple[str, object, str | None]]:
         ),
         ("Lists counted", _bases_text(coverage.list_bases, "practice"), None),
         ("List sources", ", ".join(coverage.list_sources), None),
+        *(("List warning", w, None) for w in coverage.list_warnings),
         ("Practices counted", coverage.counted_words, None),
         ("Not counted", coverage.not_counted_summary or "none", None),
         (
@@ -425,6 +431,7 @@ def _pdf_outliers(pdf: FPDF, coverage: Coverage) -> None:
         (f"Under the minimum{minimum}", sum(n.under_minimum for n in networks)),
         (f"Over the guide maximum{maximum}", sum(n.over_maximum for n in networks)),
         ("Single practice", sum(n.single_practice for n in networks)),
+        ("List size cannot be calculated", len(coverage.networks_not_sized)),
     ]
     widths = (pdf.epw - 30, 30)
     for label, count in counts:
@@ -467,23 +474,39 @@ def _pdf_uncovered(pdf: FPDF, coverage: Coverage) -> None:
 
 
 def _dates_text(dates: Sequence[date]) -> str:
-    """Extract dates for the source line, summarised when there are many so it stays short."""
-    if not dates:
-        return "no extract on file"
+    """The lists' dates for the source line, summarised when there are many so it stays short."""
     if len(dates) <= 3:
         return ", ".join(_long_date(d) for d in dates)
-    return f"{_long_date(dates[0])} to {_long_date(dates[-1])} ({len(dates)} extracts)"
+    return f"{_long_date(dates[0])} to {_long_date(dates[-1])} ({len(dates)} dates)"
+
+
+def _pdf_warnings(pdf: FPDF, coverage: Coverage) -> None:
+    """The lists' warnings (stale or later figures) under the figures they qualify, as the
+    page and CLI give them; the first few, then how many more."""
+    warnings = coverage.list_warnings
+    for warning in warnings[:MAX_WARNINGS]:
+        _text_line(pdf, f"Note: {warning}", size=8, style="I")
+    if len(warnings) > MAX_WARNINGS:
+        _text_line(pdf, f"and {len(warnings) - MAX_WARNINGS:,} more notes", size=8, style="I")
+
+
+def _few(items: Sequence[str], shown: int = 3) -> str:
+    more = f" and {len(items) - shown:,} more" if len(items) > shown else ""
+    return "; ".join(items[:shown]) + more
 
 
 def _pdf_footer(pdf: FPDF, coverage: Coverage) -> None:
+    """Where the figures come from, built from the lists actually counted (their bases, dates
+    and files), never a fixed description of them."""
     pdf.set_y(_body_bottom(pdf) + 4)
     pdf.set_font("Helvetica", "", 8)
-    text = (
-        "Source: PCN Hub, registrations approved by the commissioner; list sizes from "
-        f"NHS Digital extracts of {_dates_text(coverage.size_dates)}"
-    )
-    if coverage.list_bases:
-        text += f"; counted: {_bases_text(coverage.list_bases, 'practice')}"
+    bases = [f"{words} ({n:,} practice{'s' if n != 1 else ''})" for words, n in coverage.list_bases]
+    text = "Source: PCN Hub, registrations approved by the commissioner; lists counted: "
+    text += _few(bases) if bases else "no list on file"
+    if len(bases) > 3:
+        text += f" (dated {_dates_text(coverage.size_dates)})"
+    if coverage.list_sources:
+        text += f"; from {_few(list(coverage.list_sources))}"
     if coverage.not_counted_summary:
         text += f"; {coverage.not_counted_summary}"
     pdf.multi_cell(0, 4, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -499,6 +522,7 @@ def coverage_pdf(coverage: Coverage) -> bytes:
     pdf.add_page()
     _pdf_title(pdf, coverage)
     _pdf_headline(pdf, coverage)
+    _pdf_warnings(pdf, coverage)
     _pdf_progress(pdf, coverage)
     _pdf_outliers(pdf, coverage)
     _pdf_sizes(pdf, coverage)

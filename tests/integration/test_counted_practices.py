@@ -43,7 +43,9 @@ def test_only_gp_practices_with_a_list_count_and_the_others_say_why(area):
     assert found.summary == (
         "not counted: 2 organisations without registered patients, such as extended access hubs"
     )
-    assert [p.code for p in practices_in_no_pcn(area["commissioner"], JAN_2020)] == ["A00009"]
+    outside = list(practices_in_no_pcn(area["commissioner"], JAN_2020))
+    assert [p.code for p in outside] == ["A00008", "A00009", "Y09001"]  # by name, all of them
+    assert counted_practices(outside, JAN_2020).not_counted == found.not_counted
 
 
 def test_coverage_counts_practices_with_registered_patients_and_lists_the_others(area):
@@ -106,3 +108,27 @@ def test_the_coverage_command_prints_figures_with_their_basis(area):
     out = StringIO()
     call_command("coverage", "--on", "2020-01-01", "--basis", "qof", "--format", "csv", stdout=out)
     assert "ENG,England,2020-01-01,2019/20,Practices counted,0" in out.getvalue()
+
+
+def test_a_hub_in_a_pcn_is_neither_summed_nor_counted_nor_leaves_it_unsized(area):
+    """ODS lists extended access hubs as PCN members: before, a hub with a list inflated its
+    PCN's size and practice count, and a hub without one left the PCN unsized."""
+    for code, patients in (("Y09001", 7_000), ("Y09002", None)):
+        hub = _in_commissioner(area, code, "1", patients=patients)
+        f.RelationshipFactory(child=hub, parent=area["other_pcn"], valid_from=date(2019, 7, 1))
+    found = coverage(area["commissioner"], JAN_2020)
+    assert found.unsized == []
+    sizes = found.sizes
+    # This PCN 20,000 over two practices; the other 10,000 over its one GP practice alone.
+    assert (sizes.pcns, sizes.single_practice, sizes.percentile(10)) == (2, 1, 11_000)
+    assert "extended access hubs" in found.sizes_words
+
+
+def test_a_gp_practice_member_without_a_list_still_leaves_the_pcn_unsized(area):
+    hub = _in_commissioner(area, "Y09001", "1", patients=7_000)
+    f.RelationshipFactory(child=hub, parent=area["other_pcn"], valid_from=date(2019, 7, 1))
+    ListSize.objects.filter(organisation=area["practices"][2]).delete()
+    found = coverage(area["commissioner"], JAN_2020)
+    assert [(u.code, u.reason) for u in found.unsized] == [
+        ("U00002", "no list on or before 1 Jan 2020 for member A00003")
+    ]

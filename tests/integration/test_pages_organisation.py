@@ -182,6 +182,8 @@ def test_organisation_commissioner_page_queries_do_not_grow_with_members(
     client, commissioner_user, area, django_assert_max_num_queries, extra
 ):
     _grow_pcn(area, extra)
+    for i in range(extra):  # in no PCN: hubs, which are listed apart with why
+        _in_no_pcn(area, f"Y{i:05d}", setting="1", patients=100)
     client.force_login(commissioner_user)
     with django_assert_max_num_queries(QUERY_BOUND):
         response = _page(client, "01X")
@@ -201,7 +203,7 @@ def test_commissioner_page_lists_practices_in_no_pcn(client, commissioner_user, 
     client.force_login(commissioner_user)
     response = client.get("/org/01X/?as_at=2020-01-01")
     assert [p.code for p, _ in response.context["unaffiliated"]] == ["A00009"]
-    assert response.context["unaffiliated_total"] == 2_500
+    assert response.context["unaffiliated_total"].patients == 2_500
     assert b"Practices in no PCN" in response.content
 
 
@@ -221,3 +223,59 @@ def test_organisation_page_shows_revised_figures(client, commissioner_user, area
     client.force_login(commissioner_user)
     content = _page(client, "A00001").content.decode()
     assert "Published figures revised" in content and "9880" in content
+
+
+def _in_no_pcn(area, code, setting="4", patients=None):
+    practice = f.PracticeFactory(code=code, name=f"Practice {code}", prescribing_setting=setting)
+    f.RelationshipFactory(
+        child=practice,
+        parent=area["commissioner"],
+        rel_type=RelType.PRACTICE_COMMISSIONER,
+        valid_from=date(2013, 4, 1),
+    )
+    if patients is not None:
+        f.ListSizeFactory(organisation=practice, extract_date=date(2019, 1, 1), patients=patients)
+    return practice
+
+
+def test_practices_in_no_pcn_that_do_not_count_are_listed_apart_with_why(
+    client, commissioner_user, area
+):
+    """Before, a hub and a practice without a list in no PCN were silently dropped."""
+    _in_no_pcn(area, "A00009", patients=2_500)
+    _in_no_pcn(area, "Y09001", setting="1", patients=0)
+    _in_no_pcn(area, "A00008")
+    client.force_login(commissioner_user)
+    response = _page(client, "01X", as_at="2020-01-01")
+    assert [p.code for p, _ in response.context["unaffiliated"]] == ["A00009"]
+    assert [(p.code, why) for p, why in response.context["unaffiliated_not_counted"]] == [
+        ("A00008", "A00008: no registered list for A00008 on or before 1 Jan 2020"),
+        ("Y09001", "Y09001: prescribing setting 1 is not a GP practice"),
+    ]
+    text = response.content.decode()
+    assert "In no PCN and not counted (2)" in text
+    assert "Practices counted: GP practices with registered patients" in text
+
+
+def test_a_member_without_a_list_is_named_beside_the_total_not_added_as_0(
+    client, commissioner_user, area
+):
+    """Before, the Total added 0 for the member without a list and said nothing."""
+    from organisations.models import ListSize
+
+    ListSize.objects.filter(organisation=area["practices"][1]).delete()
+    client.force_login(commissioner_user)
+    response = _page(client, "U00001", as_at="2020-01-01")
+    total = response.context["members_total"]
+    assert (total.patients, total.missing) == (10_000, ("A00002",))
+    text = response.content.decode()
+    assert "Excluding 1 without a list on 1 Jan 2020: A00002." in text
+    assert "No registered list for A00002 on or before 1 Jan 2020" in text  # its row says why
+    assert "Registered list at 1 Jan 2019. Source:" in text  # each row's basis and source
+
+
+def test_the_list_size_note_gives_the_stale_setting(client, commissioner_user, settings):
+    settings.POPULATION_STALE_MONTHS = 9
+    client.force_login(commissioner_user)
+    text = _page(client, "A00001").content.decode()
+    assert "a figure more than 9 months older than the date is flagged" in text

@@ -1,6 +1,8 @@
 """Registration and coverage pages through HTTP: scope, forms, the workflow and exports."""
 
+import csv
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.urls import reverse
@@ -345,3 +347,31 @@ def test_registrations_are_imported_from_a_spreadsheet_through_the_page(
     assert imported.status_code == 302
     assert Registration.objects.get().status == Status.SUBMITTED
     assert page(client, outsider, "registration_import").status_code == 404
+
+
+def test_a_network_without_a_list_size_is_blank_with_its_note_in_the_export_and_page(
+    client, drafted, commissioner_user, area
+):
+    """Before, the export gave the partial sum (10,000) with no note and the 5k bands counted
+    it, while the page said it cannot be calculated."""
+    from organisations.models import ListSize
+
+    ListSize.objects.filter(organisation=area["practices"][1]).delete()
+    shown = page(client, commissioner_user, "coverage", "01X")
+    assert len(shown.context["coverage"].networks) == 1
+    assert shown.context["coverage"].size_distribution()[2] == ("10k-15k", 0)
+    assert "Left out of the bands: 1 network whose list size cannot be calculated" in shown.text
+    assert "no registered list for A00002" in shown.text
+    rows = list(
+        csv.DictReader(
+            StringIO(
+                page(client, commissioner_user, "coverage_export", "01X", "csv").content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    assert [(r["List size (1 January)"], r["Under minimum"]) for r in rows] == [("", "")]
+    assert rows[0]["List size note"].startswith(
+        "cannot be calculated: no registered list for A00002"
+    )

@@ -59,6 +59,8 @@ def make_coverage(area=COMMISSIONER, networks=None, uncovered_practices=None) ->
         patients=100_000,
         patients_covered=91_234,
         size_dates=(date(2019, 1, 1),),
+        list_bases=[("QOF list size at 1 Jan 2019", 5)],
+        list_sources=("PREVALENCE_1819.csv",),
         uncovered=[uncovered(1, ods_pcn="U00009")]
         if uncovered_practices is None
         else uncovered_practices,
@@ -174,7 +176,9 @@ def test_pdf_is_one_page():
     assert "80.0%" in text and "91.2%" in text
     assert "Networks outside the size rules (2 of 3)" in text
     assert "Practice 1" in text and "more" not in text
-    assert "NHS Digital extracts of 1 January 2019" in text
+    # The footer names the lists counted, here QOF list sizes, not "NHS Digital extracts".
+    assert "lists counted: QOF list size at 1 Jan 2019 (5 practices)" in text
+    assert "from PREVALENCE_1819.csv" in text and "NHS Digital extracts" not in text
 
 
 def test_pdf_stays_on_one_page_with_a_large_area():
@@ -185,12 +189,15 @@ def test_pdf_stays_on_one_page_with_a_large_area():
         uncovered_practices=[uncovered(i) for i in range(200)],
     )
     coverage.size_dates = tuple(date(2019, m, 1) for m in range(1, 13))
+    coverage.list_bases = [(f"registered list at 1 {m} 2019", 10) for m in range(1, 13)]
+    coverage.list_warnings = tuple(f"stale figure {i}" for i in range(6))
     data = coverage_pdf(coverage)
     assert page_count(data) == 1
     text = pdf_text(data)
     assert "Practice 9" in text and "Practice 10" not in text
     assert "and 190 more" in text
-    assert "1 January 2019 to 1 December 2019 (12 extracts)" in text
+    assert "and 9 more (dated 1 January 2019 to 1 December 2019 (12 dates))" in text
+    assert "Note: stale figure 2" in text and "and 3 more notes" in text
 
 
 def test_pdf_survives_text_outside_latin1():
@@ -218,7 +225,7 @@ def test_an_empty_area_with_no_year_still_exports():
     text = pdf_text(pdf)
     assert "PCN coverage: England" in text
     assert "n/a" in text
-    assert "no extract on file" in text
+    assert "lists counted: no list on file" in text
 
 
 def test_sizes_csv_and_paper_give_the_distribution_with_its_lists():
@@ -240,3 +247,42 @@ def test_sizes_csv_and_paper_give_the_distribution_with_its_lists():
     assert figures["List dates"] == "2020-01-01"
     paper = pdf_text(coverage_pdf(coverage))
     assert "Percentiles of PCN size (Excel PERCENTILE.INC): 10th 24,000.0" in paper
+
+
+def unsizable(code: str = "U00004"):
+    """A network with a member without a list: no size, judged against neither threshold."""
+    pcn = Organisation(code=code, name="Gap PCN", kind="pcn")
+    registration = Registration(
+        pcn=pcn, commissioner=COMMISSIONER, des_year="2019/20", status="approved"
+    )
+    note = "cannot be calculated: no registered list for P00042 on or before 1 Jan 2019"
+    return Network(registration, "approved", 2, None, False, False, list_note=note)
+
+
+def test_a_network_that_cannot_be_sized_is_blank_with_its_note_in_every_export():
+    coverage = make_coverage(networks=[network("U00001", "Big PCN", 3, 61_000), unsizable()])
+    rows = parse_csv(networks_csv(coverage))
+    assert [
+        (r["List size (1 January)"], r["List size note"][:20], r["Under minimum"]) for r in rows
+    ] == [("61000", "", "No"), ("", "cannot be calculated", "")]
+    data = coverage_xlsx(coverage)
+    for sheet in ("Networks", "Outliers"):
+        table = pl.read_excel(BytesIO(data), sheet_name=sheet)
+        assert table["List size (1 January)"].to_list()[-1] is None, sheet
+        assert table["List size note"].to_list()[-1].endswith("P00042 on or before 1 Jan 2019")
+    assert coverage.networks_not_sized == coverage.networks[1:]
+    assert sum(count for _, count in coverage.size_distribution()) == 1
+    paper = pdf_text(coverage_pdf(coverage))
+    assert "Networks outside the size rules (2 of 2)" in paper
+    assert "List size cannot be calculated" in paper
+
+
+def test_the_workbook_and_paper_give_the_list_warnings_the_page_gives():
+    coverage = make_coverage()
+    warning = "figure from 1 Jan 2018, 1 year 6 months older than 1 Jul 2019 (over 6 months)"
+    coverage.list_warnings = (warning,)
+    summary = pl.read_excel(
+        BytesIO(coverage_xlsx(coverage)), sheet_name="Summary", has_header=False
+    )
+    assert [warning] == [row[1] for row in summary.iter_rows() if row[0] == "List warning"]
+    assert f"Note: {warning}" in pdf_text(coverage_pdf(coverage))
