@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.permissions import Permission, reaches_on
+from accounts.permissions import Permission, has_permission, reaches_on
 from organisations.models import Measure, Organisation, OrgKind, PopulationFigure, Relationship
 
 EDITABLE_FIELDS = {"name", "address", "postcode", "contract_type", "supplier", "phone", "status"}
@@ -97,7 +97,8 @@ POPULATION_MEASURES = (Measure.WEIGHTED, Measure.ADJUSTED, Measure.REGISTERED)
 def may_enter_population(user, org: Organisation) -> bool:
     """Those who may correct the registry or enter payment inputs for the organisation as it
     is commissioned today: a figure entered moves that commissioner's payments."""
-    return reaches_on(user, POPULATION_PERMISSIONS, org, timezone.localdate())
+    held = any(has_permission(user, p, org) for p in POPULATION_PERMISSIONS)
+    return held and reaches_on(user, POPULATION_PERMISSIONS, org, timezone.localdate())
 
 
 @transaction.atomic

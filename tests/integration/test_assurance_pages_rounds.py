@@ -18,9 +18,9 @@ ROUNDS_BOUND = 9
 # planned actions (three queries); then the statement's four linked measures (coverage,
 # resilience funds spent, extended access cover and minutes), each on the day and on its
 # target date; coverage's share of practices counts only those with registered patients (the
-# practices and their lists by the population rule: three queries a time). Fixed by the
-# framework, not by the number of planned actions.
-ROUND_BOUND = 37
+# practices and their lists by the population rule) and sizes the PCNs over their GP practices.
+# Fixed by the framework, not by the number of planned actions.
+ROUND_BOUND = 38
 
 
 def test_commissioner_rounds_open_a_round(client, area, commissioner_user, statement):
