@@ -435,3 +435,48 @@ def flat_allowance(year: str, registered: Decimal | None) -> dict[str, Decimal]:
         and registered > rule.flat_double_above
     )
     return dict.fromkeys(rule.flat_roles, rule.flat_wte * (2 if double else 1))
+
+
+def budgets(
+    year: str,
+    sums: dict[str, tuple[Decimal | None, str]],
+    staff: list[tuple[Staff, dict[date, Decimal]]],
+    on: date,
+) -> list[Budget]:
+    """A network's budgets for the year, MAIN first: each pot's sum (amount or None, and its
+    working or reason), what its roles have claimed in the year, what the records allow for
+    the months not yet claimed (committed), and the projection to the year end."""
+    first, last = financial_year(year)
+    labels = pot_labels(year)
+    claimed: dict[str, dict[date, Decimal]] = {key: {} for key in labels}
+    committed = dict.fromkeys(labels, Decimal("0.00"))
+    for facts, made in staff:
+        key = pot_of(facts.role, year)
+        by_month = claimed.setdefault(key, {})
+        for month, amount in made.items():
+            if first <= month <= last:
+                by_month[month] = by_month.get(month, Decimal("0.00")) + amount
+        for month in months(first, last):
+            if month in made:
+                continue
+            due = monthly_claim(facts, month)
+            if due is not None and not due.problem:
+                committed[key] = committed.get(key, Decimal("0.00")) + due.amount
+    found = []
+    for key, label in labels.items():
+        total, formula = sums.get(key, (None, f"no {label} worked out"))
+        projected, how = projection(claimed[key], year, on)
+        found.append(
+            Budget(
+                year=year,
+                sum=total,
+                sum_formula=formula,
+                claimed=sum(claimed[key].values(), Decimal("0.00")),
+                committed=committed[key],
+                key=key,
+                label=label,
+                projected=projected,
+                projection_formula=how,
+            )
+        )
+    return found
