@@ -426,6 +426,32 @@ def arrs_page(request, code):
     return TemplateResponse(request, "payments/arrs.html", context)
 
 
+@require_GET
+def arrs_area(request, code):
+    """ARRS across a commissioner, ICS or region: each network's budgets for the year with
+    claimed, committed, remaining, projected and the projected underspend; totals; the claims
+    for roles with no maximum on file. For commissioners and finance over the area."""
+    from payments.arrs_report import PROJECTION_RULE, area_arrs
+
+    scope = _scope(request, code)
+    allowed = has_permission(request.user, Permission.MANAGE_PAYMENTS, scope) or has_permission(
+        request.user, Permission.ENTER_PAYMENT_INPUTS, scope
+    )
+    if scope.kind == OrgKind.PCN or not allowed:
+        raise Http404("No such page")
+    year = _year(request)
+    report = area_arrs(pcns_in(scope, year), year)
+    context = {
+        "scope": scope,
+        "year": year,
+        "years": _years(),
+        "report": report,
+        "totals": list(report.totals.values()),
+        "projection_rule": PROJECTION_RULE,
+    }
+    return TemplateResponse(request, "payments/arrs_area.html", context)
+
+
 def _arrs_post(request, scope, staff_form, claim_form) -> str:
     """Save a staff record or a claim; '' when the form shows what is wrong."""
     if staff_form.is_bound and staff_form.is_valid():
