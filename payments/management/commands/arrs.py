@@ -5,8 +5,6 @@ total row a budget. A sum that cannot be worked out (no population or maximum on
 "cannot be calculated: reason" and is left out of the totals, which say how many; the count
 also goes to standard error. The projection rule is printed under the text."""
 
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from organisations.models import Organisation
@@ -33,7 +31,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no PCN, commissioner, ICS or region with ODS code {scope!r}")
         report = area_arrs(pcns_in(org, year), year)
         name = f"{org.name} ({org.code})" if org else "England"
-        sys.stdout.write(as_csv(report) if format == "csv" else as_text(report, name))
+        self.stdout.write(as_csv(report) if format == "csv" else as_text(report, name), ending="")
         cannot = sum(total.cannot for total in report.totals.values())
         if cannot:
             self.stderr.write(
