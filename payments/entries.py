@@ -2,6 +2,7 @@
 and assessed shares (beds may be loaded from a spreadsheet, checked whole first); networks'
 share-out rules, ARRS staff records and monthly claims. Each save records who and why."""
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,23 +15,31 @@ from imports.problems import ImportRejected, Problems
 from imports.source import SourceFile, read_table
 from organisations.models import Organisation, OrgKind
 from payments.arrs import (
+    MAIN,
     Budget,
+    Entitlement,
     Staff,
     arr_sum,
+    budgets,
     claim_problem,
     flat_allowance,
+    flat_entitlement,
     monthly_claim,
+    no_maximum,
+    pot_of,
+    pot_sum,
     scheme,
 )
 from payments.models import (
     Achievement,
     ArrsClaim,
+    ArrsOverride,
     CareHomeBeds,
     ShareMethod,
     ShareRule,
     StaffMember,
 )
-from pcnhub.nhs_calendar import financial_year, month_of, months
+from pcnhub.nhs_calendar import financial_year, month_of, year_of
 
 BEDS_COLUMNS = {
     "pcn": ("PCN ODS code", "PCN code"),
@@ -206,9 +215,19 @@ def add_staff(*, pcn: Organisation, by, **fields) -> StaffMember:
 
 @transaction.atomic
 def make_claim(
-    *, member: StaffMember, month: date, by, amount: Decimal | None = None, evidence=None
+    *,
+    member: StaffMember,
+    month: date,
+    by,
+    amount: Decimal | None = None,
+    evidence=None,
+    over_budget_confirmed: bool = False,
+    on: date | None = None,
 ) -> ArrsClaim:
-    """A month's claim: the allowed amount by default; a stated amount must not exceed it."""
+    """A month's claim: the allowed amount by default; a stated amount must not exceed it
+    unless finance approved an override for the month (then up to the override). A claim
+    that takes its budget's claims over the sum (the ARR Sum, the 2019/20 entitlement or
+    the GP ARRS sum) is refused with the figures until `over_budget_confirmed`."""
     if not has_permission(by, Permission.NETWORK_FINANCES, member.pcn):
         raise PermissionDenied(f"you may not claim for {member.pcn.code}")
     month = month.replace(day=1)
@@ -216,51 +235,114 @@ def make_claim(
     allowed = monthly_claim(facts, month)
     if amount is not None and amount < 0:
         raise ValidationError({"amount": ["a claim cannot be negative"]})
-    problem = claim_problem(facts, month, amount if amount is not None else Decimal(0))
+    override = ArrsOverride.objects.filter(staff=member, month=month).first()
+    problem = claim_problem(
+        facts,
+        month,
+        amount if amount is not None else Decimal(0),
+        override.amount if override else None,
+    )
     if problem:
         raise ValidationError({"amount": [problem]})
     if ArrsClaim.objects.filter(staff=member, month=month).exists():
         raise ValidationError({"month": [f"{member.ref} already has a claim for {month:%B %Y}"]})
-    claim = ArrsClaim(
-        staff=member,
-        month=month,
-        amount=allowed.amount if amount is None else amount,
-        formula=allowed.formula,
-        claimed_by=by,
-    )
+    value = allowed.amount if amount is None else amount
+    formula = allowed.formula
+    if value > allowed.amount:
+        formula += (
+            f"; £{value:,.2f} claimed under the override of £{override.amount:,.2f} approved "
+            f"by {override.approved_by} ({override.reason})"
+        )
+    if not over_budget_confirmed:
+        warning = over_budget(member, month, value, on=on)
+        if warning:
+            raise ValidationError({"amount": [warning]})
+    claim = ArrsClaim(staff=member, month=month, amount=value, formula=formula, claimed_by=by)
     if evidence is not None:
         claim.evidence = evidence
     _save(claim, by, "claim made")
     return claim
 
 
-def budget_for(pcn: Organisation, year: str, weighted: Decimal | None) -> Budget:
-    """The year's ARR Sum against what is claimed and what the staff in post will cost."""
-    first, last = financial_year(year)
-    total, formula = arr_sum(year, weighted)
-    staff = list(StaffMember.objects.filter(pcn=pcn).prefetch_related("claims"))
-    claimed = committed = Decimal("0.00")
-    for member in staff:
-        made = {c.month: c.amount for c in member.claims.all() if first <= c.month <= last}
-        claimed += sum(made.values(), Decimal("0.00"))
-        for month in months(first, last):
-            if month in made:
-                continue
-            due = monthly_claim(staff_facts(member), month)
-            if due is not None and not due.problem:
-                committed += due.amount
-    return Budget(year=year, sum=total, sum_formula=formula, claimed=claimed, committed=committed)
+def over_budget(member: StaffMember, month: date, amount: Decimal, *, on=None) -> str:
+    """The warning for a claim that would take its budget's claims over the sum, or ''."""
+    year = year_of(month)
+    key = pot_of(member.role, year)
+    found = network_arrs([member.pcn], year, on=on)[member.pcn.pk]
+    budget = next(b for b in found.budgets if b.key == key)
+    if budget.sum is None or budget.claimed + amount <= budget.sum:
+        return ""
+    after = budget.claimed + amount
+    return (
+        f"£{amount:,.2f} would take {member.pcn.code}'s claims against the {budget.label} to "
+        f"£{after:,.2f}, £{after - budget.sum:,.2f} over its £{budget.sum:,.2f}: confirm that "
+        "the claim is over budget to make it"
+    )
 
 
 @transaction.atomic
-def claim_month(*, pcn: Organisation, month: date, by) -> list[ArrsClaim]:
+def approve_override(
+    *, member: StaffMember, month: date, amount: Decimal, reason: str, by
+) -> ArrsOverride:
+    """Finance allows a month's claim above the role's maximum, up to `amount`."""
+    if not has_permission(by, Permission.MANAGE_PAYMENTS, member.pcn):
+        raise PermissionDenied(f"you may not approve overrides for {member.pcn.code}")
+    month = month.replace(day=1)
+    errors: dict[str, list[str]] = {}
+    if not reason.strip():
+        errors["reason"] = ["give the reason the maximum may be exceeded"]
+    allowed = monthly_claim(staff_facts(member), month)
+    if allowed is None or allowed.problem:
+        errors["month"] = [
+            f"{member.ref} cannot be claimed for in {month:%B %Y}"
+            + (f": {allowed.problem}" if allowed else "")
+        ]
+    elif amount <= allowed.amount:
+        errors["amount"] = [
+            f"£{amount:,.2f} is within the £{allowed.amount:,.2f} the role allows: no override "
+            "is needed"
+        ]
+    if ArrsOverride.objects.filter(staff=member, month=month).exists():
+        errors["month"] = [f"{member.ref} already has an override for {month:%B %Y}"]
+    if errors:
+        raise ValidationError(errors)
+    override = ArrsOverride(
+        staff=member, month=month, amount=amount, reason=reason.strip(), approved_by=by
+    )
+    _save(override, by, reason.strip())
+    return override
+
+
+def budget_for(
+    pcn: Organisation, year: str, weighted: Decimal | None, *, on: date | None = None
+) -> Budget:
+    """The year's ARR Sum against what is claimed and what the staff in post will cost (the
+    ARR Sum pot only; GP claims from October 2024 count against the GP ARRS sum)."""
+    staff = list(StaffMember.objects.filter(pcn=pcn).prefetch_related("claims"))
+    sums = {MAIN: arr_sum(year, weighted)}
+    return budgets(year, sums, _staff_claims(staff), on or date.today())[0]
+
+
+def _staff_claims(staff: list[StaffMember]) -> list[tuple[Staff, dict[date, Decimal]]]:
+    return [(staff_facts(m), {c.month: c.amount for c in m.claims.all()}) for m in staff]
+
+
+@transaction.atomic
+def claim_month(
+    *, pcn: Organisation, month: date, by, over_budget_confirmed: bool = False
+) -> list[ArrsClaim]:
     """The month's claims for every member of staff not yet claimed for, as their records
-    allow (baseline and ineligible staff are left out)."""
+    allow (baseline and ineligible staff are left out). All or nothing: one claim over its
+    budget, unconfirmed, refuses them all."""
     made = []
     for member in StaffMember.objects.filter(pcn=pcn).exclude(claims__month=month.replace(day=1)):
         due = monthly_claim(staff_facts(member), month.replace(day=1))
         if due is not None and not due.problem:
-            made.append(make_claim(member=member, month=month, by=by))
+            made.append(
+                make_claim(
+                    member=member, month=month, by=by, over_budget_confirmed=over_budget_confirmed
+                )
+            )
     return made
 
 
@@ -283,15 +365,85 @@ def flat_warnings(pcn: Organisation, year: str, allowance: dict) -> list[str]:
     return warnings
 
 
-def network_budget(pcn: Organisation, year: str) -> tuple[Budget, dict]:
-    """budget_for with the PCN's own weighted population at the year's basis date, and the
-    2019/20 flat entitlement on its registered list."""
+@dataclass
+class NetworkArrs:
+    """A network's ARRS for a year: its budgets (MAIN first; the GP ARRS sum from October
+    2024), the 2019/20 WTE allowance, the claims for roles with no maximum on file (for
+    finance), and the population figures used, in words."""
+
+    pcn: Organisation
+    year: str
+    budgets: list[Budget]
+    flat: dict[str, Decimal]
+    entitlement: Entitlement | None
+    unmaximised: list[tuple[StaffMember, ArrsClaim]] = field(default_factory=list)
+
+    @property
+    def main(self) -> Budget:
+        return self.budgets[0]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for b in self.budgets for w in b.warnings]
+
+
+def network_arrs(
+    pcns: list[Organisation], year: str, *, on: date | None = None
+) -> dict[int, NetworkArrs]:
+    """Each network's ARRS budgets for the year, in a fixed number of queries however many
+    networks: populations through payments.inputs.gather (the population rule, purpose
+    payment: members on the first of the month, figures at 1 January before the year, never
+    a later one), staff with their claims in two more."""
     from payments.inputs import gather
     from payments.versions import versions_for
 
+    pcns = list(pcns)
     first, _ = financial_year(year)
-    networks = gather([pcn], year, versions_for(year))
-    april = networks[0].by_month.get(first) if networks else None
-    weighted = april.weighted.value if april and april.weighted else None
-    registered = april.registered.value if april and april.registered else None
-    return budget_for(pcn, year, weighted), flat_allowance(year, registered)
+    rule = scheme()[1].get(year)
+    inputs = {n.pcn.code: n for n in gather(pcns, year, versions_for(year))} if pcns else {}
+    staff_of: dict[int, list[StaffMember]] = {p.pk: [] for p in pcns}
+    for member in StaffMember.objects.filter(pcn__in=pcns).prefetch_related("claims"):
+        staff_of[member.pcn_id].append(member)
+    last = financial_year(year)[1]
+    found = {}
+    for pcn in pcns:
+        network = inputs.get(pcn.code)
+
+        def figure(month, kind, network=network):
+            got = network.by_month.get(month) if network else None
+            value = getattr(got, kind, None) if got else None
+            return value.value if value is not None else None
+
+        entitlement = None
+        registered = None
+        if rule is not None and rule.flat_roles and rule.flat_from:
+            registered = figure(rule.flat_from, "registered")
+            entitlement = flat_entitlement(year, registered)
+            sums = {MAIN: (entitlement.amount, entitlement.formula)}
+        else:
+            sums = {MAIN: arr_sum(year, figure(first, "weighted"))}
+        for pot in rule.pots if rule else ():
+            sums[pot.key] = pot_sum(year, pot.key, figure(pot.start, "weighted"))
+        staff = staff_of[pcn.pk]
+        unmaximised = [
+            (m, c)
+            for m in staff
+            for c in m.claims.all()
+            if first <= c.month <= last and no_maximum(m.role, c.month)
+        ]
+        found[pcn.pk] = NetworkArrs(
+            pcn=pcn,
+            year=year,
+            budgets=budgets(year, sums, _staff_claims(staff), on or date.today()),
+            flat=flat_allowance(year, registered),
+            entitlement=entitlement,
+            unmaximised=unmaximised,
+        )
+    return found
+
+
+def network_budget(pcn: Organisation, year: str) -> tuple[Budget, dict]:
+    """The network's main budget (ARR Sum, or the 2019/20 entitlement) and its 2019/20 WTE
+    allowance; network_arrs has every budget."""
+    found = network_arrs([pcn], year)[pcn.pk]
+    return found.main, found.flat

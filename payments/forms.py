@@ -164,6 +164,15 @@ class ClaimForm(forms.Form):
         required=False,
     )
     evidence = forms.FileField(label="Evidence (payslip or invoice)", required=False)
+    over_budget = forms.TypedChoiceField(
+        label="Over budget",
+        help_text="Confirm only when you have been warned the claim takes the network over its "
+        "ARR Sum, 2019/20 entitlement or GP ARRS sum",
+        choices=[("no", "No"), ("yes", "Yes: I confirm this claim is over budget")],
+        coerce=lambda value: value == "yes",
+        empty_value=False,
+        required=False,
+    )
 
     def __init__(self, *args, staff, months, **kwargs):
         super().__init__(*args, **kwargs)

@@ -267,6 +267,29 @@ class ArrsClaim(models.Model):
         return f"{self.staff} {self.month:%b %Y}: {self.amount}"
 
 
+class ArrsOverride(models.Model):
+    """Finance's approval for a month's claim above the role's maximum, up to `amount`."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="overrides")
+    month = models.DateField()
+    amount = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    reason = models.TextField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["month", "staff__ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "month"], name="override_once_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.month:%b %Y}: up to {self.amount}"
+
+
 class FundKind(models.TextChoices):
     RESILIENCE = "resilience", "Practice resilience"
     TRANSFORMATION = "transformation", "Transformation"

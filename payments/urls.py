@@ -14,6 +14,7 @@ urlpatterns = [
     path("payments/<str:code>/inputs/", views.inputs_page, name="payment_inputs"),
     path("payments/<str:code>/share-out/", views.share_out_page, name="share_out"),
     path("payments/<str:code>/arrs/", views.arrs_page, name="arrs"),
+    path("payments/<str:code>/arrs/area/", views.arrs_area, name="arrs_area"),
     path("payments/<str:code>/funds/", views.funds_page, name="funds"),
     path("funds/<int:pk>/", views.fund_page, name="fund"),
 ]

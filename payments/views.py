@@ -16,14 +16,14 @@ from accounts.permissions import Permission, has_permission, holds_anywhere, wid
 from imports.problems import ImportRejected
 from organisations.models import Organisation, OrgKind
 from payments import exports
-from payments.arrs import monthly_claim, scheme
+from payments.arrs import monthly_claim, no_maximum, scheme
 from payments.entries import (
     add_staff,
     claim_month,
     flat_warnings,
     load_beds,
     make_claim,
-    network_budget,
+    network_arrs,
     parse_weights,
     record_share_rule,
     save_inputs,
@@ -371,10 +371,19 @@ def arrs_page(request, code):
     if request.method == "POST" and "claim-all" in request.POST:
         if not can_edit:
             raise Http404("No such page")
-        made = claim_month(
-            pcn=scope, month=date.fromisoformat(request.POST["claim-all"]), by=request.user
-        )
-        messages.success(request, f"{len(made)} claim{'s' if len(made) != 1 else ''} made")
+        try:
+            made = claim_month(
+                pcn=scope,
+                month=date.fromisoformat(request.POST["claim-all"]),
+                by=request.user,
+                over_budget_confirmed=request.POST.get("claim-all-over-budget") == "yes",
+            )
+        except ValidationError as error:
+            for problems in error.message_dict.values():
+                for problem in problems:
+                    messages.error(request, f"No claims made: {problem}")
+        else:
+            messages.success(request, f"{len(made)} claim{'s' if len(made) != 1 else ''} made")
         return redirect(reverse("arrs", args=[scope.code]) + f"?year={year}")
     claim_form = ClaimForm(
         request.POST if "claim-staff" in request.POST else None,
@@ -390,25 +399,57 @@ def arrs_page(request, code):
         if done:
             messages.success(request, done)
             return redirect(reverse("arrs", args=[scope.code]) + f"?year={year}")
-    budget, flat = network_budget(scope, year)
+    found = network_arrs([scope], year)[scope.pk]
     rows = []
     for member in staff:
         made = {c.month: c for c in member.claims.all()}
         facts = staff_facts(member)
-        rows.append((member, [made.get(m) or monthly_claim(facts, m) for m in months(first, last)]))
+        cells = [
+            (made.get(m) or monthly_claim(facts, m), no_maximum(member.role, m))
+            for m in months(first, last)
+        ]
+        rows.append((member, cells))
     context = {
         "scope": scope,
         "year": year,
         "years": _years(),
-        "budget": budget,
+        "budget": found.main,
+        "budgets": found.budgets,
+        "network": found,
         "rows": rows,
         "months": months(first, last),
-        "flat": flat,
-        "flat_warnings": flat_warnings(scope, year, flat),
+        "flat": found.flat,
+        "flat_warnings": flat_warnings(scope, year, found.flat),
         "staff_form": staff_form if can_edit else None,
         "claim_form": claim_form if can_edit and staff else None,
     }
     return TemplateResponse(request, "payments/arrs.html", context)
+
+
+@require_GET
+def arrs_area(request, code):
+    """ARRS across a commissioner, ICS or region: each network's budgets for the year with
+    claimed, committed, remaining, projected and the projected underspend; totals; the claims
+    for roles with no maximum on file. For commissioners and finance over the area."""
+    from payments.arrs_report import PROJECTION_RULE, area_arrs
+
+    scope = _scope(request, code)
+    allowed = has_permission(request.user, Permission.MANAGE_PAYMENTS, scope) or has_permission(
+        request.user, Permission.ENTER_PAYMENT_INPUTS, scope
+    )
+    if scope.kind == OrgKind.PCN or not allowed:
+        raise Http404("No such page")
+    year = _year(request)
+    report = area_arrs(pcns_in(scope, year), year)
+    context = {
+        "scope": scope,
+        "year": year,
+        "years": _years(),
+        "report": report,
+        "totals": list(report.totals.values()),
+        "projection_rule": PROJECTION_RULE,
+    }
+    return TemplateResponse(request, "payments/arrs_area.html", context)
 
 
 def _arrs_post(request, scope, staff_form, claim_form) -> str:
@@ -430,6 +471,7 @@ def _arrs_post(request, scope, staff_form, claim_form) -> str:
                 by=request.user,
                 amount=data["amount"],
                 evidence=data["evidence"],
+                over_budget_confirmed=data["over_budget"],
             )
         except ValidationError as error:
             add_action_errors(claim_form, error)

@@ -24,7 +24,7 @@ def pharmacist(**changes):
 
 
 def test_2019_20_pays_seventy_per_cent_of_a_clinical_pharmacists_cost_up_to_the_maximum():
-    claim = monthly_claim(pharmacist(), date(2019, 6, 1))
+    claim = monthly_claim(pharmacist(), date(2019, 7, 1))
     # £56,000 / 12 = £4,666.67 x 70% = £3,266.67; the maximum is £37,810 / 12 = £3,150.83
     assert claim.amount == Decimal("3150.83") and claim.capped
     assert "capped at £37,810 a WTE year" in claim.formula
@@ -64,9 +64,9 @@ def test_baseline_staff_and_ineligible_roles_are_not_claimable():
 
 
 def test_a_claim_over_the_maximum_is_refused_with_the_reason():
-    problem = claim_problem(pharmacist(), date(2019, 6, 1), Decimal("3200.00"))
-    assert "is over the £3,150.83 the role allows for June 2019" in problem
-    assert claim_problem(pharmacist(), date(2019, 6, 1), Decimal("3150.83")) == ""
+    problem = claim_problem(pharmacist(), date(2019, 7, 1), Decimal("3200.00"))
+    assert "is over the £3,150.83 the role allows for July 2019" in problem
+    assert claim_problem(pharmacist(), date(2019, 7, 1), Decimal("3150.83")) == ""
 
 
 def test_the_arr_sum_and_the_2019_20_flat_entitlement():
