@@ -75,14 +75,21 @@ def provider(request, org):
             data = posted.cleaned_data
             try:
                 if posted is end_form:
-                    end_provision(provider=org, on=data["on"], by=request.user)
+                    end_provision(
+                        provider=org, scheme=data["scheme"], on=data["on"], by=request.user
+                    )
                     done = f"No provision from {data['on']:%-d %B %Y}"
                 else:
                     record_provision(provider=org, by=request.user, **data)
                     done = f"Provision from {data['valid_from']:%-d %B %Y} recorded"
             except ValidationError as error:
                 if posted is end_form and hasattr(error, "error_dict"):
-                    error = ValidationError({"on": error.messages})
+                    error = ValidationError(
+                        {
+                            ("scheme" if name == "scheme" else "on"): found
+                            for name, found in error.error_dict.items()
+                        }
+                    )
                 add_action_errors(posted, error)
             except PermissionDenied as error:  # a practice listed is not theirs to record
                 posted.add_error(None, str(error))
