@@ -72,6 +72,10 @@ class ListDate:
     status: str
     note: str
 
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
 
 @dataclass(frozen=True)
 class Window:
