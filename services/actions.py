@@ -24,7 +24,7 @@ from accounts.permissions import (
 )
 from organisations.models import Organisation, OrgKind, Relationship, RelType
 from organisations.queries import members, open_practices, valid_on
-from services.catalogue import services
+from services.catalogue import schemes, services
 from services.models import Provision, SignUp, SignUpStatus
 
 NOTE_LENGTH = SignUp._meta.get_field("note").max_length
@@ -247,10 +247,32 @@ def _covered(provider: Organisation, on: date, practices: list[Organisation] | N
     return practices
 
 
-def _save_provision(provider, valid_from, by, reason, **fields) -> tuple[Provision, bool]:
-    record = Provision.objects.filter(provider=provider, valid_from=valid_from).first()
+def scheme_problems(provider: Organisation, scheme: str | None, valid_from: date) -> list[str]:
+    """Why a provision record of `provider` cannot count towards `scheme` from the date: each
+    record belongs to exactly one scheme, which the provider must be one to provide, and
+    which must run on its date (services.toml [[schemes]])."""
+    known = schemes()
+    names = "; ".join(f"{s.key} ({s.name})" for s in known.values())
+    if not scheme:
+        return [f"Choose the scheme this provision counts towards: {names}"]
+    if scheme not in known:
+        return [f"{scheme!r} is not an access scheme on file: {names}"]
+    chosen = known[scheme]
+    problems = []
+    if provider.kind not in chosen.providers:
+        who = " or ".join("a PCN" if k == "pcn" else "a practice" for k in chosen.providers)
+        problems.append(f"{chosen.name} is provided by {who}, not {provider.code}")
+    if valid_from and not chosen.in_force(valid_from):
+        problems.append(f"{chosen.name} ran {chosen.dates_words}, not on {valid_from:%-d %B %Y}")
+    return problems
+
+
+def _save_provision(provider, scheme, valid_from, by, reason, **fields) -> tuple[Provision, bool]:
+    record = Provision.objects.filter(
+        provider=provider, scheme=scheme, valid_from=valid_from
+    ).first()
     corrected = record is not None
-    record = record or Provision(provider=provider, valid_from=valid_from)
+    record = record or Provision(provider=provider, scheme=scheme, valid_from=valid_from)
     for name, value in fields.items():
         setattr(record, name, value)
     record._history_user = by
@@ -274,12 +296,15 @@ def record_provision(
     evening_minutes: int,
     weekend_minutes: int,
     by,
+    scheme: str | None = None,
     practices: list[Organisation] | None = None,
     description: str = "",
     reason: str = "",
 ) -> Provision:
-    """The extended access a PCN or practice offers from `valid_from` until its next record:
-    minutes a week in evenings and at weekends, for the practices it covers."""
+    """The extended access a PCN or practice offers under `scheme` from `valid_from` until
+    its next record for that scheme: minutes a week in evenings and at weekends, for the
+    practices it covers. A record without a scheme (or of a scheme the provider does not
+    provide, or that does not run on the date) is refused and nothing is saved."""
     if provider.kind not in (OrgKind.PCN, OrgKind.PRACTICE):
         raise ValidationError({"provider": [f"{provider.code} is not a PCN or a GP practice"]})
     _require(by, provider)
@@ -291,6 +316,9 @@ def record_provision(
         errors["evening_minutes"] = ["some minutes a week; to record that it stopped, end it"]
     if provider.close_date and valid_from > provider.close_date:
         errors["valid_from"] = [f"{provider.code} closed on {provider.close_date:%-d %B %Y}"]
+    problems = scheme_problems(provider, scheme, valid_from)
+    if problems:
+        errors["scheme"] = problems
     if errors:
         raise ValidationError(errors)
     covered = _covered(provider, valid_from, practices, by)
@@ -298,6 +326,7 @@ def record_provision(
     reason = reason.strip()
     record, _ = _save_provision(
         provider,
+        scheme,
         valid_from,
         by,
         reason,
@@ -309,23 +338,38 @@ def record_provision(
     return record
 
 
-def standing_provision(provider: Organisation, day: date) -> Provision | None:
-    return Provision.objects.filter(provider=provider, valid_from__lte=day).last()
+def standing_provision(provider: Organisation, scheme: str, day: date) -> Provision | None:
+    return (
+        Provision.objects.filter(provider=provider, scheme=scheme, valid_from__lte=day)
+        .order_by("valid_from")
+        .last()
+    )
 
 
 @transaction.atomic
-def end_provision(*, provider: Organisation, on: date, by, reason: str = "") -> Provision:
-    """The provider offers no extended access from `on` (a record of no minutes)."""
+def end_provision(
+    *, provider: Organisation, scheme: str | None = None, on: date, by, reason: str = ""
+) -> Provision:
+    """The provider offers no extended access under `scheme` from `on` (a record of no
+    minutes)."""
     _require(by, provider)
+    problems = scheme_problems(provider, scheme, None)
+    if problems:
+        raise ValidationError({"scheme": problems})
     _require_theirs_on(by, [provider], on)
-    before = standing_provision(provider, on - timedelta(days=1))
+    before = standing_provision(provider, scheme, on - timedelta(days=1))
     if before is None or before.minutes == 0:
+        name = schemes()[scheme].name
         raise ValidationError(
-            {"valid_from": [f"{provider.code} has no provision standing before {on:%-d %B %Y}"]}
+            {
+                "valid_from": [
+                    f"{provider.code} has no {name} provision standing before {on:%-d %B %Y}"
+                ]
+            }
         )
     reason = reason.strip() or "ended"
     record, _ = _save_provision(
-        provider, on, by, reason, evening_minutes=0, weekend_minutes=0, description=""
+        provider, scheme, on, by, reason, evening_minutes=0, weekend_minutes=0, description=""
     )
     _cover(record, [], by, reason)
     return record

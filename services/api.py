@@ -92,6 +92,11 @@ class SignUpSerializer(serializers.Serializer):
 
 class ProvisionSerializer(serializers.Serializer):
     provider = OrganisationBriefSerializer()
+    scheme = serializers.CharField(
+        help_text="the access scheme the record counts towards: ccg_extended_access, "
+        "extended_hours or enhanced_access (services.toml [[schemes]])"
+    )
+    scheme_name = serializers.CharField()
     valid_from = serializers.DateField()
     evening_minutes = serializers.IntegerField(help_text="a week")
     weekend_minutes = serializers.IntegerField(help_text="a week")
@@ -199,9 +204,9 @@ class SignUpListView(AsAtMixin, generics.ListAPIView):
 
 @extend_schema(
     summary="Extended access standing on `as_at`",
-    description="Each provider's latest provision record on or before `as_at` that has "
-    "minutes and covers practices of the area then (England: within your scope), by "
-    "provider name.",
+    description="Each provider's latest provision record of each access scheme running on "
+    "`as_at`, on or before it, that has minutes and covers practices of the area then "
+    "(England: within your scope), by provider name and scheme.",
     parameters=[AS_AT, AREA],
 )
 class ProvisionListView(AsAtMixin, generics.ListAPIView):

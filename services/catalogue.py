@@ -13,6 +13,8 @@ from payments.rates import STATUSES  # how sure a source is: one vocabulary with
 
 CATALOGUE_FILE = Path(__file__).parent / "services.toml"
 KEY = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+YEAR = re.compile(r"^\d{4}/\d{2}$")
+TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 def status_label(status: str) -> str:
@@ -61,9 +63,88 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class ListDate:
+    """The date a scheme counts a network's population at, for one DES year."""
+
+    year: str  # "2019/20"
+    on: date
+    source: str
+    status: str
+    note: str
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Part of the Network Standard Hours: `days` a week from `start` to `end`."""
+
+    part: str  # the provision's minutes it is set against: "evening" or "weekend"
+    days: int
+    start: str
+    end: str
+    words: str
+
+    @property
+    def minutes(self) -> int:
+        """The window's length a week: the fewest minutes that could cover it."""
+        (h1, m1), (h2, m2) = (map(int, t.split(":")) for t in (self.start, self.end))
+        return self.days * ((h2 * 60 + m2) - (h1 * 60 + m1))
+
+
+ROUNDINGS = ("quarter_hour", "none")
+PROVIDER_KINDS = ("pcn", "practice")
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """An access scheme: who provides it, when it ran, what it counts and asks for."""
+
+    key: str
+    name: str
+    threshold: Threshold
+    providers: tuple[str, ...]
+    population: str  # a kind of organisations/populations.toml
+    start: date
+    end: date | None
+    requirement: bool  # a network's weekly requirement is worked out
+    rounding: str
+    rounding_source: str
+    funding: str
+    source: str
+    status: str
+    note: str
+    list_dates: tuple[ListDate, ...] = ()
+    standard_hours: tuple[Window, ...] = ()
+    standard_hours_source: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    @property
+    def minutes_per_1000(self) -> int:
+        return self.threshold.minutes_per_1000
+
+    def in_force(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def list_date(self, year: str) -> ListDate | None:
+        return next((d for d in self.list_dates if d.year == year), None)
+
+    @property
+    def dates_words(self) -> str:
+        end = f"to {self.end:%-d %B %Y}" if self.end else "onwards"
+        return f"{self.start:%-d %B %Y} {end}"
+
+
+@dataclass(frozen=True)
 class Catalogue:
     services: dict[str, Service]
     thresholds: tuple[Threshold, ...]
+    schemes: dict[str, Scheme]
 
 
 def _text(item: dict, name: str, where: str, *, required: bool = True) -> str:
@@ -134,7 +215,97 @@ def parse(data: dict, where: str = CATALOGUE_FILE.name) -> Catalogue:
                 note=note,
             )
         )
-    return Catalogue(services, tuple(sorted(thresholds, key=lambda t: (t.start, t.key))))
+    thresholds = tuple(sorted(thresholds, key=lambda t: (t.start, t.key)))
+    return Catalogue(services, thresholds, _schemes(data, where, thresholds))
+
+
+def _dates(item: dict, at: str) -> tuple[date, date | None]:
+    start, end = item.get("from"), item.get("to")
+    if not isinstance(start, date) or not (end is None or isinstance(end, date)):
+        raise CatalogueError(f"{at}: 'from' (and 'to', if given) must be dates")
+    if end is not None and end < start:
+        raise CatalogueError(f"{at}: 'to' {end} is before 'from' {start}")
+    return start, end
+
+
+def _list_dates(item: dict, at: str) -> tuple[ListDate, ...]:
+    found = []
+    for i, entry in enumerate(item.get("list_dates", []), start=1):
+        where = f"{at} list date {i}"
+        year = _text(entry, "year", where)
+        if not YEAR.match(year):
+            raise CatalogueError(f"{where}: year {year!r} must be like 2019/20")
+        if not isinstance(entry.get("on"), date):
+            raise CatalogueError(f"{where}: 'on' must be a date")
+        if year in {d.year for d in found}:
+            raise CatalogueError(f"{where}: {year} is given twice")
+        status, note = _sure(entry, where)
+        found.append(ListDate(year, entry["on"], _text(entry, "source", where), status, note))
+    return tuple(found)
+
+
+def _windows(item: dict, at: str) -> tuple[Window, ...]:
+    found = []
+    for i, entry in enumerate(item.get("standard_hours", []), start=1):
+        where = f"{at} standard hours {i}"
+        part = _text(entry, "part", where)
+        if part not in ("evening", "weekend"):
+            raise CatalogueError(f"{where}: part {part!r} must be evening or weekend")
+        days = entry.get("days")
+        times = [_text(entry, name, where) for name in ("start", "end")]
+        if not isinstance(days, int) or not 1 <= days <= 7 or not all(map(TIME.match, times)):
+            raise CatalogueError(f"{where}: 'days' 1 to 7 and times like 18:30")
+        window = Window(part, days, *times, words=_text(entry, "words", where))
+        if window.minutes <= 0:
+            raise CatalogueError(f"{where}: ends before it starts")
+        found.append(window)
+    return tuple(found)
+
+
+def _schemes(data: dict, where: str, thresholds) -> dict[str, Scheme]:
+    by_key = {t.key: t for t in thresholds}
+    schemes: dict[str, Scheme] = {}
+    for i, item in enumerate(data.get("schemes", []), start=1):
+        at = f"{where} scheme {i}"
+        key = _key(item, at, set(schemes))
+        threshold = by_key.get(item.get("threshold"))
+        if threshold is None:
+            raise CatalogueError(f"{at}: threshold {item.get('threshold')!r} is not on file")
+        providers = item.get("providers")
+        if not providers or not set(providers) <= set(PROVIDER_KINDS):
+            raise CatalogueError(f"{at}: 'providers' must name some of {PROVIDER_KINDS}")
+        start, end = _dates(item, at)
+        requirement = item.get("requirement")
+        if not isinstance(requirement, bool):
+            raise CatalogueError(f"{at}: 'requirement' must be true or false")
+        rounding = item.get("rounding", "none")
+        if rounding not in ROUNDINGS:
+            raise CatalogueError(f"{at}: rounding {rounding!r} is not one of {ROUNDINGS}")
+        list_dates = _list_dates(item, at)
+        if requirement and not list_dates:
+            raise CatalogueError(f"{at}: a scheme with a requirement needs its list_dates")
+        windows = _windows(item, at)
+        status, note = _sure(item, at)
+        schemes[key] = Scheme(
+            key=key,
+            name=_text(item, "name", at),
+            threshold=threshold,
+            providers=tuple(providers),
+            population=_text(item, "population", at),
+            start=start,
+            end=end,
+            requirement=requirement,
+            rounding=rounding,
+            rounding_source=_text(item, "rounding_source", at, required=requirement),
+            funding=_text(item, "funding", at),
+            source=_text(item, "source", at),
+            status=status,
+            note=note,
+            list_dates=list_dates,
+            standard_hours=windows,
+            standard_hours_source=_text(item, "standard_hours_source", at, required=bool(windows)),
+        )
+    return schemes
 
 
 @cache
@@ -153,3 +324,17 @@ def service_choices() -> list[tuple[str, str]]:
 
 def thresholds_on(day: date) -> list[Threshold]:
     return [t for t in catalogue().thresholds if t.in_force(day)]
+
+
+def schemes() -> dict[str, Scheme]:
+    """The access schemes on file, in the file's order."""
+    return catalogue().schemes
+
+
+def scheme_choices() -> list[tuple[str, str]]:
+    return [(s.key, s.name) for s in schemes().values()]
+
+
+def network_scheme_on(day: date) -> Scheme | None:
+    """The network scheme (one with a weekly requirement) in force on the day, if any."""
+    return next((s for s in schemes().values() if s.requirement and s.in_force(day)), None)

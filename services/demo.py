@@ -8,9 +8,11 @@ generator, recorded through the real actions by each CCG's primary care team.
   some networks. Practices in no PCN take no network service. A practice that closes has no
   record after it closed.
 - Extended access for every network from the July 2019 go-live, reviewed each April (2020,
-  2021) for the members of the day: about 30 minutes per 1,000 patients a week, some networks
-  short of it, one that stopped in April 2020 and started again in October; one practice in
-  no PCN offers its own, the other none.
+  2021) for the members of the day, as the network's Extended Hours: about 30 minutes per
+  1,000 patients a week, some networks short of it, one that stopped in April 2020 and
+  started again in October; one practice in no PCN offers its own, as the CCG's extended
+  access, the other none. From 1 October 2022 every network offers Enhanced Access, about 60
+  minutes per 1,000 patients a week, some short of it.
 """
 
 import math
@@ -26,6 +28,7 @@ from services.queries import practice_patients
 SEED = 2019
 GO_LIVE = date(2019, 7, 1)
 REVIEWS = (GO_LIVE, date(2020, 4, 1), date(2021, 4, 1))
+ENHANCED = date(2022, 10, 1)
 PAUSED, RESUMED = date(2020, 4, 1), date(2020, 10, 1)
 REASON = "demo: synthetic figures"
 
@@ -115,11 +118,12 @@ def _signups(rng: random.Random, teams: dict[int, object]) -> int:
     return recorded
 
 
-def _minutes(patients: int, factor: float) -> tuple[int, int]:
-    """Evening and weekend minutes a week for `factor` x 30 minutes per 1,000 patients,
-    rounded up to the quarter hour as the extended hours DES counts them (facts.md 4)."""
-    total = math.ceil(patients / 1000 * 30 * factor / 15) * 15
-    evening = math.ceil(total * 0.75 / 15) * 15
+def _minutes(patients: int, factor: float, per_1000: int = 30, evening_share: float = 0.75):
+    """Evening and weekend minutes a week for `factor` x `per_1000` minutes per 1,000
+    patients, rounded up to the quarter hour as the extended hours DES counts them (facts.md
+    4)."""
+    total = math.ceil(patients / 1000 * per_1000 * factor / 15) * 15
+    evening = math.ceil(total * evening_share / 15) * 15
     return evening, total - evening
 
 
@@ -135,7 +139,13 @@ def _provision(rng: random.Random, teams: dict[int, object]) -> int:
         by = teams[commissioner_id]
         for review in REVIEWS:
             if code == paused and review == PAUSED:
-                end_provision(provider=pcn, on=PAUSED, by=by, reason="hub closed: " + REASON)
+                end_provision(
+                    provider=pcn,
+                    scheme="extended_hours",
+                    on=PAUSED,
+                    by=by,
+                    reason="hub closed: " + REASON,
+                )
                 review = RESUMED
             practices = list(
                 Organisation.objects.filter(
@@ -148,6 +158,7 @@ def _provision(rng: random.Random, teams: dict[int, object]) -> int:
             evening, weekend = _minutes(patients, factors[code])
             record_provision(
                 provider=pcn,
+                scheme="extended_hours",
                 valid_from=review,
                 evening_minutes=evening,
                 weekend_minutes=weekend,
@@ -157,6 +168,7 @@ def _provision(rng: random.Random, teams: dict[int, object]) -> int:
                 reason=REASON,
             )
             recorded += 1
+        recorded += _enhanced(pcn, factors[code], by)
     in_no_pcn = (
         Organisation.objects.filter(
             kind=OrgKind.PRACTICE, parent_links__rel_type=RelType.PRACTICE_COMMISSIONER
@@ -174,6 +186,7 @@ def _provision(rng: random.Random, teams: dict[int, object]) -> int:
         evening, weekend = _minutes(size, 1.0)
         record_provision(
             provider=in_no_pcn,
+            scheme="ccg_extended_access",
             valid_from=GO_LIVE,
             evening_minutes=evening,
             weekend_minutes=weekend,
@@ -185,10 +198,38 @@ def _provision(rng: random.Random, teams: dict[int, object]) -> int:
     return recorded
 
 
+def _enhanced(pcn: Organisation, factor: float, by) -> int:
+    """The network's Enhanced Access from 1 October 2022: about 60 minutes per 1,000 of its
+    registered patients (the demo's stand-in for the adjusted population), two fifths of it
+    on Saturdays."""
+    practices = list(
+        Organisation.objects.filter(
+            pk__in=open_practices({m.pk for m in members(pcn, ENHANCED)}, ENHANCED)
+        )
+    )
+    if not practices:
+        return 0
+    patients = sum(practice_patients([p.pk for p in practices], ENHANCED).values())
+    evening, weekend = _minutes(patients, factor, per_1000=60, evening_share=0.6)
+    record_provision(
+        provider=pcn,
+        scheme="enhanced_access",
+        valid_from=ENHANCED,
+        evening_minutes=evening,
+        weekend_minutes=weekend,
+        practices=practices,
+        by=by,
+        description="Network Standard Hours: weekday evenings 18:30-20:00 and Saturdays "
+        "09:00-17:00 across the network's sites",
+        reason=REASON,
+    )
+    return 1
+
+
 def seed() -> str:
     """Sign-ups and provision for the demo area; what was recorded, to print."""
     rng = random.Random(SEED)
     teams = _teams()
     signups = _signups(rng, teams)
     provision = _provision(rng, teams)
-    return f"Services: {signups} sign-up records, {provision} extended access records (2019-2021)"
+    return f"Services: {signups} sign-up records, {provision} extended access records (2019-2022)"

@@ -3,7 +3,7 @@ from django import forms
 from organisations.models import OrgKind
 from pcnhub.forms import OdsCodesField, SpreadsheetField, date_field
 from services.actions import MAX_MINUTES, NOTE_LENGTH
-from services.catalogue import service_choices
+from services.catalogue import scheme_choices, service_choices
 from services.models import SignUpStatus
 
 REASON_LENGTH = 300
@@ -52,7 +52,19 @@ def _minutes(label: str) -> forms.IntegerField:
     )
 
 
+def _scheme() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Scheme it counts towards",
+        choices=lambda: [("", "Choose a scheme")] + scheme_choices(),
+        help_text="Each record counts towards one scheme: the CCG's extended access (hubs, "
+        "GP Forward View), the network's Extended Hours (1 July 2019 to 30 September 2022) or "
+        "Enhanced Access (from 1 October 2022)",
+        error_messages={"required": "Choose the scheme this provision counts towards"},
+    )
+
+
 class ProvisionForm(forms.Form):
+    scheme = _scheme()
     valid_from = date_field("Offered from")
     evening_minutes = _minutes("Minutes a week on weekday evenings")
     weekend_minutes = _minutes("Minutes a week at weekends")
@@ -72,4 +84,5 @@ class ProvisionForm(forms.Form):
 
 
 class EndProvisionForm(forms.Form):
+    scheme = _scheme()
     on = date_field("No provision from")

@@ -72,14 +72,20 @@ def _history_name(name: str) -> str:
 
 
 class Provision(models.Model):
-    """Extended access a PCN or a practice offers from a date: minutes of appointments a week
-    in evenings and at weekends, for the practices it covers. A record with no minutes (and
-    no practices) means the provision stopped on that date.
+    """Extended access a PCN or a practice offers from a date under one access scheme (the
+    CCG's extended access, the network's Extended Hours or Enhanced Access): minutes of
+    appointments a week in evenings and at weekends, for the practices it covers. A record
+    with no minutes (and no practices) means the provision stopped on that date. Records are
+    effective-dated per provider and scheme, and stand only while their scheme runs.
 
     A PCN's provision covers the practices listed only while they are its members, so a
     practice that leaves the network leaves its provision on that day."""
 
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    scheme = models.CharField(
+        max_length=40,
+        help_text="the access scheme it counts towards: a key of services.toml [[schemes]]",
+    )
     valid_from = models.DateField()
     evening_minutes = models.PositiveIntegerField(help_text="a week, weekday evenings")
     weekend_minutes = models.PositiveIntegerField(help_text="a week, Saturdays and Sundays")
@@ -98,15 +104,21 @@ class Provision(models.Model):
     history = HistoricalRecords(m2m_fields=[practices], custom_model_name=_history_name)
 
     class Meta:
-        ordering = ["provider", "valid_from"]
+        ordering = ["provider", "scheme", "valid_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "valid_from"], name="one_provision_record_a_day"
-            )
+                fields=["provider", "scheme", "valid_from"], name="one_provision_record_a_day"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(scheme=""), name="provision_belongs_to_a_scheme"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider_id} from {self.valid_from}: {self.minutes} minutes a week"
+        return (
+            f"{self.provider_id} {self.scheme} from {self.valid_from}: "
+            f"{self.minutes} minutes a week"
+        )
 
     @property
     def minutes(self) -> int:

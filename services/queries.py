@@ -25,6 +25,7 @@ size on or before D has no patients to share its minutes by, and counts nowhere.
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -41,7 +42,7 @@ from organisations.queries import (
     practices_under,
     valid_on,
 )
-from services.catalogue import Service, Threshold, services, thresholds_on
+from services.catalogue import Service, Threshold, schemes, services, thresholds_on
 from services.models import SIGNED_UP, CoveredPractice, Provision, SignUp, SignUpStatus
 
 # The areas the service pages and API answer for: the commissioning areas and, as networks
@@ -183,6 +184,7 @@ class ProvisionRow:
 
     id: int
     provider: Organisation
+    scheme: str
     valid_from: date
     evening_minutes: int
     weekend_minutes: int
@@ -199,27 +201,45 @@ class ProvisionRow:
     def per_1000(self) -> Decimal | None:
         return Decimal(self.minutes) * 1000 / self.patients if self.patients else None
 
+    @property
+    def scheme_name(self) -> str:
+        found = schemes().get(self.scheme)
+        return found.name if found else self.scheme
 
-def provisions_on(day: date, practice_ids: set[int] | None = None) -> list[ProvisionRow]:
-    """The provision standing on `day` of each provider that has ever recorded one covering
-    any of `practice_ids` (every provider when None), leaving out those that have stopped
-    (no minutes) or cover none of them on the day. Seven queries."""
-    candidates = CoveredPractice.objects.filter(provision__valid_from__lte=day)
+
+def running_schemes(day: date, wanted: Iterable[str] | None = None) -> list[str]:
+    """The keys of the schemes (of `wanted`; every one when None) running on the day."""
+    keys = set(schemes()) if wanted is None else set(wanted)
+    return [key for key, s in schemes().items() if key in keys and s.in_force(day)]
+
+
+def provisions_on(
+    day: date, practice_ids: set[int] | None = None, scheme_keys: Iterable[str] | None = None
+) -> list[ProvisionRow]:
+    """The provision standing on `day`, for each provider and scheme running on the day (of
+    `scheme_keys`; every scheme when None), of each provider that has ever recorded one
+    covering any of `practice_ids` (every provider when None), leaving out those that have
+    stopped (no minutes) or cover none of them on the day. Seven queries."""
+    running = running_schemes(day, scheme_keys)
+    candidates = CoveredPractice.objects.filter(
+        provision__valid_from__lte=day, provision__scheme__in=running
+    )
     if practice_ids is not None:
         candidates = candidates.filter(practice_id__in=practice_ids)
     records = (
         Provision.objects.filter(
             valid_from__lte=day,
+            scheme__in=running,
             provider_id__in=candidates.values("provision__provider_id"),
         )
         .select_related("provider")
-        .order_by("provider_id", "valid_from")
+        .order_by("provider_id", "scheme", "valid_from")
     )
-    latest = {r.provider_id: r for r in records}
+    latest = {(r.provider_id, r.scheme): r for r in records}
     rows = _as_on([r for r in latest.values() if r.minutes > 0], day)
     if practice_ids is not None:
         rows = [row for row in rows if set(row.covered) & practice_ids]
-    return sorted(rows, key=lambda r: r.provider.name)
+    return sorted(rows, key=lambda r: (r.provider.name, list(schemes()).index(r.scheme)))
 
 
 def provider_records(provider: Organisation) -> list[ProvisionRow]:
@@ -230,7 +250,7 @@ def provider_records(provider: Organisation) -> list[ProvisionRow]:
     records = (
         Provision.objects.filter(provider=provider)
         .select_related("provider")
-        .order_by("-valid_from")
+        .order_by("-valid_from", "scheme")
     )
     return [row for record in records for row in _as_on([record], record.valid_from)]
 
@@ -265,6 +285,7 @@ def _as_on(records: list[Provision], day: date) -> list[ProvisionRow]:
             ProvisionRow(
                 pk,
                 record.provider,
+                record.scheme,
                 record.valid_from,
                 record.evening_minutes,
                 record.weekend_minutes,
@@ -308,9 +329,17 @@ class Access:
         return self.minutes * 1000 / self.patients if self.patients else None
 
 
-def extended_access(area: Organisation | None, day: date, within: Q | None = None) -> Access:
+def extended_access(
+    area: Organisation | None,
+    day: date,
+    within: Q | None = None,
+    scheme_keys: Iterable[str] | None = None,
+) -> Access:
     """The area's figures on the day over its practices (of those `within` keeps): a
-    provision covering others too counts for these practices' share of its patients."""
+    provision covering others too counts for these practices' share of its patients. Every
+    scheme running on the day counts (the CCG's extended access and the network's Extended
+    Hours, before 1 October 2022, add up: both are minutes offered outside core hours), or
+    only those of `scheme_keys`."""
     practice_ids = area_practices(area, day, within)
     found = Access(day=day, thresholds=thresholds_on(day), practices=len(practice_ids))
     if not practice_ids:
@@ -321,7 +350,7 @@ def extended_access(area: Organisation | None, day: date, within: Q | None = Non
     )
     patients = {p: figure.patients for p, figure in figures.items() if figure.value is not None}
     found.patients = sum(patients.values())
-    found.provisions = provisions_on(day, practice_ids)
+    found.provisions = provisions_on(day, practice_ids, scheme_keys)
     covered = set()
     for row in found.provisions:
         inside = set(row.covered) & practice_ids

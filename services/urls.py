@@ -9,4 +9,7 @@ urlpatterns = [
     path("services/providers/<str:code>/", access.provider, name="provider"),
     path("services/<str:code>/", signups.area, name="services_area"),
     path("services/<str:code>/extended-access/", access.area, name="extended_access"),
+    path(
+        "services/<str:code>/access-requirements/", access.requirements, name="access_requirements"
+    ),
 ]

@@ -13,7 +13,9 @@ from organisations.decorators import as_at_date, organisation_from_code
 from organisations.models import Organisation, OrgKind
 from pcnhub.forms import add_action_errors
 from services.actions import end_provision, may_record, record_provision
+from services.catalogue import network_scheme_on
 from services.forms import EndProvisionForm, ProvisionForm
+from services.network_access import network_access, networks_in, no_scheme_reason
 from services.queries import extended_access, provider_records, provision_history
 from services.views.signups import area_or_404, as_at_context
 
@@ -75,14 +77,21 @@ def provider(request, org):
             data = posted.cleaned_data
             try:
                 if posted is end_form:
-                    end_provision(provider=org, on=data["on"], by=request.user)
+                    end_provision(
+                        provider=org, scheme=data["scheme"], on=data["on"], by=request.user
+                    )
                     done = f"No provision from {data['on']:%-d %B %Y}"
                 else:
                     record_provision(provider=org, by=request.user, **data)
                     done = f"Provision from {data['valid_from']:%-d %B %Y} recorded"
             except ValidationError as error:
                 if posted is end_form and hasattr(error, "error_dict"):
-                    error = ValidationError({"on": error.messages})
+                    error = ValidationError(
+                        {
+                            ("scheme" if name == "scheme" else "on"): found
+                            for name, found in error.error_dict.items()
+                        }
+                    )
                 add_action_errors(posted, error)
             except PermissionDenied as error:  # a practice listed is not theirs to record
                 posted.add_error(None, str(error))
@@ -98,3 +107,24 @@ def provider(request, org):
         "end_form": end_form if can_record else None,
     }
     return TemplateResponse(request, "services/provider.html", context)
+
+
+@require_GET
+@as_at_date
+def requirements(request, code, **dates):
+    """The weekly requirement of the network scheme in force on the day against what each
+    network provides: one network's (a PCN's code) or the area's networks."""
+    scope = area_or_404(request.user, code)
+    within = scope_filter(request.user, Permission.VIEW_REGISTRY)
+    networks = networks_in(scope, dates["as_at"], within)
+    rows = network_access(networks, dates["as_at"])
+    scheme = network_scheme_on(dates["as_at"])
+    context = {
+        **as_at_context(**dates),
+        "scope": scope,
+        "rows": rows,
+        "scheme": scheme,
+        "no_scheme": no_scheme_reason(dates["as_at"]) if scheme is None else "",
+        "single": scope.kind == OrgKind.PCN,
+    }
+    return TemplateResponse(request, "services/requirements.html", context)

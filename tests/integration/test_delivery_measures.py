@@ -181,6 +181,7 @@ def test_extended_access_measures_follow_provision_membership_and_closure(
 ):
     record_provision(
         provider=area["this_pcn"],
+        scheme="extended_hours",
         valid_from=date(2019, 7, 1),
         evening_minutes=450,
         weekend_minutes=150,
@@ -198,7 +199,12 @@ def test_extended_access_measures_follow_provision_membership_and_closure(
     first.close_date = date(2021, 6, 30)
     first.save()
     assert value("extended_access_pct", ccg, date(2021, 7, 1)) == "0.00"  # closed
-    end_provision(provider=area["this_pcn"], on=date(2021, 6, 1), by=commissioner_user)
+    end_provision(
+        provider=area["this_pcn"],
+        scheme="extended_hours",
+        on=date(2021, 6, 1),
+        by=commissioner_user,
+    )
     assert value("extended_access_minutes", ccg, date(2021, 6, 1)) == "0.00"  # ended
     empty = f.CommissionerFactory(code="02X")
     assert value("extended_access_pct", empty, date(2021, 6, 1)) is None  # no practices

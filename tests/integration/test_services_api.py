@@ -24,6 +24,7 @@ def recorded(area, commissioner_user):
     )
     record_provision(
         provider=area["this_pcn"],
+        scheme="extended_hours",
         valid_from=date(2019, 7, 1),
         evening_minutes=450,
         weekend_minutes=150,
@@ -138,6 +139,7 @@ def _grow(area, amount, by):
     for practice in practices:
         record_provision(
             provider=practice,
+            scheme="ccg_extended_access",
             valid_from=date(2019, 9, 1),
             evening_minutes=150,
             weekend_minutes=0,

@@ -1,5 +1,6 @@
 """services 0002: the practices a provision covers move from CoveredPractice's own history into
-the provision's (m2m) history, and what was recorded before is carried over, not lost."""
+the provision's (m2m) history, and what was recorded before is carried over, not lost.
+services 0003: each record kept gets its access scheme by the documented rule."""
 
 from datetime import date, timedelta
 
@@ -14,6 +15,7 @@ from tests import factories as f
 
 BEFORE = [("services", "0001_initial")]
 AFTER = [("services", "0002_practices_covered_in_the_provisions_history")]
+LATEST = [("services", "0004_provision_scheme_required")]
 
 
 def migrate(targets):
@@ -33,7 +35,7 @@ def test_the_practices_history_before_0002_is_carried_into_the_provisions():
         _as_0001_recorded_it(old, user, pcn, one, two)
         migrate(AFTER)
     finally:
-        migrate(AFTER)
+        migrate(LATEST)
     latest, shortened, covered, created = field_changes(Provision.objects.get(), limit=None)
     assert [(d.label, d.before, d.after) for d in latest.changes] == [
         ("practices covered", "Surgery 1 (A00001), Surgery 2 (A00002)", "Surgery 1 (A00001)")
@@ -97,3 +99,47 @@ def _as_0001_recorded_it(apps, user, pcn, one, two):
     covered = models["CoveredPractice"].objects.get(practice_id=two.pk)
     covered_row(start + timedelta(days=1, seconds=1), "-", covered, "Surgery 2 runs its own")
     covered.delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0003_gives_each_record_kept_its_scheme_by_the_rule():
+    """A PCN's record before 1 October 2022: Extended Hours; from then: Enhanced Access; a
+    practice's (or a hub's): the CCG's extended access. Their history rows alike."""
+    pcn = f.PcnFactory(code="U00001", name="This PCN")
+    hub = f.PracticeFactory(code="Y00001", name="Extended access hub")
+    try:
+        old = migrate(AFTER)
+        OldProvision = old.get_model("services", "Provision")
+        History = old.get_model("services", "HistoricalProvision")
+        rows = [
+            (pcn, date(2019, 7, 1)),
+            (pcn, date(2022, 9, 30)),
+            (pcn, date(2022, 10, 1)),
+            (hub, date(2018, 10, 1)),
+        ]
+        for provider, day in rows:
+            record = OldProvision.objects.create(
+                provider_id=provider.pk, valid_from=day, evening_minutes=60, weekend_minutes=0
+            )
+            History.objects.create(
+                id=record.pk,
+                provider_id=provider.pk,
+                valid_from=day,
+                evening_minutes=60,
+                weekend_minutes=0,
+                description="",
+                history_date=timezone.now(),
+                history_type="+",
+            )
+    finally:
+        migrate(LATEST)
+    expected = [
+        ("U00001", date(2019, 7, 1), "extended_hours"),
+        ("U00001", date(2022, 9, 30), "extended_hours"),
+        ("U00001", date(2022, 10, 1), "enhanced_access"),
+        ("Y00001", date(2018, 10, 1), "ccg_extended_access"),
+    ]
+    found = Provision.objects.order_by("provider__code", "valid_from")
+    assert [(r.provider.code, r.valid_from, r.scheme) for r in found] == expected
+    history = Provision.history.order_by("provider__code", "valid_from")
+    assert [(r.provider.code, r.valid_from, r.scheme) for r in history] == expected

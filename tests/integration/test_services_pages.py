@@ -28,6 +28,7 @@ def recorded(area, commissioner_user):
     )
     record_provision(
         provider=area["this_pcn"],
+        scheme="extended_hours",
         valid_from=date(2019, 7, 1),
         evening_minutes=450,
         weekend_minutes=150,
@@ -271,6 +272,7 @@ def test_a_provider_records_provision_and_ends_it(client, recorded, this_pcn_man
         url,
         {
             "record": "",
+            "provision-scheme": "extended_hours",
             "provision-valid_from": "2020-04-01",
             "provision-evening_minutes": "600",
             "provision-weekend_minutes": "300",
@@ -284,6 +286,7 @@ def test_a_provider_records_provision_and_ends_it(client, recorded, this_pcn_man
         url,
         {
             "record": "",
+            "provision-scheme": "extended_hours",
             "provision-valid_from": "2020-05-01",
             "provision-evening_minutes": "60",
             "provision-weekend_minutes": "0",
@@ -303,10 +306,16 @@ def test_a_provider_records_provision_and_ends_it(client, recorded, this_pcn_man
         },
     )
     assert "whole number" in bad.text and "No practice with ODS code Z99999" in bad.text
-    ended = client.post(url, {"end": "", "end-on": "2021-01-01"})
+    assert "Choose the scheme this provision counts towards" in bad.text
+    assert Provision.objects.count() == 2
+    ended = client.post(url, {"end": "", "end-scheme": "extended_hours", "end-on": "2021-01-01"})
     assert ended.status_code == 302
-    again = client.post(url, {"end": "", "end-on": "2021-02-01"})
-    assert "no provision standing before 1 February 2021" in again.text
+    again = client.post(url, {"end": "", "end-scheme": "extended_hours", "end-on": "2021-02-01"})
+    assert (
+        "no Network Contract DES Extended Hours Access provision standing before 1 February"
+        in again.text
+    )
+    assert "Network Contract DES Extended Hours Access" in client.get(url).text
     page = client.get(url)
     assert "None: provision stopped" in page.text
     assert (
@@ -369,6 +378,7 @@ def _grow(area, amount, by):
     for practice in practices:
         record_provision(
             provider=practice,
+            scheme="ccg_extended_access",
             valid_from=date(2019, 9, 1),
             evening_minutes=150,
             weekend_minutes=0,

@@ -71,3 +71,26 @@ def test_statuses_are_the_payments_vocabulary_and_any_of_them_loads(data):
         changed = copy.deepcopy(data)
         changed["services"][1].update(status=status)
         assert parse(changed).services["electronic_repeat_dispensing"].status == status
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["schemes"][1].update(threshold="des_hours"), "threshold 'des_hours'"),
+        (lambda d: d["schemes"][1].update(providers=["ccg"]), "'providers' must name"),
+        (lambda d: d["schemes"][1].update(rounding="nearest"), "rounding 'nearest'"),
+        (lambda d: d["schemes"][1].pop("list_dates"), "needs its list_dates"),
+        (lambda d: d["schemes"][1]["list_dates"][0].update(year="2019"), "like 2019/20"),
+        (lambda d: d["schemes"][1]["list_dates"][0].pop("source"), "'source' must be"),
+        (
+            lambda d: d["schemes"][2]["standard_hours"][0].update(end="18:00"),
+            "ends before it starts",
+        ),
+        (lambda d: d["schemes"][2].pop("rounding_source"), "'rounding_source' must be"),
+    ],
+)
+def test_a_scheme_that_does_not_say_what_is_needed_is_refused(data, change, message):
+    changed = copy.deepcopy(data)
+    change(changed)
+    with pytest.raises(CatalogueError, match=f"scheme \\d.*{message}"):
+        parse(changed)
