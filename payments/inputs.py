@@ -105,14 +105,17 @@ def _judged_on(month: date, year: str) -> date:
 
 
 def _status_on(registration: Registration, steps, ods_from: date | None, day: date) -> str | None:
-    """A registration's status on `day`: its last workflow step by the end of the day. One
-    recorded from ODS counts as approved from its members' ODS start date (for the national
-    December 2019 set, the 1 July 2019 go-live), whatever day it was recorded."""
+    """A registration's status on `day`: its last workflow step taking effect by then. A
+    panel's decision takes effect on its panel date, however much later it was recorded (so a
+    decision recorded late is paid as arrears for the months since); any other step on the
+    day it was taken. One recorded from ODS counts as approved from its members' ODS start
+    date (for the national December 2019 set, the 1 July 2019 go-live), whatever day it was
+    recorded."""
     if registration.origin == Origin.ODS and ods_from is not None:
         return Status.APPROVED if ods_from <= day else None
     status = None
-    for at, to_status in steps:
-        if timezone.localdate(at) <= day:
+    for at, panel_date, to_status in steps:
+        if (panel_date or timezone.localdate(at)) <= day:
             status = to_status
     if status is None and timezone.localdate(registration.created_at) <= day:
         status = Status.DRAFT
@@ -162,12 +165,12 @@ def standing(pcns: list[Organisation], year: str) -> dict[int, Standing]:
         registrations[registration.pcn_id].append(registration)
     ids = [r.pk for rs in registrations.values() for r in rs]
     steps = defaultdict(list)
-    for registration_id, at, to_status in (
+    for registration_id, at, panel_date, to_status in (
         Transition.objects.filter(registration_id__in=ids)
         .order_by("at", "pk")
-        .values_list("registration_id", "at", "to_status")
+        .values_list("registration_id", "at", "panel_date", "to_status")
     ):
-        steps[registration_id].append((at, to_status))
+        steps[registration_id].append((at, panel_date, to_status))
     ods_from = dict(
         Relationship.objects.filter(rel_type=RelType.PRACTICE_PCN, parent__in=pcns)
         .values("parent_id")
