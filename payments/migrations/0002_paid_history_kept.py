@@ -30,7 +30,8 @@ def freeze(apps, schema_editor):
                 USING ERRCODE = 'restrict_violation';
         END;
         $$ LANGUAGE plpgsql;
-        """
+        """,
+        params=None,  # no placeholders: the % are the RAISE's own
     )
     for table in TABLES:
         schema_editor.execute(
