@@ -11,7 +11,7 @@ pytestmark = BROWSER_TESTS
 
 
 def test_browser_finance_downloads_the_excel_schedule_matching_the_page(
-    page, live_server, area, finance_user, tmp_path
+    page, live_server, area, approved_networks, finance_user, tmp_path
 ):
     log_in(page, live_server, "finance")
     page.goto(f"{live_server.url}/payments/U00001/?year=2019/20")
@@ -20,7 +20,7 @@ def test_browser_finance_downloads_the_excel_schedule_matching_the_page(
         Decimal(cell.replace(",", ""))
         for cell in table.locator("tbody tr td:last-child").all_inner_texts()
     ]
-    first_line = page.locator("#lines ~ ul details").first
+    first_line = page.locator("#lines ~ ul details", has_text="Core PCN funding").first
     first_line.locator("summary").click()
     assert "rounded to" in first_line.inner_text()
     assert "Rate version" in first_line.inner_text()
@@ -32,7 +32,7 @@ def test_browser_finance_downloads_the_excel_schedule_matching_the_page(
     download.save_as(path)
     assert path.name == "pcn-payments-U00001-2019-20.xlsx"
     summary = pl.read_excel(path, sheet_name="Summary")
-    assert summary["Payee ODS code"][0] == "U00001"
+    assert summary["Payee ODS code"][0] == "A00001"  # the nominated payee
     assert Decimal(f"{summary['Total'][0]:.2f}") == sum(page_totals)
     sheet = pl.read_excel(path, sheet_id=2, read_options={"header_row": 2})
     by_entitlement = dict(zip(sheet["Entitlement"], sheet["Total"], strict=True))
