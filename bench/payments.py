@@ -234,7 +234,7 @@ def measure(data: Path) -> None:
         (
             s.line.amount
             for s in found.lines
-            if s.calculable and s.line.per in ("year", "month", "period")
+            if s.payable and s.line.per in ("year", "month", "period")
         ),
         Decimal("0"),
     )

@@ -150,7 +150,15 @@ def seed(*, commissioner_user, finance_user, seed: int = 2019) -> int:
     paid = mark_paid_through(
         pcns=own, through=PAID_THROUGH, known_on=PAID_KNOWN_ON, by=finance_user
     )
-    _statement(own[0], finance_user)
+    # The statement is for a network that was paid then (one not approved was paid nothing).
+    statement_pcn = next(
+        pcn
+        for pcn in own
+        if PaidLine.objects.filter(
+            paid_month__pcn=pcn, paid_month__month=date(2024, 4, 1), paid_to="network"
+        ).exists()
+    )
+    _statement(statement_pcn, finance_user)
     _funds(commissioner_user)
     return paid
 

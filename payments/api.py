@@ -159,12 +159,26 @@ class PaymentLineSerializer(serializers.Serializer):
     amount = _money(
         source="line.amount",
         allow_null=True,
-        help_text="pounds; negative for a recovery; null when it cannot be calculated",
+        help_text="pounds; negative for a recovery; null when it cannot be calculated or is "
+        "withheld",
+    )
+    status = serializers.CharField(
+        source="line.status", help_text="due, withheld or cannot be calculated"
     )
     cannot_be_calculated = serializers.CharField(
         source="line.missing",
         help_text="why the line cannot be calculated (no figure on file for its basis, or not "
         "yet assessed); blank when it can",
+    )
+    withheld = serializers.CharField(
+        source="line.withheld",
+        help_text="why the line may not be paid in its month (not approved: no approved "
+        "registration on the month's first day; no nominated payee with bank details); blank "
+        "when it may. Paid as arrears once cleared",
+    )
+    paid_to = serializers.CharField(
+        source="line.paid_to",
+        help_text="network: the nominated payee; practice: the practice's own entitlement",
     )
     paid = serializers.BooleanField(help_text="stored as paid: it will not change")
     arrears_for = serializers.DateField(
@@ -209,8 +223,8 @@ class PaymentScheduleSerializer(serializers.Serializer):
     year = serializers.CharField(help_text="e.g. 2019/20")
     known_on = serializers.DateField(help_text="the rates known on this day were used")
     total = _money(
-        help_text="the sum of the lines shown that can be calculated, in pounds; it excludes "
-        "those in cannot_be_calculated"
+        help_text="the sum of the lines shown that have an amount, in pounds; it excludes "
+        "those in cannot_be_calculated and withheld"
     )
     total_note = serializers.CharField(
         help_text='e.g. "excluding 1 entitlement that cannot be calculated"; blank when none'
@@ -220,6 +234,10 @@ class PaymentScheduleSerializer(serializers.Serializer):
     )
     cannot_be_calculated = PaymentLineSerializer(
         many=True, help_text="the lines shown that cannot be calculated, each with its reason"
+    )
+    withheld_count = serializers.IntegerField(help_text="how many of the lines shown are withheld")
+    withheld = PaymentLineSerializer(
+        many=True, help_text="the lines shown that are withheld, each with its reason"
     )
     months = serializers.ListField(child=serializers.DateField(), help_text="the year's months")
     lines = PaymentLineSerializer(many=True, help_text="by PCN, payee, month and entitlement")
@@ -335,14 +353,17 @@ class PaymentViewSet(AsAtMixin, viewsets.ViewSet):
             and (month is None or item.line.month == month)
         ]
         missing = [item for item in lines if not item.calculable]
+        withheld = [item for item in lines if item.withheld]
         body = {
             "scope": org,
             "year": year,
             "known_on": found.known_on,
-            "total": sum((item.line.amount for item in lines if item.calculable), Decimal("0.00")),
-            "total_note": missing_words(len(missing)),
+            "total": sum((item.line.amount for item in lines if item.payable), Decimal("0.00")),
+            "total_note": missing_words(len(missing), len(withheld)),
             "cannot_be_calculated_count": len(missing),
             "cannot_be_calculated": missing,
+            "withheld_count": len(withheld),
+            "withheld": withheld,
             "months": found.months,
             "lines": lines,
         }

@@ -13,10 +13,17 @@ Nothing missing in silence: where the rate's basis has no figure (a figure that 
 has no value, with the population rule's reason), or an assessed rate has no assessment yet,
 the line is still made, with no amount and the reason it cannot be calculated. A basis that
 is absent altogether (no members that month, no beds or points entered) makes no line.
+
+Who may be paid: a line that is due but may not be paid in its month (the network not
+approved then, or no nominated payee with bank details on record) is still made, with no
+amount and the reason it is withheld (`Line.withheld`), apart from "cannot be calculated"
+(`Line.missing`). `calculable` says whether the amount could be worked out; `payable`
+whether the line has an amount to pay. The schedule pays a withheld month as arrears once
+the cause is cleared.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -71,6 +78,15 @@ class NetworkInputs:
     assessed_share: Decimal | None = None  # CAIP: the share of the maximum assessed
     practices: Mapping[date, Mapping[Payee, Figure]] = field(default_factory=dict)
     # practice -> its weighted population, for the members on the first of each month
+    payees: Mapping[date, Payee] = field(default_factory=dict)
+    # the nominated payee on record on the first of each month (else `payee`)
+    withheld: Mapping[date, str] = field(default_factory=dict)
+    # month -> why the network's lines may not be paid then ("not approved ...")
+    practices_withheld: Mapping[date, str] = field(default_factory=dict)
+    # month -> why the practices' own lines may not be paid then (network not paid)
+
+    def payee_on(self, month: date) -> Payee:
+        return self.payees.get(month, self.payee)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +96,7 @@ class Line:
     entitlement: str
     label: str
     month: date
-    amount: Decimal | None  # None: cannot be calculated (see `missing`)
+    amount: Decimal | None  # None: cannot be calculated (`missing`) or withheld (`withheld`)
     formula: str
     basis: str
     basis_value: Decimal | None
@@ -94,10 +110,26 @@ class Line:
     rate_source: str
     detail: str = ""  # tells apart lines of one entitlement and month: an ARRS claim's staff
     missing: str = ""  # why the line cannot be calculated; its amount is then None
+    withheld: str = ""  # why the line may not be paid (not approved, no payee); amount None
+    paid_to: str = "network"  # "network": the nominated payee; "practice": each practice
 
     @property
     def calculable(self) -> bool:
+        """The amount can be worked out (it may still be withheld)."""
+        return not self.missing
+
+    @property
+    def payable(self) -> bool:
+        """There is an amount to pay: calculable and not withheld."""
         return self.amount is not None
+
+    @property
+    def status(self) -> str:
+        if self.missing:
+            return "cannot be calculated"
+        if self.withheld:
+            return "withheld"
+        return "due"
 
     @property
     def key(self) -> tuple:
@@ -165,7 +197,8 @@ def _lines_for(rate: RateSpec, version: VersionSpec, month: date, inputs: Networ
         for practice, figure in sorted(
             inputs.practices.get(month, {}).items(), key=lambda item: item[0].code
         ):
-            yield _line(rate, version, month, inputs, practice, figure, len(period_months))
+            line = _line(rate, version, month, inputs, practice, figure, len(period_months))
+            yield withhold(replace(line, paid_to="practice"), inputs.practices_withheld.get(month))
         return
     network = inputs.by_month.get(month, NetworkMonth())
     figure = {
@@ -177,7 +210,17 @@ def _lines_for(rate: RateSpec, version: VersionSpec, month: date, inputs: Networ
     }[rate.basis]
     if figure is None:
         return
-    yield _line(rate, version, month, inputs, inputs.payee, figure, len(period_months))
+    line = _line(rate, version, month, inputs, inputs.payee_on(month), figure, len(period_months))
+    yield withhold(line, inputs.withheld.get(month))
+
+
+def withhold(line: Line, reason: str | None) -> Line:
+    """The line with no amount and why it is withheld; unchanged when there is no reason. What
+    it would be is kept in the formula, so the reader sees what is held back."""
+    if not reason:
+        return line
+    formula = line.formula if line.missing else f"withheld: {reason}; due: {line.formula}"
+    return replace(line, amount=None, withheld=reason, formula=formula)
 
 
 def _missing(rate, version, month, inputs, payee, figure: Figure, reason: str) -> Line:

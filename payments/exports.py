@@ -2,8 +2,9 @@
 (a summary, then a sheet per payee with the months as columns) and a PDF statement, the
 layouts finance teams and practice managers check against their ledgers.
 
-A line that cannot be calculated is in every one of them with its reason and no amount, and
-every total says how many it excludes."""
+A line that cannot be calculated, or that is withheld (the network not approved on the
+month's first day, or no nominated payee), is in every one of them with its reason and no
+amount, and every total says how many it excludes."""
 
 import csv
 import io
@@ -13,7 +14,7 @@ import xlsxwriter
 from fpdf import FPDF, XPos, YPos
 
 from payments.engine import Payee
-from payments.schedule import Schedule, uncalculable_words
+from payments.schedule import Schedule, uncalculable_words, withheld_words
 from pcnhub.pdf import fit, latin1
 
 CSV_HEADER = (
@@ -35,6 +36,7 @@ CSV_HEADER = (
     "Rate status",
     "Rate note",
     "Cannot be calculated",
+    "Withheld",
 )
 
 
@@ -61,8 +63,9 @@ def csv_rows(schedule: Schedule) -> Iterator[tuple]:
             line.rate_status,
             line.rate_note,
             line.missing,
+            line.withheld,
         )
-    if schedule.uncalculable:
+    if schedule.uncalculable or schedule.withheld:
         # A closing row for the reader; no amount, so summing the column still gives the total.
         note = f"£{schedule.total:,.2f} in all, {schedule.missing_note}"
         yield ("", "", "", "", f"Total, {schedule.missing_note}", "", "", "", "", note) + ("",) * (
@@ -141,6 +144,8 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
     summary.write_string(len(table) + 3, 0, f"{total_words(schedule)}.", bold)
     if schedule.uncalculable:
         _uncalculable_sheet(book, schedule, header, used)
+    if schedule.withheld:
+        _withheld_sheet(book, schedule, header, used)
     book.close()
     return out.getvalue()
 
@@ -166,6 +171,36 @@ def _uncalculable_sheet(book, schedule: Schedule, header, used: set[str]) -> Non
                 line.label,
                 f"{line.month:%b %Y}",
                 line.missing,
+            ],
+        )
+    sheet.set_column(0, 4, 14)
+    sheet.set_column(5, 5, 90)
+
+
+def _withheld_sheet(book, schedule: Schedule, header, used: set[str]) -> None:
+    """Every line that is withheld (not approved, no nominated payee), with its reason."""
+    sheet = book.add_worksheet(_sheet_name(Payee("Withheld", ""), used))
+    sheet.write_string(
+        0,
+        0,
+        f"{withheld_words(len(schedule.withheld))}, left out of every total; paid as arrears "
+        "once the cause is cleared",
+    )
+    sheet.write_row(
+        2, 0, ["Payee ODS code", "Payee", "PCN ODS code", "Entitlement", "Month", "Reason"], header
+    )
+    for r, item in enumerate(schedule.withheld, start=3):
+        line = item.line
+        sheet.write_row(
+            r,
+            0,
+            [
+                line.payee.code,
+                line.payee.name,
+                line.pcn.code,
+                line.label,
+                f"{line.month:%b %Y}",
+                line.withheld,
             ],
         )
     sheet.set_column(0, 4, 14)
@@ -229,7 +264,12 @@ def statement_pdf(schedule: Schedule, title: str) -> bytes:
         line = item.line
         arrears = f" (arrears for {item.arrears_for:%b %Y})" if item.arrears_for else ""
         paid = " [paid]" if item.paid else ""
-        if line.amount is None:
+        if line.amount is None and not line.missing:
+            text = (
+                f"{line.month:%b %Y}  {line.payee.code}  {line.label}: no amount, "
+                f"withheld: {line.withheld}. {line.version}."
+            )
+        elif line.amount is None:
             text = (
                 f"{line.month:%b %Y}  {line.payee.code}  {line.label}: no amount, "
                 f"cannot be calculated: {line.missing}. {line.version}."

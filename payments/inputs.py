@@ -19,11 +19,12 @@ source, and warnings: stale, synthetic, members without a figure).
 """
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Min, Q
+from django.utils import timezone
 
 from organisations.models import Organisation, OrgKind, Relationship, RelType
 from organisations.population import Population, combined, practice_populations
@@ -32,7 +33,17 @@ from payments.models import Achievement, CareHomeBeds
 from payments.rates import VersionSpec
 from pcnhub.nhs_calendar import financial_year, months
 from registrations.coverage import AREA_KINDS
-from registrations.models import APPROVED_STATUSES, Registration
+from registrations.models import (
+    APPROVED_STATUSES,
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
+    Origin,
+    Registration,
+    Status,
+    Transition,
+)
+from registrations.years import des_years
 
 # What a schedule can be asked for: a PCN or an area over PCNs (pages, API and CLI).
 SCOPE_KINDS = (*AREA_KINDS, OrgKind.PCN)
@@ -73,27 +84,174 @@ def _basis_dates(versions: list[VersionSpec]) -> dict[str, set[date]]:
     return wanted
 
 
-def _payees(pcns: list[Organisation], year: str) -> dict[int, Payee]:
-    """Each PCN's nominated payee: that of its approved registration for the year, or for the
-    latest year before it (a registration rolls over until the next)."""
-    approved = (
-        Registration.objects.filter(pcn__in=pcns, status__in=APPROVED_STATUSES, des_year__lte=year)
-        .select_related("payee_practice")
-        .order_by("des_year")
+@dataclass(frozen=True)
+class Standing:
+    """Whether a PCN may be paid in each month of a year, and whom: the nominated payee on
+    record on the first of the month, and why its lines (or its practices') are withheld."""
+
+    payee: Payee  # the payee of the year's last month, or the PCN named as having none
+    payees: dict[date, Payee]
+    withheld: dict[date, str]  # network lines
+    practices_withheld: dict[date, str]  # the practices' own lines
+
+
+def _judged_on(month: date, year: str) -> date:
+    """The day approval is judged for a month: its first day; before the DES year's go-live,
+    the go-live (the 2019/20 DES was backdated to April from its 1 July go-live)."""
+    des = des_years().get(year)
+    if des is not None and month < des.go_live:
+        return des.go_live
+    return month
+
+
+def _status_on(registration: Registration, steps, ods_from: date | None, day: date) -> str | None:
+    """A registration's status on `day`: its last workflow step taking effect by then. A
+    panel's decision takes effect on its panel date, however much later it was recorded (so a
+    decision recorded late is paid as arrears for the months since); any other step on the
+    day it was taken. One recorded from ODS counts as approved from its members' ODS start
+    date (for the national December 2019 set, the 1 July 2019 go-live), whatever day it was
+    recorded."""
+    if registration.origin == Origin.ODS and ods_from is not None:
+        return Status.APPROVED if ods_from <= day else None
+    status = None
+    for at, panel_date, to_status in steps:
+        if (panel_date or timezone.localdate(at)) <= day:
+            status = to_status
+    if status is None and timezone.localdate(registration.created_at) <= day:
+        status = Status.DRAFT
+    return status
+
+
+def _in_force(registrations, steps, ods_from, day: date) -> tuple[Registration | None, str]:
+    """The registration in force on `day` and its status, as registrations.coverage.in_force
+    chooses: the latest DES year started by then, once approved (a registration rolls over
+    until the next year's is approved)."""
+    started = {label for label, year in des_years().items() if year.starts <= day}
+    chosen: tuple[Registration | None, str] = (None, "")
+    for registration in sorted(registrations, key=lambda r: r.des_year):
+        if registration.des_year not in started:
+            continue
+        now = _status_on(registration, steps[registration.pk], ods_from, day)
+        if now is None:
+            continue
+        if chosen[0] is None or now in APPROVED_STATUSES or chosen[1] not in APPROVED_STATUSES:
+            chosen = (registration, now)
+    return chosen
+
+
+def _payee_of(holder, pcn: Organisation) -> tuple[Payee | None, bool]:
+    """The payee a registration (or a payee change) names, and whether it has bank details."""
+    banked = bool(holder.bank_sort_code and holder.bank_account_number)
+    if holder.payee_practice_id:
+        practice = holder.payee_practice
+        return Payee(practice.code, practice.name), banked
+    if holder.payee_provider_name:
+        code = getattr(holder, "payee_provider_code", "") or pcn.code
+        return Payee(code, holder.payee_provider_name), banked
+    return None, banked
+
+
+def standing(pcns: list[Organisation], year: str) -> dict[int, Standing]:
+    """Per PCN: who may be paid in each month of the year (see `Standing`). A network is paid
+    for a month only if on its first day (before the DES go-live, on the go-live) it holds an
+    approved or assured registration, or one recorded from ODS; its money goes to the
+    nominated payee on record on the first of the month, which must have bank details; its
+    practices are paid their own entitlements only while the network is approved. Five
+    queries, whatever the number of PCNs."""
+    start, end = financial_year(year)
+    firsts = months(start, end)
+    registrations = defaultdict(list)
+    for registration in Registration.objects.filter(pcn__in=pcns).select_related("payee_practice"):
+        registrations[registration.pcn_id].append(registration)
+    ids = [r.pk for rs in registrations.values() for r in rs]
+    steps = defaultdict(list)
+    for registration_id, at, panel_date, to_status in (
+        Transition.objects.filter(registration_id__in=ids)
+        .order_by("at", "pk")
+        .values_list("registration_id", "at", "panel_date", "to_status")
+    ):
+        steps[registration_id].append((at, panel_date, to_status))
+    ods_from = dict(
+        Relationship.objects.filter(rel_type=RelType.PRACTICE_PCN, parent__in=pcns)
+        .values("parent_id")
+        .annotate(first=Min("valid_from"))
+        .values_list("parent_id", "first")
     )
-    latest = {registration.pcn_id: registration for registration in approved}
-    payees = {}
+    changes = defaultdict(list)
+    for change in (
+        ChangeRequest.objects.filter(
+            pcn__in=pcns, kind=ChangeKind.PAYEE, status=ChangeStatus.APPROVED
+        )
+        .select_related("payee_practice")
+        .order_by("effective_date", "decided_at")
+    ):
+        changes[change.pcn_id].append(change)
+    # The payee a registration had before its first payee change took effect.
+    before = _payees_before(registrations, changes)
+    found = {}
     for pcn in pcns:
-        registration = latest.get(pcn.pk)
-        if registration is not None and registration.payee_practice_id:
-            practice = registration.payee_practice
-            payees[pcn.pk] = Payee(practice.code, practice.name)
-        elif registration is not None and registration.payee_provider_name:
-            code = registration.payee_provider_code or pcn.code
-            payees[pcn.pk] = Payee(code, registration.payee_provider_name)
-        else:
-            payees[pcn.pk] = Payee(pcn.code, f"{pcn.name} (no nominated payee on record)")
-    return payees
+        payees, withheld, practices_withheld = {}, {}, {}
+        none = Payee(pcn.code, f"{pcn.name} (no nominated payee on record)")
+        last = none
+        for first in firsts:
+            payees[first] = none
+            day = _judged_on(first, year)
+            registration, status = _in_force(
+                registrations[pcn.pk], steps, ods_from.get(pcn.pk), day
+            )
+            if registration is None or status not in APPROVED_STATUSES:
+                state = f" ({Status(status).label.lower()})" if status else ""
+                reason = f"not approved: no approved registration for {pcn.code} on {day:%-d %b %Y}"
+                withheld[first] = reason + state
+                practices_withheld[first] = (
+                    f"not approved: {pcn.code}, the network the practice is a member of, has no "
+                    f"approved registration on {day:%-d %b %Y}{state}"
+                )
+                continue
+            payee, banked = _payee_on(registration, changes[pcn.pk], before, pcn, first)
+            if payee is None or not banked:
+                what = "none" if payee is None else f"{payee.code} has no bank details"
+                withheld[first] = (
+                    f"no nominated payee: {what} on record for {pcn.code} on {first:%-d %b %Y}"
+                )
+            if payee is not None:
+                payees[first] = last = payee
+        found[pcn.pk] = Standing(last, payees, withheld, practices_withheld)
+    return found
+
+
+def _payees_before(registrations, changes) -> dict[int, object]:
+    """Registration id -> its historical record just before its first payee change was
+    decided, for months before that change took effect. One query."""
+    wanted = {
+        r.pk: changes[pcn_id][0].decided_at
+        for pcn_id, rs in registrations.items()
+        for r in rs
+        if changes.get(pcn_id)
+    }
+    if not wanted:
+        return {}
+    found = {}
+    for record in (
+        Registration.history.filter(id__in=wanted)
+        .select_related("payee_practice")
+        .order_by("history_date")
+    ):
+        decided = wanted[record.id]
+        if decided is None or record.history_date < decided:
+            found[record.id] = record
+    return found
+
+
+def _payee_on(registration, changes, before, pcn, first: date):
+    """The payee on record on `first`: the latest approved payee change effective by then;
+    before any, the registration's payee as it was before the first change."""
+    effective = [c for c in changes if c.effective_date <= first]
+    if effective:
+        return _payee_of(effective[-1], pcn)
+    if changes and registration.pk in before:
+        return _payee_of(before[registration.pk], pcn)
+    return _payee_of(registration, pcn)
 
 
 Members = dict[int, dict[date, list[tuple[int, Payee]]]]
@@ -143,7 +301,7 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
         for b in CareHomeBeds.objects.filter(pcn__in=pcns, month__gte=start, month__lte=end)
     }
     achieved = {a.pcn_id: a for a in Achievement.objects.filter(pcn__in=pcns, year=year)}
-    payees = _payees(pcns, year)
+    standings = standing(pcns, year)
     found = []
     for pcn in pcns:
         by_month, practices = {}, {}
@@ -169,7 +327,10 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
         found.append(
             NetworkInputs(
                 pcn=Payee(pcn.code, pcn.name),
-                payee=payees[pcn.pk],
+                payee=standings[pcn.pk].payee,
+                payees=standings[pcn.pk].payees,
+                withheld=standings[pcn.pk].withheld,
+                practices_withheld=standings[pcn.pk].practices_withheld,
                 by_month=by_month,
                 points=Figure(achievement.iif_points, None, "entered by the commissioner")
                 if achievement and achievement.iif_points is not None

@@ -111,14 +111,49 @@ class Achievement(models.Model):
         return f"{self.pcn.code} {self.year}"
 
 
-class PaidMonth(models.Model):
-    """A month marked paid for a PCN: its lines were stored as PaidLine rows, then."""
+class PaidHistoryError(Exception):
+    """Paid history never changes: a paid month or line cannot be updated or deleted."""
+
+
+class _NeverChangedQuerySet(models.QuerySet):
+    """Refuses bulk update and delete: a paid row is written once and kept."""
+
+    def update(self, **kwargs):
+        raise PaidHistoryError(f"{self.model.__name__} rows are paid history and never change")
+
+    def delete(self):
+        raise PaidHistoryError(f"{self.model.__name__} rows are paid history and never deleted")
+
+    _raw_delete = delete
+
+
+class NeverChanged(models.Model):
+    """A row written once. The model refuses saving an existing row and deleting; on
+    PostgreSQL a trigger refuses UPDATE and DELETE too (migration 00xx_paid_history_frozen)."""
+
+    objects = _NeverChangedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PaidHistoryError(f"{self} is paid history and never changes")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PaidHistoryError(f"{self} is paid history and is never deleted")
+
+
+class PaidMonth(NeverChanged):
+    """A month marked paid for a PCN: its lines were stored as PaidLine rows, then. Never
+    updated or deleted."""
 
     pcn = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     month = models.DateField()
     known_on = models.DateField(help_text="the rates known on this date were used")
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     marked_at = models.DateTimeField(auto_now_add=True)
 
@@ -129,13 +164,24 @@ class PaidMonth(models.Model):
         return f"{self.pcn.code} {self.month:%b %Y} paid"
 
 
-class PaidLine(models.Model):
-    """One line as it was paid. Never updated: differences found later are new lines."""
+class PaidLine(NeverChanged):
+    """One line as it was paid, with everything it was paid on: the entitlement, the basis
+    and its population (value, date, source in words), the rate and its version, the payee
+    and whether it went to the network or a practice, and the month it was paid in (its
+    PaidMonth). Never updated or deleted: differences found later are new lines."""
 
     paid_month = models.ForeignKey(PaidMonth, on_delete=models.PROTECT, related_name="lines")
     payee_code = models.CharField(max_length=12)
     payee_name = models.CharField(max_length=200)
+    paid_to = models.CharField(
+        max_length=10,
+        default="network",
+        help_text="network: the nominated payee; practice: the practice's own entitlement",
+    )
+    pcn_code = models.CharField(max_length=12, blank=True)
+    pcn_name = models.CharField(max_length=200, blank=True)
     entitlement = models.CharField(max_length=40)
+    label = models.CharField(max_length=200, blank=True)
     detail = models.CharField(max_length=60, blank=True, help_text="e.g. an ARRS claim's staff")
     month = models.DateField(help_text="the month the amount is for")
     arrears = models.BooleanField(
@@ -143,7 +189,17 @@ class PaidLine(models.Model):
     )
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     formula = models.TextField()
+    basis = models.CharField(max_length=20, blank=True, help_text="e.g. registered, weighted")
+    basis_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    basis_as_at = models.DateField(null=True, blank=True, help_text="the figure's date")
+    basis_source = models.TextField(
+        blank=True, help_text="the population rule's words: basis, date, source, warnings"
+    )
+    rate = models.DecimalField(max_digits=12, decimal_places=5, null=True, blank=True)
+    per = models.CharField(max_length=10, blank=True)
     version = models.CharField(max_length=120)
+    rate_status = models.CharField(max_length=16, blank=True)
+    rate_source = models.TextField(blank=True)
 
     class Meta:
         ordering = ["payee_code", "entitlement", "month"]

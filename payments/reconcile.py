@@ -150,7 +150,7 @@ def reconcile(schedule: Schedule) -> tuple[list[Variance], int]:
     expected: dict[tuple[str, date], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     uncalculable: dict[tuple[str, date], set[str]] = defaultdict(set)
     for item in schedule.lines:
-        if not item.calculable:  # no amount to expect: said so beside a variance
+        if not item.payable:  # no amount to expect (cannot be calculated, or withheld)
             uncalculable[item.line.payee.code, item.line.month].add(item.line.entitlement)
             continue
         key = item.line.entitlement

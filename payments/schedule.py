@@ -3,7 +3,15 @@ already paid, with arrears for differences; and marking a month paid.
 
 A line that cannot be calculated (no figure on file for its basis) has no amount: it is
 listed everywhere with its reason, left out of every total, never stored as paid and never
-the ground of arrears; totals say how many they exclude (`missing_note`).
+the ground of arrears; totals say how many they exclude (`missing_note`). So is a line that is
+withheld (the network not approved on the first of the month, or no nominated payee with bank
+details): once the cause is cleared, a withheld month already marked paid is made good as
+arrears in the first month not yet paid, never by rewriting the paid month.
+
+Marking a month paid needs a person with the permission to manage payments; a month already
+paid is refused and nothing is saved. A paid line keeps what it was paid on (entitlement,
+basis, the population with its date and source, the rate version, the payee and whether it
+went to the network or a practice), and can never be changed (payments.models).
 
 A month once paid keeps the lines it was paid with. When the rates known today give another
 amount for it (a revision backdated to April, published in September), the difference is
@@ -22,7 +30,7 @@ from django.utils import timezone
 from accounts.permissions import Permission, has_permission
 from organisations.models import Organisation
 from payments import inputs
-from payments.engine import Line, Payee, network_lines
+from payments.engine import Line, Payee, network_lines, withhold
 from payments.models import ArrsClaim, PaidLine, PaidMonth
 from payments.rates import ENTITLEMENTS
 from payments.versions import first_year, versions_for
@@ -41,7 +49,17 @@ class ScheduleLine:
 
     @property
     def calculable(self) -> bool:
+        """Its amount can be worked out (it may still be withheld)."""
+        return self.line.calculable
+
+    @property
+    def payable(self) -> bool:
+        """It has an amount: calculable and not withheld."""
         return self.line.amount is not None
+
+    @property
+    def withheld(self) -> bool:
+        return bool(self.line.withheld) and self.line.calculable
 
 
 def uncalculable_words(count: int) -> str:
@@ -50,9 +68,18 @@ def uncalculable_words(count: int) -> str:
     return f"{count:,} {noun} that cannot be calculated"
 
 
-def missing_words(count: int) -> str:
-    """'excluding 1 entitlement that cannot be calculated', or '' for none."""
-    return f"excluding {uncalculable_words(count)}" if count else ""
+def withheld_words(count: int) -> str:
+    """'1 entitlement withheld', '3 entitlements withheld'."""
+    noun = "entitlement" if count == 1 else "entitlements"
+    return f"{count:,} {noun} withheld"
+
+
+def missing_words(count: int, withheld: int = 0) -> str:
+    """'excluding 1 entitlement that cannot be calculated and 2 entitlements withheld', or ''."""
+    parts = [uncalculable_words(count)] if count else []
+    if withheld:
+        parts.append(withheld_words(withheld))
+    return f"excluding {' and '.join(parts)}" if parts else ""
 
 
 @dataclass
@@ -74,7 +101,7 @@ class Schedule:
         the grid of the statement page and of each payee's sheet."""
         grid: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
         for item in self.lines:
-            if not item.calculable:
+            if not item.payable:
                 continue
             label = item.line.label + (" (arrears)" if item.arrears_for else "")
             grid[item.line.payee][label][item.line.month] += item.line.amount
@@ -96,8 +123,8 @@ class Schedule:
 
     @property
     def total(self) -> Decimal:
-        """The sum of the lines that can be calculated (see `missing_note`)."""
-        return sum((s.line.amount for s in self.lines if s.calculable), Decimal("0.00"))
+        """The sum of the lines with an amount (see `missing_note`)."""
+        return sum((s.line.amount for s in self.lines if s.payable), Decimal("0.00"))
 
     @property
     def uncalculable(self) -> list[ScheduleLine]:
@@ -105,8 +132,13 @@ class Schedule:
         return [s for s in self.lines if not s.calculable]
 
     @property
+    def withheld(self) -> list[ScheduleLine]:
+        """The lines that could be calculated but are withheld, each with `line.withheld`."""
+        return [s for s in self.lines if s.withheld]
+
+    @property
     def missing_note(self) -> str:
-        return missing_words(len(self.uncalculable))
+        return missing_words(len(self.uncalculable), len(self.withheld))
 
 
 def compute(pcns: list[Organisation], year: str, known_on: date) -> list[Line]:
@@ -128,28 +160,36 @@ def _claim_lines(networks, year: str) -> list[Line]:
         staff__pcn__code__in=by_code, month__gte=start, month__lte=end
     ).select_related("staff__pcn")
     return [
-        Line(
-            payee=by_code[claim.staff.pcn.code].payee,
-            pcn=by_code[claim.staff.pcn.code].pcn,
-            entitlement="arrs",
-            label=ENTITLEMENTS["arrs"],
-            month=claim.month,
-            amount=claim.amount,
-            formula=f"{claim.staff.ref} ({claim.staff.role.replace('_', ' ')}): {claim.formula}",
-            basis="staff_cost",
-            basis_value=None,
-            basis_as_at=None,
-            basis_source=f"claim for {claim.staff.ref}, employed by {claim.staff.employer}",
-            rate=Decimal("0"),
-            per="claim",
-            version="ARRS claim",
-            rate_status="",
-            rate_note="",
-            rate_source="payments/arrs.toml: roles, shares and maxima by date",
-            detail=claim.staff.ref,
+        withhold(
+            _claim_line(claim, by_code[claim.staff.pcn.code]),
+            by_code[claim.staff.pcn.code].withheld.get(claim.month),
         )
         for claim in claims
     ]
+
+
+def _claim_line(claim: ArrsClaim, network) -> Line:
+    """An ARRS claim as a line to the network's nominated payee of the claim's month."""
+    return Line(
+        payee=network.payee_on(claim.month),
+        pcn=network.pcn,
+        entitlement="arrs",
+        label=ENTITLEMENTS["arrs"],
+        month=claim.month,
+        amount=claim.amount,
+        formula=f"{claim.staff.ref} ({claim.staff.role.replace('_', ' ')}): {claim.formula}",
+        basis="staff_cost",
+        basis_value=None,
+        basis_as_at=None,
+        basis_source=f"claim for {claim.staff.ref}, employed by {claim.staff.employer}",
+        rate=Decimal("0"),
+        per="claim",
+        version="ARRS claim",
+        rate_status="",
+        rate_note="",
+        rate_source="payments/arrs.toml: roles, shares and maxima by date",
+        detail=claim.staff.ref,
+    )
 
 
 def _arrears(expected: Line, already: Decimal, versions: str, into: date) -> Line:
@@ -191,8 +231,9 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
     }
     result: list[ScheduleLine] = []
     for line in expected:
-        if (line.pcn.code, line.month) not in paid_months or not line.calculable:
-            # One that cannot be calculated stays listed in its month, paid or not.
+        if (line.pcn.code, line.month) not in paid_months or not line.payable:
+            # One that cannot be calculated, or is withheld, stays listed in its month, paid
+            # or not; once it can be paid, a paid month's difference is arrears below.
             result.append(ScheduleLine(line, paid=False))
             continue
         into = next_unpaid[line.pcn.code]
@@ -200,33 +241,16 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
             made = ", ".join(dict.fromkeys(versions[line.key])) or "nothing paid"
             arrears = _arrears(line, already[line.key], made, into)
             result.append(ScheduleLine(arrears, paid=False, arrears_for=line.month))
-    # What was paid stands as paid.
+    # What was paid stands as paid, on what it was paid on.
     labels = {line.entitlement: line.label for line in expected}
-    pcn_payees = {line.pcn.code: line.pcn for line in expected}
-    for (code, when), paid_month in paid_months.items():
+    for (code, _), paid_month in paid_months.items():
         for stored in paid_month.lines.all():
-            shown = Line(
-                payee=Payee(stored.payee_code, stored.payee_name),
-                pcn=pcn_payees.get(code, Payee(code, pcn_of[code].name)),
-                entitlement=stored.entitlement,
-                label=labels.get(stored.entitlement, ENTITLEMENTS.get(stored.entitlement, "")),
-                month=when,
-                amount=stored.amount,
-                formula=stored.formula,
-                basis="",
-                basis_value=None,
-                basis_as_at=None,
-                basis_source="as paid",
-                rate=Decimal("0"),
-                per="",
-                version=stored.version,
-                rate_status="",
-                rate_note="",
-                rate_source="",
-                detail=stored.detail,
-            )
             result.append(
-                ScheduleLine(shown, paid=True, arrears_for=stored.month if stored.arrears else None)
+                ScheduleLine(
+                    as_paid(stored, code, pcn_of[code].name, labels),
+                    paid=True,
+                    arrears_for=stored.month if stored.arrears else None,
+                )
             )
     result.sort(
         key=lambda s: (s.line.pcn.code, s.line.payee.code, s.line.month, s.line.entitlement)
@@ -234,17 +258,55 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
     return Schedule(year=year, known_on=known_on, lines=result)
 
 
+def as_paid(stored: PaidLine, code: str, name: str, labels: dict[str, str]) -> Line:
+    """A paid line as the engine's line, from what it kept (lines paid before they kept their
+    basis say "as paid")."""
+    return Line(
+        payee=Payee(stored.payee_code, stored.payee_name),
+        pcn=Payee(stored.pcn_code or code, stored.pcn_name or name),
+        entitlement=stored.entitlement,
+        label=stored.label
+        or labels.get(stored.entitlement, ENTITLEMENTS.get(stored.entitlement, "")),
+        month=stored.paid_month.month if stored.arrears else stored.month,
+        amount=stored.amount,
+        formula=stored.formula,
+        basis=stored.basis,
+        basis_value=stored.basis_value,
+        basis_as_at=stored.basis_as_at,
+        basis_source=stored.basis_source or "as paid",
+        rate=stored.rate if stored.rate is not None else Decimal("0"),
+        per=stored.per,
+        version=stored.version,
+        rate_status=stored.rate_status,
+        rate_note="",
+        rate_source=stored.rate_source,
+        detail=stored.detail,
+        paid_to=stored.paid_to,
+    )
+
+
+def _require_marker(by, pcn: Organisation) -> None:
+    """Only a person with the permission to manage payments for the PCN marks it paid."""
+    if by is None or not getattr(by, "is_authenticated", False):
+        raise PermissionDenied("marking a month paid needs the person who marks it (by=)")
+    if not has_permission(by, Permission.MANAGE_PAYMENTS, pcn):
+        raise PermissionDenied(f"you may not mark payments for {pcn.code}")
+
+
 @transaction.atomic
 def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = None) -> PaidMonth:
-    """Store the month's lines for the PCN (and its practices) as paid: arrears included."""
-    if by is not None and not has_permission(by, Permission.MANAGE_PAYMENTS, pcn):
-        raise PermissionDenied(f"you may not mark payments for {pcn.code}")
+    """Store the month's lines for the PCN (and its practices) as paid: arrears included.
+    Lines that cannot be calculated or are withheld are not stored; they are made good as
+    arrears in a later month once they can be paid. A month already paid is refused."""
+    _require_marker(by, pcn)
     month = month.replace(day=1)
     if PaidMonth.objects.filter(pcn=pcn, month=month).exists():
-        raise ValidationError(f"{month:%B %Y} is already marked paid for {pcn.code}")
+        raise ValidationError(
+            f"{month:%B %Y} is already marked paid for {pcn.code}: paid months never change"
+        )
     known_on = known_on or timezone.localdate()
     current = schedule([pcn], year_of(month), known_on)
-    due = [s for s in current.lines if not s.paid and s.calculable and s.line.month == month]
+    due = [s for s in current.lines if not s.paid and s.payable and s.line.month == month]
     paid = PaidMonth.objects.create(pcn=pcn, month=month, known_on=known_on, marked_by=by)
     PaidLine.objects.bulk_create(_paid_lines(paid, due))
     return paid
@@ -253,7 +315,11 @@ def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = Non
 @transaction.atomic
 def mark_paid_through(*, pcns: list[Organisation], through: date, known_on: date, by) -> int:
     """Record every unpaid month of the PCNs up to `through` as paid, as the rates known on
-    `known_on` give them: for taking on the history of payments made before PCN Hub."""
+    `known_on` give them: for taking on the history of payments made before PCN Hub. A month
+    with any line is marked, even when all are withheld or cannot be calculated, so that
+    what could not be paid then is arrears once it can be."""
+    for pcn in pcns:
+        _require_marker(by, pcn)
     stored = 0
     through = through.replace(day=1)
     first, _ = financial_year(first_year())
@@ -261,13 +327,18 @@ def mark_paid_through(*, pcns: list[Organisation], through: date, known_on: date
     for year in years:
         current = schedule(pcns, year, known_on)
         pcn_of = {pcn.code: pcn for pcn in pcns}
+        start, end = financial_year(year)
+        already = set(
+            PaidMonth.objects.filter(pcn__in=pcns, month__gte=start, month__lte=end).values_list(
+                "pcn__code", "month"
+            )
+        )
         due: dict[tuple[str, date], list[ScheduleLine]] = defaultdict(list)
         for item in current.lines:
-            if not item.paid and item.calculable and item.line.month <= through:
-                due[item.line.pcn.code, item.line.month].append(item)
-        for (code, month), items in due.items():
-            if by is not None and not has_permission(by, Permission.MANAGE_PAYMENTS, pcn_of[code]):
-                raise PermissionDenied(f"you may not mark payments for {code}")
+            key = (item.line.pcn.code, item.line.month)
+            if not item.paid and item.line.month <= through and key not in already:
+                due[key].extend([item] if item.payable else [])
+        for (code, month), items in sorted(due.items()):
             paid = PaidMonth.objects.create(
                 pcn=pcn_of[code], month=month, known_on=known_on, marked_by=by
             )
@@ -282,13 +353,25 @@ def _paid_lines(paid: PaidMonth, items: list[ScheduleLine]):
             paid_month=paid,
             payee_code=item.line.payee.code,
             payee_name=item.line.payee.name,
+            paid_to=item.line.paid_to,
+            pcn_code=item.line.pcn.code,
+            pcn_name=item.line.pcn.name,
             entitlement=item.line.entitlement,
+            label=item.line.label,
             detail=item.line.detail,
             month=item.arrears_for or item.line.month,
             arrears=item.arrears_for is not None,
             amount=item.line.amount,
             formula=item.line.formula,
+            basis=item.line.basis,
+            basis_value=item.line.basis_value,
+            basis_as_at=item.line.basis_as_at,
+            basis_source=item.line.basis_source,
+            rate=item.line.rate,
+            per=item.line.per,
             version=item.line.version,
+            rate_status=item.line.rate_status,
+            rate_source=item.line.rate_source,
         )
         for item in items
     ]

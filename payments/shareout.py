@@ -29,7 +29,11 @@ from payments.versions import basis_date
 
 def split(amount: Decimal, weights: dict[Payee, Decimal]) -> dict[Payee, Decimal]:
     """`amount` in proportion to `weights`, to the penny, adding up exactly (largest remainder;
-    ties to the lower ODS code)."""
+    ties to the lower ODS code). Sign-aware: a recovery (a negative amount) is split as its
+    size and each part negated, so the parts add up exactly and each is rounded away from
+    zero only where the largest remainders fall, as a payment's would be."""
+    if amount < 0:
+        return {payee: -part for payee, part in split(-amount, weights).items()}
     total = sum(weights.values(), Decimal(0))
     if total <= 0:
         return dict.fromkeys(weights, Decimal("0.00"))
@@ -96,16 +100,23 @@ def share_out(pcn: Organisation, schedule: Schedule) -> ShareOut:
     }
     result = ShareOut(year=year, months=schedule.months)
     shares: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
+    # Network money only, as kept: a practice's own entitlement (paid to the practice, e.g. the
+    # participation payment) is never shared again, paid or not; nor are ARRS claims.
     network_lines = [
         s.line
         for s in schedule.lines
-        if s.line.pcn.code == pcn.code and s.line.basis not in ("practice_weighted", "staff_cost")
+        if s.line.pcn.code == pcn.code
+        and s.line.paid_to == "network"
+        and s.line.basis not in ("practice_weighted", "staff_cost")
     ]
     missing: dict[str, None] = {}
-    uncalculable = 0
+    uncalculable = withheld = 0
     for line in network_lines:
-        if line.amount is None:
+        if line.missing:
             uncalculable += 1
+            continue
+        if line.amount is None:
+            withheld += 1
             continue
         result.received += line.amount
         rule = rules.get(line.entitlement) or rules.get("")
@@ -137,6 +148,11 @@ def share_out(pcn: Organisation, schedule: Schedule) -> ShareOut:
         result.warnings.append(
             f"The amounts received exclude {uncalculable:,} network "
             f"line{'s' if uncalculable != 1 else ''} that cannot be calculated."
+        )
+    if withheld:
+        result.warnings.append(
+            f"The amounts received exclude {withheld:,} network "
+            f"line{'s' if withheld != 1 else ''} withheld (not approved, or no nominated payee)."
         )
     if not rules:
         result.warnings.append("No share-out rule is recorded for this year.")

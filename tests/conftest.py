@@ -166,6 +166,28 @@ def drafted(area, this_pcn_manager):
 
 
 @pytest.fixture
+def approved_networks(request, area):
+    """Both networks paid: their 2019/20 configurations recorded from ODS (approved from their
+    members' ODS start, the 1 July 2019 go-live, so paid from April), each with its first
+    practice as nominated payee with bank details. A test that also takes `drafted` keeps this
+    PCN's registration as drafted; only the other network is recorded."""
+    from registrations.actions import record_from_ods
+    from registrations.models import Registration
+
+    if "drafted" in request.fixturenames:
+        request.getfixturevalue("drafted")
+    record_from_ods(year_label="2019/20", on=date(2019, 12, 1), by=None)
+    payees = {area["this_pcn"].pk: area["practices"][0], area["other_pcn"].pk: area["practices"][2]}
+    for registration in Registration.objects.filter(origin="ods"):
+        registration.payee_practice = payees[registration.pcn_id]
+        registration.bank_account_name = f"{registration.payee_practice.name} Partnership"
+        registration.bank_sort_code = "123456"
+        registration.bank_account_number = "87654321"
+        registration.save()
+    return Registration.objects.filter(origin="ods")
+
+
+@pytest.fixture
 def registry_admin(area):
     return _person("registry_admin", None, "registry_admin")
 

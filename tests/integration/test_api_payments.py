@@ -9,6 +9,9 @@ from django.utils import timezone
 from payments.models import PaidMonth
 from tests import factories as f
 
+# The networks are approved and have a nominated payee (tests/conftest.py), so they are paid.
+pytestmark = pytest.mark.usefixtures("approved_networks")
+
 YEAR = "year=2019/20"
 
 
@@ -65,6 +68,9 @@ def test_payments_pcn_manager_reads_their_pcns_lines_with_why(api, area, this_pc
         "cannot_be_calculated",
         "basis",
         "basis_value",
+        "status",
+        "withheld",
+        "paid_to",
         "basis_as_at",
         "basis_source",
         "rate",
@@ -75,7 +81,7 @@ def test_payments_pcn_manager_reads_their_pcns_lines_with_why(api, area, this_pc
         "rate_source",
     }
     assert first["paid"] is False and first["arrears_for"] is None
-    assert first["payee_code"] == "U00001"  # no approved registration: the PCN itself
+    assert first["payee_code"] == "A00001"  # the nominated payee on record that month
     assert (first["basis"], first["basis_value"], first["basis_as_at"]) == (
         "registered",
         "20000",
@@ -95,7 +101,7 @@ def test_payments_filters_by_month_and_payee(api, area, this_pcn_manager):
     assert len(core(april)) == 1
     assert april["total"] == str(sum(Decimal(line["amount"] or 0) for line in april["lines"]))
     assert api.get(url("U00001") + f"?{YEAR}&payee=a99999").json()["lines"] == []
-    assert api.get(url("U00001") + f"?{YEAR}&payee=u00001").json()["lines"]
+    assert api.get(url("U00001") + f"?{YEAR}&payee=a00001").json()["lines"]
     for bad in ("month=2019-4", "month=2019-13", "month=2020-04"):
         response = api.get(url("U00001") + f"?{YEAR}&{bad}")
         assert response.status_code == 400
@@ -155,13 +161,15 @@ def test_payments_finance_marks_a_month_paid_once(api, area, finance_user, this_
     shown = api.get(url("U00001") + f"?{YEAR}").json()
     april = [line for line in core(shown) if line["month"] == "2019-04-01"]
     assert [(line["paid"], line["amount"]) for line in april] == [(True, "2500.00")]
-    assert april[0]["rate"] is None and april[0]["basis_source"] == "as paid"
+    # A paid line keeps what it was paid on: the rate and the population in words.
+    assert april[0]["rate"] == "1.50000"
+    assert "registered list at 1 Jan 2019" in april[0]["basis_source"]
     assert {line["paid"] for line in core(shown) if line["month"] != "2019-04-01"} == {False}
 
     api.force_login(finance_user)
     again = api.post(url("U00001", "paid"), {"month": "2019-04-01"}, format="json")
     assert again.status_code == 400
-    message = "April 2019 is already marked paid for U00001"
+    message = "April 2019 is already marked paid for U00001: paid months never change"
     assert again.json() == {"detail": message, "errors": {"non_field_errors": [message]}}
     assert PaidMonth.objects.count() == 1
 
@@ -242,7 +250,7 @@ def test_rates_refused_without_a_role(api, outsider):
 # the years on file 1; the schedule 13 (versions and their rates 2, members 1, populations by
 # the population rule 5: registered lists, entered figures and practice codes, weighted figures
 # and codes; beds, achievements, payees, ARRS claims, paid months 1 each).
-QUERY_BOUND = 20
+QUERY_BOUND = 22  # who may be paid: registrations, steps, ODS starts, payee changes
 
 
 @pytest.fixture(params=[2, 10], ids=["2_extra_practices", "10_extra_practices"])

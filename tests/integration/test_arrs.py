@@ -12,6 +12,9 @@ from organisations.models import Measure, PopulationFigure
 from payments.entries import add_staff, budget_for, make_claim
 from payments.models import ArrsClaim, StaffMember
 
+# The networks are approved and have a nominated payee (tests/conftest.py), so they are paid.
+pytestmark = pytest.mark.usefixtures("approved_networks")
+
 PHARMACIST = {
     "ref": "CP1",
     "role": "clinical_pharmacist",

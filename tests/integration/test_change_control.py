@@ -28,6 +28,12 @@ DECISION = {"committee": "Primary Care Commissioning Committee", "decision_date"
 def approved(area, registry_admin):
     """Both networks recorded from the ODS configuration as approved 2019/20 registrations."""
     actions.record_from_ods(year_label="2019/20", on=date(2019, 12, 1), by=registry_admin)
+    # Each network's own account is its nominated payee, with bank details, so it is paid.
+    for registration in Registration.objects.select_related("pcn"):
+        registration.payee_provider_name = f"{registration.pcn.name} network account"
+        registration.payee_provider_code = registration.pcn.code
+        registration.bank_sort_code, registration.bank_account_number = "123456", "87654321"
+        registration.save()
     return {r.pcn.code: r for r in Registration.objects.all()}
 
 

@@ -13,6 +13,9 @@ from django.urls import reverse
 from payments.models import PaidMonth, RateVersion
 from tests import factories as f
 
+# The networks are approved and have a nominated payee (tests/conftest.py), so they are paid.
+pytestmark = pytest.mark.usefixtures("approved_networks")
+
 
 def get(client, user, name, *args, **query):
     client.force_login(user)
@@ -134,7 +137,7 @@ def test_the_statement_takes_a_bounded_number_of_queries(
         f.RelationshipFactory(child=practice, parent=area["this_pcn"])
         f.ListSizeFactory(organisation=practice, patients=5_000)
     client.force_login(commissioner_user)
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(25):
         assert (
             client.get(reverse("payments", args=["U00001"]), {"year": "2019/20"}).status_code == 200
         )

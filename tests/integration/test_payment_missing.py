@@ -18,6 +18,9 @@ from payments.schedule import mark_paid, schedule
 from tests import factories as f
 from tests.pdfs import pdf_text
 
+# The networks are approved and have a nominated payee (tests/conftest.py), so they are paid.
+pytestmark = pytest.mark.usefixtures("approved_networks")
+
 JAN_2024 = date(2024, 1, 1)
 NO_ADJUSTED = "no PCN adjusted population for U00002 on or before 1 Jan 2024 (none for A00003)"
 # 2024/25 on adjusted populations: core (adjusted part), enhanced access and capacity and

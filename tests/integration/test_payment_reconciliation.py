@@ -12,6 +12,22 @@ from payments.models import PaymentStatement, Received
 from payments.reconcile import load_statement, reconcile
 from payments.schedule import schedule
 
+# The networks are approved and have a nominated payee (tests/conftest.py), so they are paid.
+pytestmark = pytest.mark.usefixtures("approved_networks")
+
+
+@pytest.fixture
+def approved_networks(approved_networks, area):
+    """This PCN's money goes to a provider account under the PCN's own code, U00001, so its
+    statement rows are told apart from its practices' own."""
+    registration = approved_networks.get(pcn=area["this_pcn"])
+    registration.payee_practice = None
+    registration.payee_provider_name = "This PCN network account"
+    registration.payee_provider_code = "U00001"
+    registration.save()
+    return approved_networks
+
+
 YEARS = {"first_month": date(2019, 4, 1), "last_month": date(2025, 3, 1)}
 HEADER = "Payee ODS code,Month,Entitlement,Amount\r\n"
 

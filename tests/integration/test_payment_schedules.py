@@ -13,6 +13,9 @@ from payments.versions import add_revision, versions_for
 from registrations import actions
 from tests import factories as f
 
+# The networks are approved and have a nominated payee (tests/conftest.py), so they are paid.
+pytestmark = pytest.mark.usefixtures("approved_networks")
+
 
 @pytest.fixture
 def populations(area):
@@ -57,9 +60,16 @@ def test_a_schedule_pays_the_nominated_payee_on_the_members_lists(
     assert "sum of 2 practices' registered list at 1 Jan 2019" in core[0].basis_source
 
 
-def test_without_a_registration_the_pcn_is_named_as_payee(area):
-    line = next(s.line for s in schedule([area["this_pcn"]], "2019/20").lines if s.calculable)
+def test_without_a_nominated_payee_the_pcn_is_named_and_its_lines_withheld(area, approved_networks):
+    approved_networks.update(payee_practice=None)
+    found = schedule([area["this_pcn"]], "2019/20")
+    line = next(s.line for s in found.lines if s.line.entitlement == "core")
     assert line.payee.code == "U00001" and "no nominated payee on record" in line.payee.name
+    assert line.amount is None and line.calculable and line.status == "withheld"
+    assert line.withheld.startswith("no nominated payee: none on record for U00001")
+    # The practices' own payment is not withheld: the network is approved.
+    own = [s.line for s in found.lines if s.line.paid_to == "practice"]
+    assert own and not any(line.withheld for line in own)
 
 
 def test_a_move_pays_the_old_pcn_to_the_month_before_and_conserves_the_total(area, moved):

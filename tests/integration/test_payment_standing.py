@@ -1,0 +1,234 @@
+"""Who may be paid (approved on the month's first day, a nominated payee with bank details),
+and paid history that cannot change (issue 11, sections 2 and 3)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from organisations.models import Measure, PopulationFigure
+from payments.models import PaidHistoryError, PaidLine, PaidMonth, ShareRule
+from payments.schedule import mark_paid, schedule
+from payments.shareout import share_out
+from registrations import actions
+from registrations.changes import decide_change, request_change
+from registrations.models import ChangeKind
+
+YEAR = "2019/20"
+
+
+def core(found, pcn="U00001"):
+    return [s for s in found.lines if s.line.entitlement == "core" and s.line.pcn.code == pcn]
+
+
+def test_a_draft_network_is_paid_nothing_until_approved_and_then_receives_arrears(
+    area, drafted, this_pcn_manager, commissioner_user, finance_user
+):
+    pcn = area["this_pcn"]
+    for month in (4, 5, 6):
+        mark_paid(pcn=pcn, month=date(2019, month, 1), by=finance_user)
+    assert not PaidLine.objects.filter(paid_month__pcn=pcn).exists()
+    draft = schedule([pcn], YEAR)
+    april = core(draft)[0]
+    assert april.line.amount is None and april.calculable and april.withheld
+    assert april.line.status == "withheld"
+    # Judged on the go-live (backdated to April); the draft was begun later than that.
+    assert april.line.withheld == "not approved: no approved registration for U00001 on 1 Jul 2019"
+    assert draft.missing_note.endswith(f"and {len(draft.withheld)} entitlements withheld")
+    assert draft.total == Decimal("0.00")
+
+    actions.submit(registration=drafted, by=this_pcn_manager)
+    actions.decide(
+        registration=drafted,
+        by=commissioner_user,
+        outcome="approved_exception",
+        exception_reason="rural",
+        panel_date=date(2019, 6, 20),
+        decision_makers="PCCC",
+    )
+    approved = schedule([pcn], YEAR)
+    arrears = [s for s in core(approved) if s.arrears_for]
+    assert [(s.arrears_for, s.line.month, s.line.amount) for s in arrears] == [
+        (date(2019, m, 1), date(2019, 7, 1), Decimal("2500.00")) for m in (4, 5, 6)
+    ]
+    assert arrears[0].line.payee.code == "A00001"
+    assert not PaidLine.objects.filter(paid_month__pcn=pcn).exists()  # paid months unchanged
+    july = mark_paid(pcn=pcn, month=date(2019, 7, 1), by=finance_user)
+    assert july.lines.filter(entitlement="core", arrears=True).count() == 3
+    assert not [s for s in core(schedule([pcn], YEAR)) if s.arrears_for and not s.paid]
+
+
+def test_a_decision_taken_after_go_live_pays_from_the_month_after_its_panel(
+    area, drafted, this_pcn_manager, commissioner_user
+):
+    actions.submit(registration=drafted, by=this_pcn_manager)
+    actions.decide(
+        registration=drafted,
+        by=commissioner_user,
+        outcome="approved_exception",
+        exception_reason="rural",
+        panel_date=date(2019, 9, 12),
+        decision_makers="PCCC",
+    )
+    paid = {s.line.month for s in core(schedule([area["this_pcn"]], YEAR)) if s.payable}
+    assert min(paid) == date(2019, 10, 1) and len(paid) == 6
+
+
+def test_a_configuration_recorded_from_ods_is_approved_from_its_members_ods_start(
+    area, approved_networks
+):
+    """Recorded in December 2019, its members in ODS from 1 July 2019: paid from April."""
+    found = schedule([area["this_pcn"], area["other_pcn"]], YEAR)
+    assert all(s.payable for s in core(found)) and len(core(found)) == 12
+    assert all(s.payable for s in core(found, "U00002"))
+
+
+def test_practices_are_not_paid_their_own_while_their_network_is_not_approved(area, drafted):
+    own = [s.line for s in schedule([area["this_pcn"]], YEAR).lines if s.line.paid_to == "practice"]
+    assert own and all(line.amount is None for line in own)
+    assert all(
+        line.withheld.startswith("not approved: U00001, the network the practice is a member of")
+        for line in own
+    )
+
+
+def test_network_money_goes_to_the_payee_on_record_on_the_first_of_the_month(
+    area, approved_networks, this_pcn_manager, commissioner_user
+):
+    change = request_change(
+        by=this_pcn_manager,
+        kind=ChangeKind.PAYEE,
+        pcn=area["this_pcn"],
+        payee_practice=area["practices"][1],
+        bank_account_name="Surgery 2 Partnership",
+        bank_sort_code="654321",
+        bank_account_number="11223344",
+        effective_date=date(2020, 1, 1),
+        reason="Surgery 2 now holds the network's account",
+    )
+    decide_change(
+        change=change,
+        by=commissioner_user,
+        approve=True,
+        committee="PCCC",
+        decision_date=date(2019, 12, 10),
+    )
+    payees = {s.line.month: s.line.payee.code for s in core(schedule([area["this_pcn"]], YEAR))}
+    assert payees[date(2019, 12, 1)] == "A00001" and payees[date(2020, 1, 1)] == "A00002"
+
+
+def test_marking_paid_needs_a_person_and_a_month_only_once(area, approved_networks, finance_user):
+    pcn = area["this_pcn"]
+    with pytest.raises(PermissionDenied, match="needs the person"):
+        mark_paid(pcn=pcn, month=date(2019, 4, 1), by=None)
+    assert not PaidMonth.objects.exists()
+    mark_paid(pcn=pcn, month=date(2019, 4, 1), by=finance_user)
+    lines = list(PaidLine.objects.values_list("pk", "amount"))
+    with pytest.raises(ValidationError, match="already marked paid for U00001"):
+        mark_paid(pcn=pcn, month=date(2019, 4, 15), by=finance_user)
+    assert list(PaidLine.objects.values_list("pk", "amount")) == lines
+    assert PaidMonth.objects.count() == 1
+
+
+def test_a_paid_line_keeps_what_it_was_paid_on(area, approved_networks, finance_user):
+    mark_paid(pcn=area["this_pcn"], month=date(2019, 4, 1), by=finance_user)
+    kept = PaidLine.objects.get(entitlement="core")
+    assert (kept.payee_code, kept.paid_to, kept.pcn_code, kept.basis) == (
+        "A00001",
+        "network",
+        "U00001",
+        "registered",
+    )
+    assert kept.basis_value == Decimal("20000") and kept.basis_as_at == date(2019, 1, 1)
+    assert "registered list at 1 Jan 2019" in kept.basis_source
+    assert kept.rate == Decimal("1.5") and kept.version and kept.label == "Core PCN funding"
+    assert kept.paid_month.month == date(2019, 4, 1) and kept.paid_month.marked_by == finance_user
+
+
+def test_paid_lines_and_months_cannot_be_updated_or_deleted(area, approved_networks, finance_user):
+    paid = mark_paid(pcn=area["this_pcn"], month=date(2019, 4, 1), by=finance_user)
+    line = paid.lines.first()
+    line.amount = Decimal("1.00")
+    for attempt in (
+        line.save,
+        line.delete,
+        paid.save,
+        paid.delete,
+        lambda: PaidLine.objects.update(amount=0),
+        lambda: PaidLine.objects.all().delete(),
+        lambda: paid.lines.update(amount=0),
+        lambda: PaidMonth.objects.filter(pk=paid.pk).delete(),
+    ):
+        with pytest.raises(PaidHistoryError):
+            attempt()
+    assert PaidLine.objects.get(pk=line.pk).amount != Decimal("1.00")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the trigger that refuses UPDATE and DELETE of paid history exists on PostgreSQL "
+    "only; on SQLite the models refuse (test above)",
+)
+def test_the_database_refuses_to_change_paid_history(area, approved_networks, finance_user):
+    paid = mark_paid(pcn=area["this_pcn"], month=date(2019, 4, 1), by=finance_user)
+    for sql, params in (
+        ("UPDATE payments_paidline SET amount = 0", []),
+        ("DELETE FROM payments_paidline", []),
+        ("UPDATE payments_paidmonth SET known_on = '2030-01-01' WHERE id = %s", [paid.pk]),
+        ("DELETE FROM payments_paidmonth WHERE id = %s", [paid.pk]),
+    ):
+        with (
+            pytest.raises(DatabaseError, match="paid history never changes"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, params)
+    assert PaidLine.objects.filter(paid_month=paid).count() == paid.lines.count() > 0
+
+
+@pytest.fixture
+def weighted(area, approved_networks):
+    """Weighted populations at 1 January 2019, so the participation payment can be paid."""
+    for practice, value in zip(area["practices"], (11_000, 9_500, 10_500), strict=True):
+        PopulationFigure.objects.create(
+            organisation=practice, as_at=date(2019, 1, 1), measure=Measure.WEIGHTED, value=value
+        )
+    ShareRule.objects.create(pcn=area["this_pcn"], year=YEAR, entitlement="", method="equal")
+
+
+def test_a_practice_paid_line_is_never_shared_out_again(area, weighted, finance_user):
+    pcn = area["this_pcn"]
+    mark_paid(pcn=pcn, month=date(2020, 3, 1), by=finance_user)
+    assert PaidLine.objects.filter(paid_to="practice").exists()
+    found = schedule([pcn], YEAR)
+    shares = share_out(pcn, found)
+    network = sum(
+        (s.line.amount for s in found.lines if s.payable and s.line.paid_to == "network"),
+        Decimal(0),
+    )
+    assert shares.received == network == shares.shared
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(paid=st.sets(st.integers(4, 15), max_size=4))
+def test_marking_months_paid_never_changes_a_share_out(area, weighted, finance_user, paid):
+    pcn = area["this_pcn"]
+    before = share_out(pcn, schedule([pcn], YEAR))
+    with transaction.atomic():
+        for m in sorted(paid):
+            mark_paid(pcn=pcn, month=date(2019 + (m > 12), (m - 1) % 12 + 1, 1), by=finance_user)
+        after = share_out(pcn, schedule([pcn], YEAR))
+        transaction.set_rollback(True)
+    assert (after.received, after.shares, after.unallocated) == (
+        before.received,
+        before.shares,
+        before.unallocated,
+    )
