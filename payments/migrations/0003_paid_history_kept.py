@@ -52,7 +52,7 @@ def thaw(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0001_initial'),
+        ('payments', '0002_arrs_override'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
