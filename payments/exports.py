@@ -143,23 +143,38 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
     )
     summary.write_string(len(table) + 3, 0, f"{total_words(schedule)}.", bold)
     if schedule.uncalculable:
-        _uncalculable_sheet(book, schedule, header, used)
+        _reasons_sheet(
+            book,
+            Payee("Cannot", "be calculated"),
+            f"{uncalculable_words(len(schedule.uncalculable))}, left out of every total",
+            schedule.uncalculable,
+            lambda line: line.missing,
+            header,
+            used,
+        )
     if schedule.withheld:
-        _withheld_sheet(book, schedule, header, used)
+        _reasons_sheet(
+            book,
+            Payee("Withheld", ""),
+            f"{withheld_words(len(schedule.withheld))}, left out of every total; paid as "
+            "arrears once the cause is cleared",
+            schedule.withheld,
+            lambda line: line.withheld,
+            header,
+            used,
+        )
     book.close()
     return out.getvalue()
 
 
-def _uncalculable_sheet(book, schedule: Schedule, header, used: set[str]) -> None:
-    """Every line that cannot be calculated, with its reason."""
-    sheet = book.add_worksheet(_sheet_name(Payee("Cannot", "be calculated"), used))
-    sheet.write_string(
-        0, 0, f"{uncalculable_words(len(schedule.uncalculable))}, left out of every total"
-    )
+def _reasons_sheet(book, name: Payee, intro: str, items, reason, header, used) -> None:
+    """A sheet of the lines with no amount (cannot be calculated, or withheld), each with why."""
+    sheet = book.add_worksheet(_sheet_name(name, used))
+    sheet.write_string(0, 0, intro)
     sheet.write_row(
         2, 0, ["Payee ODS code", "Payee", "PCN ODS code", "Entitlement", "Month", "Reason"], header
     )
-    for r, item in enumerate(schedule.uncalculable, start=3):
+    for r, item in enumerate(items, start=3):
         line = item.line
         sheet.write_row(
             r,
@@ -170,37 +185,7 @@ def _uncalculable_sheet(book, schedule: Schedule, header, used: set[str]) -> Non
                 line.pcn.code,
                 line.label,
                 f"{line.month:%b %Y}",
-                line.missing,
-            ],
-        )
-    sheet.set_column(0, 4, 14)
-    sheet.set_column(5, 5, 90)
-
-
-def _withheld_sheet(book, schedule: Schedule, header, used: set[str]) -> None:
-    """Every line that is withheld (not approved, no nominated payee), with its reason."""
-    sheet = book.add_worksheet(_sheet_name(Payee("Withheld", ""), used))
-    sheet.write_string(
-        0,
-        0,
-        f"{withheld_words(len(schedule.withheld))}, left out of every total; paid as arrears "
-        "once the cause is cleared",
-    )
-    sheet.write_row(
-        2, 0, ["Payee ODS code", "Payee", "PCN ODS code", "Entitlement", "Month", "Reason"], header
-    )
-    for r, item in enumerate(schedule.withheld, start=3):
-        line = item.line
-        sheet.write_row(
-            r,
-            0,
-            [
-                line.payee.code,
-                line.payee.name,
-                line.pcn.code,
-                line.label,
-                f"{line.month:%b %Y}",
-                line.withheld,
+                reason(line),
             ],
         )
     sheet.set_column(0, 4, 14)
