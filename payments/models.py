@@ -124,12 +124,20 @@ class _NeverChangedQuerySet(models.QuerySet):
     def delete(self):
         raise PaidHistoryError(f"{self.model.__name__} rows are paid history and never deleted")
 
-    _raw_delete = delete
+    def _raw_delete(self, using):
+        self.delete()
+
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:
+            raise PaidHistoryError(f"{self.model.__name__} rows are written once, never upserted")
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class NeverChanged(models.Model):
-    """A row written once. The model refuses saving an existing row and deleting; on
-    PostgreSQL a trigger refuses UPDATE and DELETE too (migration 00xx_paid_history_frozen)."""
+    """A row written once. The model refuses saving an existing row and deleting, a save is
+    always an INSERT (so a row built with an existing primary key cannot overwrite one), and
+    the base manager refuses bulk changes too; on PostgreSQL a trigger refuses UPDATE and
+    DELETE as well (payments migration 0003_paid_history_kept)."""
 
     objects = _NeverChangedQuerySet.as_manager()
 
@@ -139,6 +147,7 @@ class NeverChanged(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PaidHistoryError(f"{self} is paid history and never changes")
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -158,6 +167,7 @@ class PaidMonth(NeverChanged):
     marked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        base_manager_name = "objects"  # never-changed even where Django reaches for the base
         constraints = [models.UniqueConstraint(fields=["pcn", "month"], name="paid_once")]
 
     def __str__(self) -> str:
@@ -202,6 +212,7 @@ class PaidLine(NeverChanged):
     rate_source = models.TextField(blank=True)
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["payee_code", "entitlement", "month"]
 
     def __str__(self) -> str:

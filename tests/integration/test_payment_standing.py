@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -162,9 +162,20 @@ def test_paid_lines_and_months_cannot_be_updated_or_deleted(area, approved_netwo
         lambda: PaidLine.objects.all().delete(),
         lambda: paid.lines.update(amount=0),
         lambda: PaidMonth.objects.filter(pk=paid.pk).delete(),
+        lambda: PaidLine._base_manager.filter(pk=line.pk).update(amount=0),
+        lambda: PaidLine._base_manager.filter(pk=line.pk).delete(),
+        lambda: PaidLine.objects.bulk_create(
+            [line], update_conflicts=True, unique_fields=["id"], update_fields=["amount"]
+        ),
     ):
         with pytest.raises(PaidHistoryError):
             attempt()
+    # A new object given a paid line's primary key is an INSERT, which the key refuses.
+    copy = PaidLine.objects.get(pk=line.pk)
+    copy._state.adding = True
+    copy.amount = Decimal("1.00")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save()
     assert PaidLine.objects.get(pk=line.pk).amount != Decimal("1.00")
 
 
