@@ -192,6 +192,13 @@ def _claim_line(claim: ArrsClaim, network) -> Line:
     )
 
 
+def _paid_key(payee_code, pcn_code, entitlement, detail, month, paid_to) -> tuple:
+    """What a paid line is matched on: a practice's own payment by its practice; the
+    network's money whoever its nominated payee was."""
+    who = payee_code if paid_to == "practice" else ""
+    return (who, pcn_code, entitlement, detail, month)
+
+
 def _arrears(expected: Line, already: Decimal, versions: str, into: date) -> Line:
     difference = expected.amount - already
     kind = "Arrears" if difference > 0 else "Recovery"
@@ -216,18 +223,34 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
         .select_related("pcn")
         .prefetch_related("lines")
     }
-    # What has been paid for each line's month so far, arrears paid later included.
+    # What has been paid for each line's month so far, arrears paid later included. Network
+    # money is matched whoever it went to, so a new nominated payee is never paid a month
+    # the old one was already paid for.
     already: dict[tuple, Decimal] = defaultdict(Decimal)
     versions: dict[tuple, list[str]] = defaultdict(list)
     for (code, _), paid_month in paid_months.items():
         for stored in paid_month.lines.all():
-            key = (stored.payee_code, code, stored.entitlement, stored.detail, stored.month)
+            key = _paid_key(
+                stored.payee_code,
+                code,
+                stored.entitlement,
+                stored.detail,
+                stored.month,
+                stored.paid_to,
+            )
             already[key] += stored.amount
             versions[key].append(stored.version)
     pcn_of = {pcn.code: pcn for pcn in pcns}
     next_unpaid = {
         code: next((m for m in months(start, end) if (code, m) not in paid_months), None)
         for code in pcn_of
+    }
+    # Arrears go to the network's payee of the month they are paid in, and are held back
+    # while the network cannot be paid then.
+    standing = {
+        (line.pcn.code, line.month): (line.payee, line.withheld)
+        for line in expected
+        if line.paid_to == "network" and line.entitlement != "arrs"
     }
     result: list[ScheduleLine] = []
     for line in expected:
@@ -236,11 +259,25 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
             # or not; once it can be paid, a paid month's difference is arrears below.
             result.append(ScheduleLine(line, paid=False))
             continue
+        key = _paid_key(*line.key, line.paid_to)
+        if line.amount == already[key]:
+            continue
+        made = ", ".join(dict.fromkeys(versions[key])) or "nothing paid"
         into = next_unpaid[line.pcn.code]
-        if line.amount != already[line.key] and into is not None:
-            made = ", ".join(dict.fromkeys(versions[line.key])) or "nothing paid"
-            arrears = _arrears(line, already[line.key], made, into)
-            result.append(ScheduleLine(arrears, paid=False, arrears_for=line.month))
+        if into is None:
+            # Every month of the year is paid: the difference is listed, never dropped.
+            due = _arrears(line, already[key], made, end.replace(day=1))
+            reason = (
+                f"£{due.amount:,.2f} for {line.month:%B %Y} is due, but every month of "
+                f"{year} is already paid: pay it with the next year's first statement"
+            )
+            result.append(ScheduleLine(withhold(due, reason), paid=False, arrears_for=line.month))
+            continue
+        arrears = _arrears(line, already[key], made, into)
+        if line.paid_to == "network":
+            payee, reason = standing.get((line.pcn.code, into), (arrears.payee, None))
+            arrears = withhold(replace(arrears, payee=payee), reason)
+        result.append(ScheduleLine(arrears, paid=False, arrears_for=line.month))
     # What was paid stands as paid, on what it was paid on.
     labels = {line.entitlement: line.label for line in expected}
     for (code, _), paid_month in paid_months.items():

@@ -10,7 +10,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from organisations.models import Measure, PopulationFigure
+from organisations.models import ListSize, Measure, PopulationFigure
 from payments.models import PaidHistoryError, PaidLine, PaidMonth, ShareRule
 from payments.schedule import mark_paid, schedule
 from payments.shareout import share_out
@@ -119,6 +119,58 @@ def test_network_money_goes_to_the_payee_on_record_on_the_first_of_the_month(
     )
     payees = {s.line.month: s.line.payee.code for s in core(schedule([area["this_pcn"]], YEAR))}
     assert payees[date(2019, 12, 1)] == "A00001" and payees[date(2020, 1, 1)] == "A00002"
+
+
+def test_a_backdated_payee_change_never_pays_a_paid_month_twice(
+    area, approved_networks, this_pcn_manager, commissioner_user, finance_user
+):
+    """December and January paid to Surgery 1; a payee change back to 1 December then
+    approved: the paid months are not paid again to Surgery 2, and February goes to it."""
+    for month in (date(2019, 12, 1), date(2020, 1, 1)):
+        mark_paid(pcn=area["this_pcn"], month=month, by=finance_user)
+    change = request_change(
+        by=this_pcn_manager,
+        kind=ChangeKind.PAYEE,
+        pcn=area["this_pcn"],
+        payee_practice=area["practices"][1],
+        bank_account_name="Surgery 2 Partnership",
+        bank_sort_code="654321",
+        bank_account_number="11223344",
+        effective_date=date(2019, 12, 1),
+        reason="Surgery 2 now holds the network's account",
+    )
+    decide_change(
+        change=change,
+        by=commissioner_user,
+        approve=True,
+        committee="PCCC",
+        decision_date=date(2020, 2, 10),
+    )
+    found = schedule([area["this_pcn"]], YEAR)
+    assert not [s for s in core(found) if s.arrears_for is not None]
+    due = {s.line.month: s.line.payee.code for s in core(found) if not s.paid}
+    assert due[date(2020, 2, 1)] == "A00002"
+
+
+def test_a_difference_after_the_whole_year_is_paid_is_listed_not_lost(
+    area, approved_networks, finance_user
+):
+    """Every month of 2019/20 paid; a list then corrected upwards: the difference is listed
+    as due with the reason, never dropped."""
+    from payments.schedule import mark_paid_through
+
+    mark_paid_through(
+        pcns=[area["this_pcn"]],
+        through=date(2020, 3, 1),
+        known_on=date(2020, 4, 1),
+        by=finance_user,
+    )
+    ListSize.objects.filter(extract_date=date(2019, 1, 1)).update(patients=12_000)
+    found = schedule([area["this_pcn"]], YEAR)
+    late = [s for s in core(found) if s.arrears_for is not None]
+    assert late and all(s.line.amount is None for s in late)
+    assert "every month of 2019/20 is already paid" in late[0].line.withheld
+    assert found.withheld  # counted beside the totals
 
 
 def test_marking_paid_needs_a_person_and_a_month_only_once(area, approved_networks, finance_user):
