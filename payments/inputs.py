@@ -244,9 +244,12 @@ def _payees_before(registrations, changes) -> dict[int, object]:
 
 
 def _payee_on(registration, changes, before, pcn, first: date):
-    """The payee on record on `first`: the latest approved payee change effective by then;
-    before any, the registration's payee as it was before the first change."""
-    effective = [c for c in changes if c.effective_date <= first]
+    """The payee on record on `first`: the latest approved payee change effective by then and
+    since the registration's DES year began (a later year's registration names its own
+    payee, which an older change never overrides); before any, the registration's payee as
+    it was before the first change."""
+    starts = financial_year(registration.des_year)[0]
+    effective = [c for c in changes if starts <= c.effective_date <= first]
     if effective:
         return _payee_of(effective[-1], pcn)
     if changes and registration.pk in before:

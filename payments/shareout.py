@@ -108,6 +108,7 @@ def share_out(pcn: Organisation, schedule: Schedule) -> ShareOut:
         if s.line.pcn.code == pcn.code
         and s.line.paid_to == "network"
         and s.line.basis not in ("practice_weighted", "staff_cost")
+        and s.line.entitlement != "arrs"
     ]
     missing: dict[str, None] = {}
     uncalculable = withheld = 0

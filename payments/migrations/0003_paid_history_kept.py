@@ -17,6 +17,8 @@ TABLES = ("payments_paidmonth", "payments_paidline")
 def practice_lines(apps, schema_editor):
     PaidLine = apps.get_model("payments", "PaidLine")
     PaidLine._base_manager.filter(entitlement="network_participation").update(paid_to="practice")
+    # ARRS claims paid before the basis was kept: staff costs, never shared out.
+    PaidLine._base_manager.filter(entitlement="arrs").update(basis="staff_cost")
 
 
 def freeze(apps, schema_editor):
