@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.permissions import Permission, has_permission
 from imports.problems import ImportRejected, Problems
@@ -320,7 +321,7 @@ def budget_for(
     ARR Sum pot only; GP claims from October 2024 count against the GP ARRS sum)."""
     staff = list(StaffMember.objects.filter(pcn=pcn).prefetch_related("claims"))
     sums = {MAIN: arr_sum(year, weighted)}
-    return budgets(year, sums, _staff_claims(staff), on or date.today())[0]
+    return budgets(year, sums, _staff_claims(staff), on or timezone.localdate())[0]
 
 
 def _staff_claims(staff: list[StaffMember]) -> list[tuple[Staff, dict[date, Decimal]]]:
@@ -434,7 +435,7 @@ def network_arrs(
         found[pcn.pk] = NetworkArrs(
             pcn=pcn,
             year=year,
-            budgets=budgets(year, sums, _staff_claims(staff), on or date.today()),
+            budgets=budgets(year, sums, _staff_claims(staff), on or timezone.localdate()),
             flat=flat_allowance(year, registered),
             entitlement=entitlement,
             unmaximised=unmaximised,

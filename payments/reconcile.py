@@ -148,10 +148,11 @@ def reconcile(schedule: Schedule) -> tuple[list[Variance], int]:
     payees = {s.line.payee.code: s.line.payee.name for s in schedule.lines}
     months = schedule.months
     expected: dict[tuple[str, date], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    uncalculable: dict[tuple[str, date], set[str]] = defaultdict(set)
+    no_amount: dict[tuple[str, date], dict[str, str]] = defaultdict(dict)
     for item in schedule.lines:
-        if not item.payable:  # no amount to expect (cannot be calculated, or withheld)
-            uncalculable[item.line.payee.code, item.line.month].add(item.line.entitlement)
+        if not item.payable:  # no amount to expect: withheld, or cannot be calculated
+            why = "withheld" if item.line.withheld else "cannot be calculated"
+            no_amount[item.line.payee.code, item.line.month][item.line.entitlement] = why
             continue
         key = item.line.entitlement
         expected[item.line.payee.code, item.line.month][key] += item.line.amount
@@ -165,7 +166,7 @@ def reconcile(schedule: Schedule) -> tuple[list[Variance], int]:
         if total_want == total_got:
             agreed += 1
             continue
-        missing = uncalculable.get((code, month), set())
+        missing = no_amount.get((code, month), {})
         variances.append(
             Variance(code, payees[code], month, total_want, total_got, _explain(want, got, missing))
         )
@@ -173,14 +174,15 @@ def reconcile(schedule: Schedule) -> tuple[list[Variance], int]:
 
 
 def _explain(
-    want: dict[str, Decimal], got: dict[str, Decimal], missing: set[str]
+    want: dict[str, Decimal], got: dict[str, Decimal], missing: dict[str, str]
 ) -> tuple[str, ...]:
     """Per entitlement where the statement gives them; otherwise the lines that were expected.
-    An entitlement PCN Hub cannot calculate is never 'expected £0.00': it says so."""
+    An entitlement with no amount (withheld, or one PCN Hub cannot calculate) is never
+    'expected £0.00': it says which."""
 
     def expected(key: str) -> str:
         if key in missing and key not in want:
-            return "cannot be calculated"
+            return missing[key]
         return f"expected £{want.get(key, 0):,.2f}"
 
     if set(got) - {""}:
