@@ -188,9 +188,9 @@ def _explain(
     if set(got) - {""}:
         return tuple(
             f"{ENTITLEMENTS.get(key, key)}: {expected(key)}, received £{got.get(key, 0):,.2f}"
-            for key in sorted(set(want) | set(got) | missing)
+            for key in sorted(set(want) | set(got) | set(missing))
             if key in missing or want.get(key, 0) != got.get(key, 0)
         )
     return tuple(
-        f"{ENTITLEMENTS.get(key, key)}: {expected(key)}" for key in sorted(set(want) | missing)
+        f"{ENTITLEMENTS.get(key, key)}: {expected(key)}" for key in sorted(set(want) | set(missing))
     )
