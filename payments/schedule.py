@@ -15,7 +15,16 @@ went to the network or a practice), and can never be changed (payments.models).
 
 A month once paid keeps the lines it was paid with. When the rates known today give another
 amount for it (a revision backdated to April, published in September), the difference is
-a new line, arrears (or a recovery when negative), in the first month not yet paid.
+a new line, arrears (or a recovery when negative), in the next month not yet paid: the first
+month after the latest month paid (`next_unpaid`).
+
+Month earned and month paid: each line is placed in the month it is for (`line.month`,
+`ScheduleLine.for_month`; an arrears line's is the month it makes good) and is paid in the
+month the payment calendar gives (payments.calendar; `ScheduleLine.paid_month`; an arrears
+line's is the month it is added to). A PaidMonth is a statement: marking July paid pays
+every line whose paid month is July, whatever month it is for (2019/20: core for April to
+July). A line for a month that something has already been paid for is settled, whichever
+statement paid it: any difference is arrears, never a second payment.
 """
 
 from collections import defaultdict
@@ -30,6 +39,7 @@ from django.utils import timezone
 from accounts.permissions import Permission, has_permission
 from organisations.models import Organisation
 from payments import inputs
+from payments.calendar import calendar_for, place
 from payments.engine import Line, Payee, network_lines, withhold
 from payments.models import ArrsClaim, PaidLine, PaidMonth
 from payments.rates import ENTITLEMENTS
@@ -60,6 +70,26 @@ class ScheduleLine:
     @property
     def withheld(self) -> bool:
         return bool(self.line.withheld) and self.line.calculable
+
+    @property
+    def for_month(self) -> date:
+        """The month it is for (earned): an arrears line's is the month it makes good."""
+        return self.arrears_for or self.line.month
+
+    @property
+    def paid_month(self) -> date:
+        """The month it is paid in (the statement it is on)."""
+        return self.line.paid_in
+
+
+VIEWS = {"paid": "by month paid", "earned": "by month earned"}
+
+
+def next_unpaid(paid: set[date], year_months: list[date]) -> date | None:
+    """The next month not yet paid: the first after the latest month paid (months before it
+    with nothing to pay, such as April-June 2019, are passed over), or None."""
+    latest = max((m for m in year_months if m in paid), default=None)
+    return next((m for m in year_months if m not in paid and (latest is None or m > latest)), None)
 
 
 def uncalculable_words(count: int) -> str:
@@ -96,15 +126,22 @@ class Schedule:
     def payees(self) -> list[Payee]:
         return sorted({s.line.payee for s in self.lines}, key=lambda p: (p.name, p.code))
 
-    def table(self) -> list[tuple[Payee, list[tuple[str, list[Decimal | None], Decimal]]]]:
+    def table(
+        self, by: str = "paid"
+    ) -> list[tuple[Payee, list[tuple[str, list[Decimal | None], Decimal]]]]:
         """Per payee, per entitlement (arrears apart): the amount of each month, and the total;
-        the grid of the statement page and of each payee's sheet."""
+        the grid of the statement page and of each payee's sheet. `by` "paid" puts each line
+        in the month it is paid in (as a statement shows it), "earned" in the month it is
+        for (an arrears line in the month it makes good)."""
+        if by not in VIEWS:
+            raise ValueError(f"by must be one of {', '.join(VIEWS)}")
         grid: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
         for item in self.lines:
             if not item.payable:
                 continue
             label = item.line.label + (" (arrears)" if item.arrears_for else "")
-            grid[item.line.payee][label][item.line.month] += item.line.amount
+            month = item.paid_month if by == "paid" else item.for_month
+            grid[item.line.payee][label][month] += item.line.amount
         return [
             (
                 payee,
@@ -150,7 +187,7 @@ def compute(pcns: list[Organisation], year: str, known_on: date) -> list[Line]:
     for network in networks:
         lines.extend(network_lines(network, versions, year, known_on))
     lines.extend(_claim_lines(networks, year))
-    return lines
+    return place(lines, calendar_for(year))
 
 
 def _claim_lines(networks, year: str) -> list[Line]:
@@ -198,6 +235,7 @@ def _arrears(expected: Line, already: Decimal, versions: str, into: date) -> Lin
     return replace(
         expected,
         month=into,
+        paid_month=into,
         amount=difference,
         formula=(
             f"{kind} for {expected.month:%B %Y}: now £{expected.amount:,.2f} "
@@ -225,18 +263,19 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
             already[key] += stored.amount
             versions[key].append(stored.version)
     pcn_of = {pcn.code: pcn for pcn in pcns}
-    next_unpaid = {
-        code: next((m for m in months(start, end) if (code, m) not in paid_months), None)
-        for code in pcn_of
+    year_months = months(start, end)
+    into_month = {
+        code: next_unpaid({m for c, m in paid_months if c == code}, year_months) for code in pcn_of
     }
     result: list[ScheduleLine] = []
     for line in expected:
-        if (line.pcn.code, line.month) not in paid_months or not line.payable:
+        settled = (line.pcn.code, line.paid_in) in paid_months or line.key in already
+        if not settled or not line.payable:
             # One that cannot be calculated, or is withheld, stays listed in its month, paid
             # or not; once it can be paid, a paid month's difference is arrears below.
             result.append(ScheduleLine(line, paid=False))
             continue
-        into = next_unpaid[line.pcn.code]
+        into = into_month[line.pcn.code]
         if line.amount != already[line.key] and into is not None:
             made = ", ".join(dict.fromkeys(versions[line.key])) or "nothing paid"
             arrears = _arrears(line, already[line.key], made, into)
@@ -253,7 +292,13 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
                 )
             )
     result.sort(
-        key=lambda s: (s.line.pcn.code, s.line.payee.code, s.line.month, s.line.entitlement)
+        key=lambda s: (
+            s.line.pcn.code,
+            s.line.payee.code,
+            s.paid_month,
+            s.for_month,
+            s.line.entitlement,
+        )
     )
     return Schedule(year=year, known_on=known_on, lines=result)
 
@@ -282,6 +327,7 @@ def as_paid(stored: PaidLine, code: str, name: str, labels: dict[str, str]) -> L
         rate_source=stored.rate_source,
         detail=stored.detail,
         paid_to=stored.paid_to,
+        paid_month=stored.paid_month.month,
     )
 
 
@@ -295,7 +341,8 @@ def _require_marker(by, pcn: Organisation) -> None:
 
 @transaction.atomic
 def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = None) -> PaidMonth:
-    """Store the month's lines for the PCN (and its practices) as paid: arrears included.
+    """Store the lines paid in the month (their paid month, whatever month they are for) for
+    the PCN (and its practices) as paid: arrears included.
     Lines that cannot be calculated or are withheld are not stored; they are made good as
     arrears in a later month once they can be paid. A month already paid is refused."""
     _require_marker(by, pcn)
@@ -306,7 +353,7 @@ def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = Non
         )
     known_on = known_on or timezone.localdate()
     current = schedule([pcn], year_of(month), known_on)
-    due = [s for s in current.lines if not s.paid and s.payable and s.line.month == month]
+    due = [s for s in current.lines if not s.paid and s.payable and s.paid_month == month]
     paid = PaidMonth.objects.create(pcn=pcn, month=month, known_on=known_on, marked_by=by)
     PaidLine.objects.bulk_create(_paid_lines(paid, due))
     return paid
@@ -335,8 +382,8 @@ def mark_paid_through(*, pcns: list[Organisation], through: date, known_on: date
         )
         due: dict[tuple[str, date], list[ScheduleLine]] = defaultdict(list)
         for item in current.lines:
-            key = (item.line.pcn.code, item.line.month)
-            if not item.paid and item.line.month <= through and key not in already:
+            key = (item.line.pcn.code, item.paid_month)
+            if not item.paid and item.paid_month <= through and key not in already:
                 due[key].extend([item] if item.payable else [])
         for (code, month), items in sorted(due.items()):
             paid = PaidMonth.objects.create(
