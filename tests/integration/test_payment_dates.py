@@ -117,3 +117,27 @@ def test_a_statement_by_month_paid_reconciles_with_no_false_variance(big, financ
     variances, agreed = reconcile(found)
     assert variances == [] and agreed == len(totals)
     assert min(month for _, month in totals) == JULY
+
+
+def test_arrears_for_the_catch_up_are_paid_in_the_next_unpaid_month(area, big, finance_user):
+    """July pays core for April-July on 50,000 patients; a corrected list (51,000) then gives
+    arrears for each of those months in August, the next month not yet paid."""
+    mark_paid(pcn=big, month=JULY, by=finance_user)
+    ListSize.objects.filter(organisation=area["practices"][0]).update(patients=26_000)
+    found = schedule([big], YEAR)
+    arrears = [s for s in found.lines if s.arrears_for and s.line.entitlement == "core"]
+    assert [(s.for_month, s.paid_month, s.line.amount) for s in arrears] == [
+        (date(2019, m, 1), AUGUST, Decimal("125.00")) for m in (4, 5, 6, 7)
+    ]
+    assert all(not s.paid for s in arrears)
+    paid, _ = core_row(found.table("paid"))
+    assert (paid[3], paid[4]) == (Decimal("25000.00"), Decimal("6375.00"))  # July as paid
+    [(_, rows)] = [(p, r) for p, r in found.table("paid") if p.code == "A00001"]
+    paid_arrears = {label: values for label, values, _ in rows}["Core PCN funding (arrears)"]
+    assert paid_arrears[4] == Decimal("500.00")  # August: four months' arrears
+    [(_, rows)] = [(p, r) for p, r in found.table("earned") if p.code == "A00001"]
+    earned_arrears = {label: values for label, values, _ in rows}["Core PCN funding (arrears)"]
+    assert earned_arrears[:4] == [Decimal("125.00")] * 4 and earned_arrears[4] is None
+    august = mark_paid(pcn=big, month=AUGUST, by=finance_user)
+    assert august.lines.filter(entitlement="core", arrears=True).count() == 4
+    assert PaidLine.objects.filter(paid_month__month=JULY, entitlement="core").count() == 4
