@@ -363,8 +363,9 @@ def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = Non
 def mark_paid_through(*, pcns: list[Organisation], through: date, known_on: date, by) -> int:
     """Record every unpaid month of the PCNs up to `through` as paid, as the rates known on
     `known_on` give them: for taking on the history of payments made before PCN Hub. A month
-    with any line is marked, even when all are withheld or cannot be calculated, so that
-    what could not be paid then is arrears once it can be."""
+    with any line paid in it is marked, even when all are withheld or cannot be calculated,
+    so that what could not be paid then is arrears once it can be; a month nothing is paid
+    in (April-June 2019, before the first statement) is not."""
     for pcn in pcns:
         _require_marker(by, pcn)
     stored = 0
