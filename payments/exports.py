@@ -4,7 +4,7 @@ layouts finance teams and practice managers check against their ledgers.
 
 Two views of the months: by month paid (the statement a payee receives, the default: the
 "Summary" sheet, each payee's sheet and the PDF) and by month earned (the month each line is
-for: the "By month earned" sheet, and a second table on each payee's sheet). The CSV has both
+for: the "By month earned" sheet). The CSV has both
 months on every row, `for_month` and `paid_month` (ISO dates of the month's first day); its
 "Month" is the month the line is placed in (for an arrears line, the month it is added to).
 
@@ -118,8 +118,8 @@ def _summary_rows(sheet, table, months, money, money_bold) -> None:
         sheet.write_number(row, len(months) + 2, float(sum(totals)), money_bold)
 
 
-def _grid(sheet, top: int, rows, months, header, money, money_bold) -> int:
-    """Entitlements down, months across, from row `top`; the next free row."""
+def _grid(sheet, top: int, rows, months, header, money, money_bold) -> None:
+    """Entitlements down, months across, from row `top`."""
     sheet.write_row(
         top, 0, ["Entitlement", *[m.strftime("%b %Y") for m in months], "Total"], header
     )
@@ -129,12 +129,11 @@ def _grid(sheet, top: int, rows, months, header, money, money_bold) -> int:
             if value is not None:
                 sheet.write_number(r, col, float(value), money)
         sheet.write_number(r, len(months) + 1, float(total), money_bold)
-    return top + 1 + len(rows)
 
 
 def schedule_xlsx(schedule: Schedule) -> bytes:
     """The "Summary" sheet by month paid (what each statement pays), "By month earned" by the
-    month each line is for, then a sheet per payee with both tables."""
+    month each line is for, then a sheet per payee by month paid."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True})
@@ -149,16 +148,14 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
     earned_sheet.write_row(0, 0, titles, header)
     used = {"summary", "by month earned"}
     table = schedule.table("paid")
-    earned = dict(schedule.table("earned"))
+    earned = schedule.table("earned")
     _summary_rows(summary, table, months, money, money_bold)
-    _summary_rows(earned_sheet, list(earned.items()), months, money, money_bold)
+    _summary_rows(earned_sheet, earned, months, money, money_bold)
     for payee, rows in table:
         sheet = book.add_worksheet(_sheet_name(payee, used))
         sheet.write_string(0, 0, f"{payee.name} ({payee.code}), {schedule.year}", bold)
-        sheet.write_string(1, 0, "By month paid", bold)
-        below = _grid(sheet, 2, rows, months, header, money, money_bold)
-        sheet.write_string(below + 1, 0, "By month earned (the month each line is for)", bold)
-        _grid(sheet, below + 2, earned.get(payee, []), months, header, money, money_bold)
+        sheet.write_string(1, 0, "By month paid (see the By month earned sheet for the other view)")
+        _grid(sheet, 2, rows, months, header, money, money_bold)
         sheet.set_column(0, 0, 46)
         sheet.set_column(1, len(months) + 1, 12)
         sheet.freeze_panes(3, 1)
