@@ -158,6 +158,14 @@ class Schedule:
             if payee in grid  # a payee with only lines that cannot be calculated has no row
         ]
 
+    def next_to_pay(self, paid: set[date]) -> date | None:
+        """The next month not yet paid (`next_unpaid`), passing over months with nothing
+        paid in them (2019/20: the first statement is July's); else the next month unpaid."""
+        first = next_unpaid(paid, self.months)
+        due = {s.paid_month for s in self.lines if not s.paid and s.payable}
+        found = next((m for m in self.months if first and m >= first and m in due), None)
+        return found or first
+
     @property
     def total(self) -> Decimal:
         """The sum of the lines with an amount (see `missing_note`)."""

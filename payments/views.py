@@ -56,7 +56,7 @@ from payments.models import (
 )
 from payments.rates import ENTITLEMENTS
 from payments.reconcile import load_statement, reconcile
-from payments.schedule import VIEWS, mark_paid, next_unpaid, schedule
+from payments.schedule import VIEWS, mark_paid, schedule
 from payments.shareout import share_out
 from payments.versions import add_revision, versions_for
 from payments.whatif import what_if
@@ -125,7 +125,7 @@ def statement(request, code=None):
         "can_mark_paid": is_pcn and has_permission(request.user, Permission.MANAGE_PAYMENTS, scope),
         "can_enter_inputs": is_pcn
         and has_permission(request.user, Permission.ENTER_PAYMENT_INPUTS, scope),
-        "next_unpaid": next_unpaid(paid, found.months),
+        "next_unpaid": found.next_to_pay(paid),
         "lines": found.lines if is_pcn else [],
     }
     return TemplateResponse(request, "payments/statement.html", context)
