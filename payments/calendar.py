@@ -40,6 +40,10 @@ class Rule:
     note: str = ""
     entitlement: str = ""  # blank: every entitlement without a rule of its own
 
+    @property
+    def label(self) -> str:
+        return ENTITLEMENTS.get(self.entitlement, self.entitlement)
+
 
 @dataclass(frozen=True)
 class CatchUp:
@@ -50,6 +54,10 @@ class CatchUp:
     source: str
     status: str
     note: str = ""
+
+    @property
+    def label(self) -> str:
+        return ENTITLEMENTS.get(self.entitlement, self.entitlement)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from imports.problems import ImportRejected
 from organisations.models import Organisation, OrgKind
 from payments import exports
 from payments.arrs import monthly_claim, no_maximum, scheme
+from payments.calendar import calendar_for
 from payments.entries import (
     add_staff,
     claim_month,
@@ -184,6 +185,7 @@ def rates(request):
         .prefetch_related("rates")
         .order_by("published"),
         "can_revise": holds_anywhere(request.user, Permission.EDIT_RATES),
+        "calendar": calendar_for(year),
     }
     return TemplateResponse(request, "payments/rates.html", context)
 

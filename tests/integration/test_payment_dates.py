@@ -141,3 +141,12 @@ def test_arrears_for_the_catch_up_are_paid_in_the_next_unpaid_month(area, big, f
     august = mark_paid(pcn=big, month=AUGUST, by=finance_user)
     assert august.lines.filter(entitlement="core", arrears=True).count() == 4
     assert PaidLine.objects.filter(paid_month__month=JULY, entitlement="core").count() == 4
+
+
+def test_the_rates_page_shows_when_each_month_is_paid_with_its_sources(client, commissioner_user):
+    client.force_login(commissioner_user)
+    shown = client.get(reverse("rates"), {"year": YEAR}).text
+    assert "Core PCN funding for April 2019 to July 2019: paid in July 2019" in shown
+    assert "Network Participation Payment for April 2019 to June 2019: paid in July 2019" in shown
+    later = client.get(reverse("rates"), {"year": "2024/25"}).text
+    assert "paid with the statement of the month it is for" in later and "unconfirmed" in later
