@@ -155,7 +155,18 @@ class PaymentLineSerializer(serializers.Serializer):
     pcn_name = serializers.CharField(source="line.pcn.name")
     entitlement = serializers.CharField(source="line.entitlement", help_text="e.g. core")
     label = serializers.CharField(source="line.label", help_text="e.g. Core PCN funding")
-    month = serializers.DateField(source="line.month", help_text="the month it is paid in")
+    month = serializers.DateField(
+        source="line.month",
+        help_text="the month the line is placed in: the month it is for, or for an arrears "
+        "line the month it is added to (see for_month and paid_month)",
+    )
+    for_month = serializers.DateField(
+        help_text="the month it is for (earned); for an arrears line, the month it makes good"
+    )
+    paid_month = serializers.DateField(
+        help_text="the month it is paid in, the statement it is on (payments/calendar: e.g. "
+        "2019/20's core for April to July is paid in July)"
+    )
     amount = _money(
         source="line.amount",
         allow_null=True,
@@ -327,8 +338,9 @@ class PaymentViewSet(AsAtMixin, viewsets.ViewSet):
         summary="A PCN's or an area's payment schedule for a year",
         description="Every monthly line the rates give (known on `as_at`), with its formula, "
         "population, rate, version and source; months already marked paid as they were paid, "
-        "and arrears (or recoveries) where the rates have changed since, in the first month "
-        "not yet paid. For an area, the lines of every PCN under it during the year.",
+        "and arrears (or recoveries) where the rates have changed since, in the next month "
+        "not yet paid. Each line has the month it is for and the month it is paid in. "
+        "For an area, the lines of every PCN under it during the year.",
         parameters=[CODE, YEAR, PAYEE, MONTH, KNOWN_ON],
         responses={
             200: PaymentScheduleSerializer,
@@ -350,7 +362,7 @@ class PaymentViewSet(AsAtMixin, viewsets.ViewSet):
             item
             for item in found.lines
             if (not payee or item.line.payee.code == payee)
-            and (month is None or item.line.month == month)
+            and (month is None or item.paid_month == month)
         ]
         missing = [item for item in lines if not item.calculable]
         withheld = [item for item in lines if item.withheld]

@@ -20,6 +20,10 @@ amount and the reason it is withheld (`Line.withheld`), apart from "cannot be ca
 (`Line.missing`). `calculable` says whether the amount could be worked out; `payable`
 whether the line has an amount to pay. The schedule pays a withheld month as arrears once
 the cause is cleared.
+
+When paid: a line is placed in the month it is for (`month`, also `for_month`); the month it
+is paid in (`paid_month`) is set afterwards from the payment calendar (payments.calendar,
+a pure function), so this calculator knows nothing of statements.
 """
 
 from collections.abc import Iterable, Mapping
@@ -112,6 +116,17 @@ class Line:
     missing: str = ""  # why the line cannot be calculated; its amount is then None
     withheld: str = ""  # why the line may not be paid (not approved, no payee); amount None
     paid_to: str = "network"  # "network": the nominated payee; "practice": each practice
+    paid_month: date | None = None  # the month it is paid in (payments.calendar); None: `month`
+
+    @property
+    def for_month(self) -> date:
+        """The month the line is for (earned), where it is placed: `month`."""
+        return self.month
+
+    @property
+    def paid_in(self) -> date:
+        """The month the line is paid in: the calendar's, else the month it is for."""
+        return self.paid_month or self.month
 
     @property
     def calculable(self) -> bool:

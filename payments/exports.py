@@ -2,6 +2,12 @@
 (a summary, then a sheet per payee with the months as columns) and a PDF statement, the
 layouts finance teams and practice managers check against their ledgers.
 
+Two views of the months: by month paid (the statement a payee receives, the default: the
+"Summary" sheet, each payee's sheet and the PDF) and by month earned (the month each line is
+for: the "By month earned" sheet). The CSV has both
+months on every row, `for_month` and `paid_month` (ISO dates of the month's first day); its
+"Month" is the month the line is placed in (for an arrears line, the month it is added to).
+
 A line that cannot be calculated, or that is withheld (the network not approved on the
 month's first day, or no nominated payee), is in every one of them with its reason and no
 amount, and every total says how many it excludes."""
@@ -24,6 +30,8 @@ CSV_HEADER = (
     "PCN",
     "Entitlement",
     "Month",
+    "for_month",
+    "paid_month",
     "Amount",
     "Paid",
     "Arrears for",
@@ -51,6 +59,8 @@ def csv_rows(schedule: Schedule) -> Iterator[tuple]:
             line.pcn.name,
             line.label,
             line.month.isoformat(),
+            item.for_month.isoformat(),
+            item.paid_month.isoformat(),
             "" if line.amount is None else f"{line.amount:.2f}",
             "Yes" if item.paid else "No",
             item.arrears_for.isoformat() if item.arrears_for else "",
@@ -67,10 +77,12 @@ def csv_rows(schedule: Schedule) -> Iterator[tuple]:
         )
     if schedule.uncalculable or schedule.withheld:
         # A closing row for the reader; no amount, so summing the column still gives the total.
-        note = f"£{schedule.total:,.2f} in all, {schedule.missing_note}"
-        yield ("", "", "", "", f"Total, {schedule.missing_note}", "", "", "", "", note) + ("",) * (
-            len(CSV_HEADER) - 10
+        closing = [""] * len(CSV_HEADER)
+        closing[CSV_HEADER.index("Entitlement")] = f"Total, {schedule.missing_note}"
+        closing[CSV_HEADER.index("Formula")] = (
+            f"£{schedule.total:,.2f} in all, {schedule.missing_note}"
         )
+        yield tuple(closing)
 
 
 def total_words(schedule: Schedule) -> str:
@@ -96,7 +108,32 @@ def _sheet_name(payee, used: set[str]) -> str:
     return name
 
 
+def _summary_rows(sheet, table, months, money, money_bold) -> None:
+    for row, (payee, rows) in enumerate(table, start=1):
+        sheet.write_string(row, 0, payee.code)
+        sheet.write_string(row, 1, payee.name)
+        totals = [sum(values[i] or 0 for _, values, _ in rows) for i in range(len(months))]
+        for col, value in enumerate(totals, start=2):
+            sheet.write_number(row, col, float(value), money)
+        sheet.write_number(row, len(months) + 2, float(sum(totals)), money_bold)
+
+
+def _grid(sheet, top: int, rows, months, header, money, money_bold) -> None:
+    """Entitlements down, months across, from row `top`."""
+    sheet.write_row(
+        top, 0, ["Entitlement", *[m.strftime("%b %Y") for m in months], "Total"], header
+    )
+    for r, (label, values, total) in enumerate(rows, start=top + 1):
+        sheet.write_string(r, 0, label)
+        for col, value in enumerate(values, start=1):
+            if value is not None:
+                sheet.write_number(r, col, float(value), money)
+        sheet.write_number(r, len(months) + 1, float(total), money_bold)
+
+
 def schedule_xlsx(schedule: Schedule) -> bytes:
+    """The "Summary" sheet by month paid (what each statement pays), "By month earned" by the
+    month each line is for, then a sheet per payee by month paid."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True})
@@ -104,44 +141,44 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
     money_bold = book.add_format({"num_format": "£#,##0.00", "bold": True})
     header = book.add_format({"bold": True, "bg_color": "#E8EDEE", "border": 1})
     months = schedule.months
+    titles = ["Payee ODS code", "Payee", *[m.strftime("%b %Y") for m in months], "Total"]
     summary = book.add_worksheet("Summary")
-    summary.write_row(
-        0, 0, ["Payee ODS code", "Payee", *[m.strftime("%b %Y") for m in months], "Total"], header
-    )
-    used = {"summary"}
-    table = schedule.table()
-    for row, (payee, rows) in enumerate(table, start=1):
-        summary.write_string(row, 0, payee.code)
-        summary.write_string(row, 1, payee.name)
-        totals = [sum(values[i] or 0 for _, values, _ in rows) for i in range(len(months))]
-        for col, value in enumerate(totals, start=2):
-            summary.write_number(row, col, float(value), money)
-        summary.write_number(row, len(months) + 2, float(sum(totals)), money_bold)
+    summary.write_row(0, 0, titles, header)
+    earned_sheet = book.add_worksheet("By month earned")
+    earned_sheet.write_row(0, 0, titles, header)
+    used = {"summary", "by month earned"}
+    table = schedule.table("paid")
+    earned = schedule.table("earned")
+    _summary_rows(summary, table, months, money, money_bold)
+    _summary_rows(earned_sheet, earned, months, money, money_bold)
+    for payee, rows in table:
         sheet = book.add_worksheet(_sheet_name(payee, used))
         sheet.write_string(0, 0, f"{payee.name} ({payee.code}), {schedule.year}", bold)
-        sheet.write_row(
-            2, 0, ["Entitlement", *[m.strftime("%b %Y") for m in months], "Total"], header
-        )
-        for r, (label, values, total) in enumerate(rows, start=3):
-            sheet.write_string(r, 0, label)
-            for col, value in enumerate(values, start=1):
-                if value is not None:
-                    sheet.write_number(r, col, float(value), money)
-            sheet.write_number(r, len(months) + 1, float(total), money_bold)
+        sheet.write_string(1, 0, "By month paid (see the By month earned sheet for the other view)")
+        _grid(sheet, 2, rows, months, header, money, money_bold)
         sheet.set_column(0, 0, 46)
         sheet.set_column(1, len(months) + 1, 12)
         sheet.freeze_panes(3, 1)
-    summary.set_column(0, 0, 14)
-    summary.set_column(1, 1, 44)
-    summary.set_column(2, len(months) + 2, 12)
-    summary.freeze_panes(1, 2)
-    summary.write_string(
-        len(table) + 2,
-        0,
-        f"Rates as known on {schedule.known_on:%-d %B %Y}. "
-        "Each line is rounded to the penny, half up.",
-    )
-    summary.write_string(len(table) + 3, 0, f"{total_words(schedule)}.", bold)
+    for sheet, words in (
+        (summary, "By month paid: each line in the month it is paid in, as a statement shows it."),
+        (
+            earned_sheet,
+            "By month earned: each line in the month it is for (arrears in the month "
+            "they make good).",
+        ),
+    ):
+        sheet.set_column(0, 0, 14)
+        sheet.set_column(1, 1, 44)
+        sheet.set_column(2, len(months) + 2, 12)
+        sheet.freeze_panes(1, 2)
+        sheet.write_string(len(table) + 2, 0, words)
+        sheet.write_string(
+            len(table) + 3,
+            0,
+            f"Rates as known on {schedule.known_on:%-d %B %Y}. "
+            "Each line is rounded to the penny, half up.",
+        )
+        sheet.write_string(len(table) + 4, 0, f"{total_words(schedule)}.", bold)
     if schedule.uncalculable:
         _reasons_sheet(
             book,
@@ -194,7 +231,8 @@ def _reasons_sheet(book, name: Payee, intro: str, items, reason, header, used) -
 
 def statement_pdf(schedule: Schedule, title: str) -> bytes:
     """A statement a practice manager can check by hand: per payee, the months' amounts by
-    entitlement, then every line with its formula, population and rate version."""
+    entitlement by month paid (as the payments arrive), then every line with its formula,
+    population and rate version, and the month it is paid in where that is another."""
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
@@ -212,7 +250,7 @@ def statement_pdf(schedule: Schedule, title: str) -> bytes:
         6,
         latin1(
             f"Rates as known on {schedule.known_on:%-d %B %Y}; each line rounded to the penny, "
-            f"half up. {total_words(schedule)}."
+            f"half up. {total_words(schedule)}. Months are the months paid in."
         ),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
@@ -249,6 +287,8 @@ def statement_pdf(schedule: Schedule, title: str) -> bytes:
         line = item.line
         arrears = f" (arrears for {item.arrears_for:%b %Y})" if item.arrears_for else ""
         paid = " [paid]" if item.paid else ""
+        if item.paid_month != line.month:
+            arrears += f" (paid in {item.paid_month:%b %Y})"
         if line.amount is None and not line.missing:
             text = (
                 f"{line.month:%b %Y}  {line.payee.code}  {line.label}: no amount, "

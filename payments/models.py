@@ -155,8 +155,10 @@ class NeverChanged(models.Model):
 
 
 class PaidMonth(NeverChanged):
-    """A month marked paid for a PCN: its lines were stored as PaidLine rows, then. Never
-    updated or deleted."""
+    """A month marked paid for a PCN: its statement. It pays every line whose paid month
+    (payments.calendar) is this month, whatever month each is for (July 2019 paid core for
+    April to July), and the arrears added to it; they were stored as PaidLine rows, then.
+    Never updated or deleted."""
 
     pcn = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     month = models.DateField()
@@ -178,7 +180,8 @@ class PaidLine(NeverChanged):
     """One line as it was paid, with everything it was paid on: the entitlement, the basis
     and its population (value, date, source in words), the rate and its version, the payee
     and whether it went to the network or a practice, and the month it was paid in (its
-    PaidMonth). Never updated or deleted: differences found later are new lines."""
+    PaidMonth). `month` is the month the line is for (for arrears, the month made good).
+    Never updated or deleted: differences found later are new lines."""
 
     paid_month = models.ForeignKey(PaidMonth, on_delete=models.PROTECT, related_name="lines")
     payee_code = models.CharField(max_length=12)

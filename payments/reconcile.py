@@ -4,13 +4,17 @@ explained by the lines expected for that payee and month.
 Statement layout (a CSV, or the first sheet of an .xlsx; columns by name, any order):
 
     Payee ODS code   the practice or PCN paid (or the nominated payee's provider code)
-    Month            the month paid for: 2024-04, 2024-04-01, 04/2024 or Apr 2024
+    Month            the month paid in (the statement's month, not the month earned):
+                     2024-04, 2024-04-01, 04/2024 or Apr 2024
     Entitlement      optional: an entitlement's name as on the statement page, or its key
     Amount           pounds and pence, e.g. 1234.56 or £1,234.56 (a recovery is negative)
 
 A file naming a payee PCN Hub does not pay, a month it cannot read, an entitlement it does
 not know or an amount that is not money is refused whole, each problem with its row,
 column, value and what was expected; nothing is saved.
+
+A statement pays by the month it is paid in, so the schedule is set against it by each line's
+paid month (payments.calendar): in 2019/20 core for April to July is expected in July.
 """
 
 import hashlib
@@ -143,8 +147,9 @@ class Variance:
 
 
 def reconcile(schedule: Schedule) -> tuple[list[Variance], int]:
-    """Expected against received for every payee and month of the schedule that has any
-    statement row: the variances, and how many payee-months agreed."""
+    """Expected against received for every payee and month paid of the schedule that has any
+    statement row: the variances, and how many payee-months agreed. Expected is grouped by
+    the month each line is paid in, as the statement is."""
     payees = {s.line.payee.code: s.line.payee.name for s in schedule.lines}
     months = schedule.months
     expected: dict[tuple[str, date], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
@@ -152,10 +157,10 @@ def reconcile(schedule: Schedule) -> tuple[list[Variance], int]:
     for item in schedule.lines:
         if not item.payable:  # no amount to expect: withheld, or cannot be calculated
             why = "withheld" if item.line.withheld else "cannot be calculated"
-            no_amount[item.line.payee.code, item.line.month][item.line.entitlement] = why
+            no_amount[item.line.payee.code, item.paid_month][item.line.entitlement] = why
             continue
         key = item.line.entitlement
-        expected[item.line.payee.code, item.line.month][key] += item.line.amount
+        expected[item.line.payee.code, item.paid_month][key] += item.line.amount
     received: dict[tuple[str, date], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for row in Received.objects.filter(payee_code__in=payees, month__in=months):
         received[row.payee_code, row.month][row.entitlement] += row.amount

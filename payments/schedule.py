@@ -15,7 +15,16 @@ went to the network or a practice), and can never be changed (payments.models).
 
 A month once paid keeps the lines it was paid with. When the rates known today give another
 amount for it (a revision backdated to April, published in September), the difference is
-a new line, arrears (or a recovery when negative), in the first month not yet paid.
+a new line, arrears (or a recovery when negative), in the next month not yet paid: the first
+month after the latest month paid (`next_unpaid`).
+
+Month earned and month paid: each line is placed in the month it is for (`line.month`,
+`ScheduleLine.for_month`; an arrears line's is the month it makes good) and is paid in the
+month the payment calendar gives (payments.calendar; `ScheduleLine.paid_month`; an arrears
+line's is the month it is added to). A PaidMonth is a statement: marking July paid pays
+every line whose paid month is July, whatever month it is for (2019/20: core for April to
+July). A line for a month that something has already been paid for is settled, whichever
+statement paid it: any difference is arrears, never a second payment.
 """
 
 from collections import defaultdict
@@ -30,6 +39,7 @@ from django.utils import timezone
 from accounts.permissions import Permission, has_permission
 from organisations.models import Organisation
 from payments import inputs
+from payments.calendar import calendar_for, place
 from payments.engine import Line, Payee, network_lines, withhold
 from payments.models import ArrsClaim, PaidLine, PaidMonth
 from payments.rates import ENTITLEMENTS
@@ -60,6 +70,26 @@ class ScheduleLine:
     @property
     def withheld(self) -> bool:
         return bool(self.line.withheld) and self.line.calculable
+
+    @property
+    def for_month(self) -> date:
+        """The month it is for (earned): an arrears line's is the month it makes good."""
+        return self.arrears_for or self.line.month
+
+    @property
+    def paid_month(self) -> date:
+        """The month it is paid in (the statement it is on)."""
+        return self.line.paid_in
+
+
+VIEWS = {"paid": "by month paid", "earned": "by month earned"}
+
+
+def next_unpaid(paid: set[date], year_months: list[date]) -> date | None:
+    """The next month not yet paid: the first after the latest month paid (months before it
+    with nothing to pay, such as April-June 2019, are passed over), or None."""
+    latest = max((m for m in year_months if m in paid), default=None)
+    return next((m for m in year_months if m not in paid and (latest is None or m > latest)), None)
 
 
 def uncalculable_words(count: int) -> str:
@@ -96,15 +126,22 @@ class Schedule:
     def payees(self) -> list[Payee]:
         return sorted({s.line.payee for s in self.lines}, key=lambda p: (p.name, p.code))
 
-    def table(self) -> list[tuple[Payee, list[tuple[str, list[Decimal | None], Decimal]]]]:
+    def table(
+        self, by: str = "paid"
+    ) -> list[tuple[Payee, list[tuple[str, list[Decimal | None], Decimal]]]]:
         """Per payee, per entitlement (arrears apart): the amount of each month, and the total;
-        the grid of the statement page and of each payee's sheet."""
+        the grid of the statement page and of each payee's sheet. `by` "paid" puts each line
+        in the month it is paid in (as a statement shows it), "earned" in the month it is
+        for (an arrears line in the month it makes good)."""
+        if by not in VIEWS:
+            raise ValueError(f"by must be one of {', '.join(VIEWS)}")
         grid: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
         for item in self.lines:
             if not item.payable:
                 continue
             label = item.line.label + (" (arrears)" if item.arrears_for else "")
-            grid[item.line.payee][label][item.line.month] += item.line.amount
+            month = item.paid_month if by == "paid" else item.for_month
+            grid[item.line.payee][label][month] += item.line.amount
         return [
             (
                 payee,
@@ -120,6 +157,14 @@ class Schedule:
             for payee in self.payees()
             if payee in grid  # a payee with only lines that cannot be calculated has no row
         ]
+
+    def next_to_pay(self, paid: set[date]) -> date | None:
+        """The next month not yet paid (`next_unpaid`), passing over months with nothing
+        paid in them (2019/20: the first statement is July's); else the next month unpaid."""
+        first = next_unpaid(paid, self.months)
+        due = {s.paid_month for s in self.lines if not s.paid and s.payable}
+        found = next((m for m in self.months if first and m >= first and m in due), None)
+        return found or first
 
     @property
     def total(self) -> Decimal:
@@ -150,7 +195,7 @@ def compute(pcns: list[Organisation], year: str, known_on: date) -> list[Line]:
     for network in networks:
         lines.extend(network_lines(network, versions, year, known_on))
     lines.extend(_claim_lines(networks, year))
-    return lines
+    return place(lines, calendar_for(year))
 
 
 def _claim_lines(networks, year: str) -> list[Line]:
@@ -205,6 +250,7 @@ def _arrears(expected: Line, already: Decimal, versions: str, into: date) -> Lin
     return replace(
         expected,
         month=into,
+        paid_month=into,
         amount=difference,
         formula=(
             f"{kind} for {expected.month:%B %Y}: now £{expected.amount:,.2f} "
@@ -241,9 +287,9 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
             already[key] += stored.amount
             versions[key].append(stored.version)
     pcn_of = {pcn.code: pcn for pcn in pcns}
-    next_unpaid = {
-        code: next((m for m in months(start, end) if (code, m) not in paid_months), None)
-        for code in pcn_of
+    year_months = months(start, end)
+    into_month = {
+        code: next_unpaid({m for c, m in paid_months if c == code}, year_months) for code in pcn_of
     }
     # Arrears go to the network's payee of the month they are paid in, and are held back
     # while the network cannot be paid then.
@@ -254,16 +300,17 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
     }
     result: list[ScheduleLine] = []
     for line in expected:
-        if (line.pcn.code, line.month) not in paid_months or not line.payable:
+        key = _paid_key(*line.key, line.paid_to)
+        settled = (line.pcn.code, line.paid_in) in paid_months or key in already
+        if not settled or not line.payable:
             # One that cannot be calculated, or is withheld, stays listed in its month, paid
             # or not; once it can be paid, a paid month's difference is arrears below.
             result.append(ScheduleLine(line, paid=False))
             continue
-        key = _paid_key(*line.key, line.paid_to)
         if line.amount == already[key]:
             continue
         made = ", ".join(dict.fromkeys(versions[key])) or "nothing paid"
-        into = next_unpaid[line.pcn.code]
+        into = into_month[line.pcn.code]
         if into is None:
             # Every month of the year is paid: the difference is listed, never dropped.
             due = _arrears(line, already[key], made, end.replace(day=1))
@@ -290,7 +337,13 @@ def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) 
                 )
             )
     result.sort(
-        key=lambda s: (s.line.pcn.code, s.line.payee.code, s.line.month, s.line.entitlement)
+        key=lambda s: (
+            s.line.pcn.code,
+            s.line.payee.code,
+            s.paid_month,
+            s.for_month,
+            s.line.entitlement,
+        )
     )
     return Schedule(year=year, known_on=known_on, lines=result)
 
@@ -319,6 +372,7 @@ def as_paid(stored: PaidLine, code: str, name: str, labels: dict[str, str]) -> L
         rate_source=stored.rate_source,
         detail=stored.detail,
         paid_to=stored.paid_to,
+        paid_month=stored.paid_month.month,
     )
 
 
@@ -332,7 +386,8 @@ def _require_marker(by, pcn: Organisation) -> None:
 
 @transaction.atomic
 def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = None) -> PaidMonth:
-    """Store the month's lines for the PCN (and its practices) as paid: arrears included.
+    """Store the lines paid in the month (their paid month, whatever month they are for) for
+    the PCN (and its practices) as paid: arrears included.
     Lines that cannot be calculated or are withheld are not stored; they are made good as
     arrears in a later month once they can be paid. A month already paid is refused."""
     _require_marker(by, pcn)
@@ -343,7 +398,7 @@ def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = Non
         )
     known_on = known_on or timezone.localdate()
     current = schedule([pcn], year_of(month), known_on)
-    due = [s for s in current.lines if not s.paid and s.payable and s.line.month == month]
+    due = [s for s in current.lines if not s.paid and s.payable and s.paid_month == month]
     paid = PaidMonth.objects.create(pcn=pcn, month=month, known_on=known_on, marked_by=by)
     PaidLine.objects.bulk_create(_paid_lines(paid, due))
     return paid
@@ -353,8 +408,9 @@ def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = Non
 def mark_paid_through(*, pcns: list[Organisation], through: date, known_on: date, by) -> int:
     """Record every unpaid month of the PCNs up to `through` as paid, as the rates known on
     `known_on` give them: for taking on the history of payments made before PCN Hub. A month
-    with any line is marked, even when all are withheld or cannot be calculated, so that
-    what could not be paid then is arrears once it can be."""
+    with any line paid in it is marked, even when all are withheld or cannot be calculated,
+    so that what could not be paid then is arrears once it can be; a month nothing is paid
+    in (April-June 2019, before the first statement) is not."""
     for pcn in pcns:
         _require_marker(by, pcn)
     stored = 0
@@ -372,8 +428,8 @@ def mark_paid_through(*, pcns: list[Organisation], through: date, known_on: date
         )
         due: dict[tuple[str, date], list[ScheduleLine]] = defaultdict(list)
         for item in current.lines:
-            key = (item.line.pcn.code, item.line.month)
-            if not item.paid and item.line.month <= through and key not in already:
+            key = (item.line.pcn.code, item.paid_month)
+            if not item.paid and item.paid_month <= through and key not in already:
                 due[key].extend([item] if item.payable else [])
         for (code, month), items in sorted(due.items()):
             paid = PaidMonth.objects.create(

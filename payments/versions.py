@@ -29,7 +29,11 @@ RATE_FIELDS = (
 
 
 def load_rate_files(**kwargs) -> int:
-    """Add the shipped versions the database does not hold yet; returns how many."""
+    """Add the shipped versions the database does not hold yet; returns how many. The payment
+    calendars are checked here too, so one that pays a month before it is earned stops migrate."""
+    from payments.calendar import calendar_files
+
+    calendar_files()
     added = 0
     known = set(RateVersion.objects.values_list("year", "label"))
     for versions in rate_files().values():

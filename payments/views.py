@@ -17,6 +17,7 @@ from imports.problems import ImportRejected
 from organisations.models import Organisation, OrgKind
 from payments import exports
 from payments.arrs import monthly_claim, no_maximum, scheme
+from payments.calendar import calendar_for
 from payments.entries import (
     add_staff,
     claim_month,
@@ -56,7 +57,7 @@ from payments.models import (
 )
 from payments.rates import ENTITLEMENTS
 from payments.reconcile import load_statement, reconcile
-from payments.schedule import mark_paid, schedule
+from payments.schedule import VIEWS, mark_paid, schedule
 from payments.shareout import share_out
 from payments.versions import add_revision, versions_for
 from payments.whatif import what_if
@@ -102,6 +103,9 @@ def statement(request, code=None):
     pcns = pcns_in(scope, year)
     found = schedule(pcns, year)
     is_pcn = scope is not None and scope.kind == OrgKind.PCN
+    # By month paid (what a statement shows) unless by month earned is asked for.
+    view = request.GET.get("view", "paid")
+    view = view if view in VIEWS else "paid"
     paid = set(
         PaidMonth.objects.filter(pcn__in=pcns, month__in=found.months).values_list(
             "month", flat=True
@@ -112,14 +116,17 @@ def statement(request, code=None):
         "year": year,
         "years": _years(),
         "schedule": found,
-        "table": found.table(),
+        "table": found.table(view),
+        "view": view,
+        "views": VIEWS,
+        "view_words": VIEWS[view],
         "is_pcn": is_pcn,
         "pcns": pcns,
         "paid_months": paid,
         "can_mark_paid": is_pcn and has_permission(request.user, Permission.MANAGE_PAYMENTS, scope),
         "can_enter_inputs": is_pcn
         and has_permission(request.user, Permission.ENTER_PAYMENT_INPUTS, scope),
-        "next_unpaid": next((m for m in found.months if m not in paid), None),
+        "next_unpaid": found.next_to_pay(paid),
         "lines": found.lines if is_pcn else [],
     }
     return TemplateResponse(request, "payments/statement.html", context)
@@ -178,6 +185,7 @@ def rates(request):
         .prefetch_related("rates")
         .order_by("published"),
         "can_revise": holds_anywhere(request.user, Permission.EDIT_RATES),
+        "calendar": calendar_for(year),
     }
     return TemplateResponse(request, "payments/rates.html", context)
 

@@ -61,6 +61,8 @@ def test_payments_pcn_manager_reads_their_pcns_lines_with_why(api, area, this_pc
         "entitlement",
         "label",
         "month",
+        "for_month",
+        "paid_month",
         "amount",
         "paid",
         "arrears_for",
@@ -81,6 +83,13 @@ def test_payments_pcn_manager_reads_their_pcns_lines_with_why(api, area, this_pc
         "rate_source",
     }
     assert first["paid"] is False and first["arrears_for"] is None
+    # April's core is for April and paid in July, 2019/20's first payment (payments/calendar).
+    assert (first["month"], first["for_month"], first["paid_month"]) == (
+        "2019-04-01",
+        "2019-04-01",
+        "2019-07-01",
+    )
+    assert [line["paid_month"] for line in lines[3:5]] == ["2019-07-01", "2019-08-01"]
     assert first["payee_code"] == "A00001"  # the nominated payee on record that month
     assert (first["basis"], first["basis_value"], first["basis_as_at"]) == (
         "registered",
@@ -96,10 +105,12 @@ def test_payments_pcn_manager_reads_their_pcns_lines_with_why(api, area, this_pc
 
 def test_payments_filters_by_month_and_payee(api, area, this_pcn_manager):
     api.force_login(this_pcn_manager)
-    april = api.get(url("u00001") + f"?{YEAR}&month=2019-04").json()
-    assert {line["month"] for line in april["lines"]} == {"2019-04-01"}
-    assert len(core(april)) == 1
-    assert april["total"] == str(sum(Decimal(line["amount"] or 0) for line in april["lines"]))
+    # The month filter keeps the lines paid in the month: July 2019 pays core for April-July.
+    assert api.get(url("u00001") + f"?{YEAR}&month=2019-04").json()["lines"] == []
+    july = api.get(url("u00001") + f"?{YEAR}&month=2019-07").json()
+    assert {line["paid_month"] for line in july["lines"]} == {"2019-07-01"}
+    assert [line["for_month"] for line in core(july)] == [f"2019-0{m}-01" for m in (4, 5, 6, 7)]
+    assert july["total"] == str(sum(Decimal(line["amount"] or 0) for line in july["lines"]))
     assert api.get(url("U00001") + f"?{YEAR}&payee=a99999").json()["lines"] == []
     assert api.get(url("U00001") + f"?{YEAR}&payee=a00001").json()["lines"]
     for bad in ("month=2019-4", "month=2019-13", "month=2020-04"):
@@ -151,31 +162,31 @@ def test_payments_commissioner_reads_the_whole_commissioner(
 
 def test_payments_finance_marks_a_month_paid_once(api, area, finance_user, this_pcn_manager):
     api.force_login(finance_user)
-    response = api.post(url("U00001", "paid"), {"month": "2019-04-01"}, format="json")
+    response = api.post(url("U00001", "paid"), {"month": "2019-08-01"}, format="json")
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["pcn"], body["month"]) == ("U00001", "2019-04-01")
+    assert (body["pcn"], body["month"]) == ("U00001", "2019-08-01")
     assert body["lines"] == PaidMonth.objects.get().lines.count() > 0
 
     api.force_login(this_pcn_manager)
     shown = api.get(url("U00001") + f"?{YEAR}").json()
-    april = [line for line in core(shown) if line["month"] == "2019-04-01"]
-    assert [(line["paid"], line["amount"]) for line in april] == [(True, "2500.00")]
+    august = [line for line in core(shown) if line["month"] == "2019-08-01"]
+    assert [(line["paid"], line["amount"]) for line in august] == [(True, "2500.00")]
     # A paid line keeps what it was paid on: the rate and the population in words.
-    assert april[0]["rate"] == "1.50000"
-    assert "registered list at 1 Jan 2019" in april[0]["basis_source"]
-    assert {line["paid"] for line in core(shown) if line["month"] != "2019-04-01"} == {False}
+    assert august[0]["rate"] == "1.50000"
+    assert "registered list at 1 Jan 2019" in august[0]["basis_source"]
+    assert {line["paid"] for line in core(shown) if line["month"] != "2019-08-01"} == {False}
 
     api.force_login(finance_user)
-    again = api.post(url("U00001", "paid"), {"month": "2019-04-01"}, format="json")
+    again = api.post(url("U00001", "paid"), {"month": "2019-08-01"}, format="json")
     assert again.status_code == 400
-    message = "April 2019 is already marked paid for U00001: paid months never change"
+    message = "August 2019 is already marked paid for U00001: paid months never change"
     assert again.json() == {"detail": message, "errors": {"non_field_errors": [message]}}
     assert PaidMonth.objects.count() == 1
 
 
 def test_payments_mark_paid_refusals(api, area, finance_user, commissioner_user, this_pcn_manager):
-    body = {"month": "2019-04-01"}
+    body = {"month": "2019-08-01"}
     api.force_login(commissioner_user)
     refused = api.post(url("U00001", "paid"), body, format="json")
     assert refused.status_code == 403

@@ -77,10 +77,13 @@ def test_the_excel_and_csv_exports_hold_the_page_figures(client, area, commissio
 def test_finance_marks_the_next_month_paid(client, area, finance_user, commissioner_user):
     client.force_login(finance_user)
     page = client.get(reverse("payments", args=["U00001"]), {"year": "2019/20"})
-    assert "Mark April 2019 paid" in page.text
-    marked = client.post(reverse("payments_paid", args=["U00001"]), {"month": "2019-04-01"})
+    # Nothing is paid in April-June 2019: the first statement, July's, pays core for April-July.
+    assert "Mark July 2019 paid" in page.text
+    marked = client.post(reverse("payments_paid", args=["U00001"]), {"month": "2019-07-01"})
     assert marked.status_code == 302
-    assert PaidMonth.objects.filter(pcn=area["this_pcn"], month=date(2019, 4, 1)).exists()
+    assert PaidMonth.objects.filter(pcn=area["this_pcn"], month=date(2019, 7, 1)).exists()
+    page = client.get(reverse("payments", args=["U00001"]), {"year": "2019/20"})
+    assert "Mark August 2019 paid" in page.text
     client.force_login(commissioner_user)
     refused = client.post(reverse("payments_paid", args=["U00001"]), {"month": "2019-05-01"})
     assert refused.status_code == 404

@@ -39,23 +39,29 @@ def statement(tmp_path, text, name="statement.csv"):
 
 
 def test_a_statement_with_one_variance_is_explained_by_entitlement(area, finance_user, tmp_path):
+    """Set against the month each line is paid in: 2019/20's first statement, July, pays core
+    for April to July (payments/calendar); the Clinical Director contribution and Extended
+    Hours Access start in July. 20,000 patients: core £2,500.00 a month."""
     path = statement(
         tmp_path,
-        "U00001,2019-04,Core PCN funding,2500.00\r\n"
-        "U00001,Apr 2019,Extended Hours Access,0.00\r\n"
-        'U00001,2019-05,Core PCN funding,"£2,400.00"\r\n',
+        "U00001,2019-07,Core PCN funding,10000.00\r\n"
+        "U00001,Jul 2019,Clinical Director contribution,1142.89\r\n"
+        "U00001,Jul 2019,Extended Hours Access,2442.22\r\n"
+        'U00001,2019-08,Core PCN funding,"£2,400.00"\r\n'
+        "U00001,2019-08,Clinical Director contribution,1142.89\r\n"
+        "U00001,2019-08,Extended Hours Access,2442.22\r\n",
     )
     load_statement(path=path, by=finance_user, **YEARS)
     variances, agreed = reconcile(schedule([area["this_pcn"]], "2019/20"))
-    assert agreed == 1  # April: core as expected, and nothing else was due then
-    [may] = variances
-    assert (may.month, may.expected, may.received, may.difference) == (
-        date(2019, 5, 1),
-        Decimal("2500.00"),
-        Decimal("2400.00"),
+    assert agreed == 1  # July: core for April-July and the rest as expected, no false variance
+    [august] = variances
+    assert (august.month, august.expected, august.received, august.difference) == (
+        date(2019, 8, 1),
+        Decimal("6085.11"),
+        Decimal("5985.11"),
         Decimal("-100.00"),
     )
-    assert may.explanation == ("Core PCN funding: expected £2,500.00, received £2,400.00",)
+    assert august.explanation == ("Core PCN funding: expected £2,500.00, received £2,400.00",)
 
 
 @pytest.mark.parametrize(
@@ -94,7 +100,7 @@ def test_the_page_loads_a_statement_and_lists_the_variance(
     )
     assert "This statement was not loaded" in bad.text and "ZZ999" in bad.text
     good = client.post(
-        url, {"file": SimpleUploadedFile("s.csv", (HEADER + "U00001,2019-05,,2400\r\n").encode())}
+        url, {"file": SimpleUploadedFile("s.csv", (HEADER + "U00001,2019-08,,2400\r\n").encode())}
     )
     assert good.status_code == 302
     shown = client.get(url)

@@ -51,15 +51,20 @@ def test_a_draft_network_is_paid_nothing_until_approved_and_then_receives_arrear
         decision_makers="PCCC",
     )
     approved = schedule([pcn], YEAR)
-    arrears = [s for s in core(approved) if s.arrears_for]
-    assert [(s.arrears_for, s.line.month, s.line.amount) for s in arrears] == [
+    # Core for April-June was never due before July's statement (payments/calendar), so it
+    # is not arrears: it is July's catch-up, as it was for every network in 2019/20.
+    assert not [s for s in core(approved) if s.arrears_for]
+    catch_up = [s for s in core(approved) if s.for_month < date(2019, 7, 1)]
+    assert [(s.for_month, s.paid_month, s.line.amount) for s in catch_up] == [
         (date(2019, m, 1), date(2019, 7, 1), Decimal("2500.00")) for m in (4, 5, 6)
     ]
-    assert arrears[0].line.payee.code == "A00001"
+    assert catch_up[0].line.payee.code == "A00001"
     assert not PaidLine.objects.filter(paid_month__pcn=pcn).exists()  # paid months unchanged
     july = mark_paid(pcn=pcn, month=date(2019, 7, 1), by=finance_user)
-    assert july.lines.filter(entitlement="core", arrears=True).count() == 3
-    assert not [s for s in core(schedule([pcn], YEAR)) if s.arrears_for and not s.paid]
+    assert july.lines.filter(entitlement="core", arrears=False).count() == 4  # April-July
+    assert not [
+        s for s in core(schedule([pcn], YEAR)) if not s.paid and s.for_month < date(2019, 8, 1)
+    ]
 
 
 def test_a_decision_taken_after_go_live_pays_from_the_month_after_its_panel(
@@ -187,7 +192,8 @@ def test_marking_paid_needs_a_person_and_a_month_only_once(area, approved_networ
 
 
 def test_a_paid_line_keeps_what_it_was_paid_on(area, approved_networks, finance_user):
-    mark_paid(pcn=area["this_pcn"], month=date(2019, 4, 1), by=finance_user)
+    # August: core for April to July is paid with July's statement (payments/calendar).
+    mark_paid(pcn=area["this_pcn"], month=date(2019, 8, 1), by=finance_user)
     kept = PaidLine.objects.get(entitlement="core")
     assert (kept.payee_code, kept.paid_to, kept.pcn_code, kept.basis) == (
         "A00001",
@@ -198,11 +204,11 @@ def test_a_paid_line_keeps_what_it_was_paid_on(area, approved_networks, finance_
     assert kept.basis_value == Decimal("20000") and kept.basis_as_at == date(2019, 1, 1)
     assert "registered list at 1 Jan 2019" in kept.basis_source
     assert kept.rate == Decimal("1.5") and kept.version and kept.label == "Core PCN funding"
-    assert kept.paid_month.month == date(2019, 4, 1) and kept.paid_month.marked_by == finance_user
+    assert kept.paid_month.month == date(2019, 8, 1) and kept.paid_month.marked_by == finance_user
 
 
 def test_paid_lines_and_months_cannot_be_updated_or_deleted(area, approved_networks, finance_user):
-    paid = mark_paid(pcn=area["this_pcn"], month=date(2019, 4, 1), by=finance_user)
+    paid = mark_paid(pcn=area["this_pcn"], month=date(2019, 8, 1), by=finance_user)
     line = paid.lines.first()
     line.amount = Decimal("1.00")
     for attempt in (
@@ -237,7 +243,7 @@ def test_paid_lines_and_months_cannot_be_updated_or_deleted(area, approved_netwo
     "only; on SQLite the models refuse (test above)",
 )
 def test_the_database_refuses_to_change_paid_history(area, approved_networks, finance_user):
-    paid = mark_paid(pcn=area["this_pcn"], month=date(2019, 4, 1), by=finance_user)
+    paid = mark_paid(pcn=area["this_pcn"], month=date(2019, 8, 1), by=finance_user)
     for sql, params in (
         ("UPDATE payments_paidline SET amount = 0", []),
         ("DELETE FROM payments_paidline", []),
