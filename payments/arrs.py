@@ -113,7 +113,7 @@ def scheme() -> tuple[dict[str, Role], dict[str, YearRule]]:
             item["key"],
             item["label"],
             item["band"],
-            item.get("eligible_from", date(2019, 7, 1)),
+            item["eligible_from"],  # every role names the date its scheme started
             shares,
             maxima,
             note=item.get("note", ""),

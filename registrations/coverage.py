@@ -363,7 +363,13 @@ def _distribution(
         bases.update(size.bases)
         dates.update(size.dates)
     result.sizes_dates = tuple(sorted(dates))
-    result.sizes = distribution(sized, result.minimum or 30_000, result.maximum or 50_000)
+    # The DES year's bands; before the first DES year, that year's (its file names them).
+    minimum, maximum = (
+        (result.minimum, result.maximum)
+        if result.minimum and result.maximum
+        else _thresholds(next(iter(des_years().values())))
+    )
+    result.sizes = distribution(sized, minimum, maximum)
     when = f"on or before {day_words(day)}"
     result.size_bases = [(BASIS_LABELS[b], n) for b, n in sorted(bases.items())]
     result.sizes_words = (
