@@ -152,12 +152,17 @@ def seed(*, commissioner_user, finance_user, seed: int = 2019) -> int:
     )
     # The statement is for a network that was paid then (one not approved was paid nothing).
     statement_pcn = next(
-        pcn
-        for pcn in own
-        if PaidLine.objects.filter(
-            paid_month__pcn=pcn, paid_month__month=date(2024, 4, 1), paid_to="network"
-        ).exists()
+        (
+            pcn
+            for pcn in own
+            if PaidLine.objects.filter(
+                paid_month__pcn=pcn, paid_month__month=date(2024, 4, 1), paid_to="network"
+            ).exists()
+        ),
+        None,
     )
+    if statement_pcn is None:
+        raise RuntimeError("the demo paid none of its networks in April 2024: check its seed")
     _statement(statement_pcn, finance_user)
     _funds(commissioner_user)
     return paid

@@ -41,7 +41,7 @@ from organisations.models import Organisation
 from payments import inputs
 from payments.calendar import calendar_for, place
 from payments.engine import Line, Payee, network_lines, withhold
-from payments.models import ArrsClaim, PaidLine, PaidMonth
+from payments.models import ArrsClaim, PaidLine, PaidMonth, RateVersion
 from payments.rates import ENTITLEMENTS
 from payments.versions import first_year, versions_for
 from pcnhub.nhs_calendar import financial_year, months, year_of
@@ -384,6 +384,19 @@ def _require_marker(by, pcn: Organisation) -> None:
         raise PermissionDenied(f"you may not mark payments for {pcn.code}")
 
 
+def _require_payable_month(month: date, known_on: date) -> None:
+    """A statement is marked paid in or after its month, and only in a year with rates: a
+    typing slip (2099, 1919) must not store a paid month that can never be undone."""
+    year = year_of(month)
+    if not RateVersion.objects.filter(year=year).exists():
+        raise ValidationError(f"{month:%B %Y} is in {year}, which has no rates on file")
+    if month > known_on.replace(day=1):
+        raise ValidationError(
+            f"{month:%B %Y} cannot be marked paid before it starts: the latest month that "
+            f"can be is {known_on:%B %Y}"
+        )
+
+
 @transaction.atomic
 def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = None) -> PaidMonth:
     """Store the lines paid in the month (their paid month, whatever month they are for) for
@@ -392,11 +405,12 @@ def mark_paid(*, pcn: Organisation, month: date, by, known_on: date | None = Non
     arrears in a later month once they can be paid. A month already paid is refused."""
     _require_marker(by, pcn)
     month = month.replace(day=1)
+    known_on = known_on or timezone.localdate()
+    _require_payable_month(month, known_on)
     if PaidMonth.objects.filter(pcn=pcn, month=month).exists():
         raise ValidationError(
             f"{month:%B %Y} is already marked paid for {pcn.code}: paid months never change"
         )
-    known_on = known_on or timezone.localdate()
     current = schedule([pcn], year_of(month), known_on)
     due = [s for s in current.lines if not s.paid and s.payable and s.paid_month == month]
     paid = PaidMonth.objects.create(pcn=pcn, month=month, known_on=known_on, marked_by=by)
@@ -415,6 +429,7 @@ def mark_paid_through(*, pcns: list[Organisation], through: date, known_on: date
         _require_marker(by, pcn)
     stored = 0
     through = through.replace(day=1)
+    _require_payable_month(through, known_on)
     first, _ = financial_year(first_year())
     years = sorted({year_of(m) for m in months(first, through)})
     for year in years:

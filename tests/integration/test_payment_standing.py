@@ -191,6 +191,22 @@ def test_marking_paid_needs_a_person_and_a_month_only_once(area, approved_networ
     assert PaidMonth.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("month", "refusal"),
+    [
+        (date(2099, 4, 1), "2099/00, which has no rates on file"),
+        (date(1919, 7, 1), "1919/20, which has no rates on file"),
+        (date(2019, 9, 1), "cannot be marked paid before it starts: the latest month"),
+    ],
+)
+def test_a_month_outside_the_rates_or_not_yet_begun_is_refused(
+    area, approved_networks, finance_user, month, refusal
+):
+    with pytest.raises(ValidationError, match=refusal):
+        mark_paid(pcn=area["this_pcn"], month=month, by=finance_user, known_on=date(2019, 8, 20))
+    assert not PaidMonth.objects.exists()
+
+
 def test_a_paid_line_keeps_what_it_was_paid_on(area, approved_networks, finance_user):
     # August: core for April to July is paid with July's statement (payments/calendar).
     mark_paid(pcn=area["this_pcn"], month=date(2019, 8, 1), by=finance_user)

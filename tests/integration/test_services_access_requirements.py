@@ -245,9 +245,9 @@ def test_the_command_writes_csv(provided):
     assert row["reason"].startswith("no PCN adjusted population for U00002")
 
 
-def test_the_command_refuses_an_unknown_scope_with_exit_2(area):
+def test_the_command_refuses_an_unknown_scope_with_exit_1_like_every_command(area):
     with pytest.raises(
         CommandError, match="no region, ICS, commissioner or PCN with ODS code 'ZZZ'"
     ) as refused:
         run("--on", "2022-10-01", "--scope", "ZZZ")
-    assert refused.value.returncode == 2
+    assert refused.value.returncode == 1

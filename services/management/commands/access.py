@@ -2,7 +2,8 @@
 (a region, ICS, commissioner or PCN) on the day, the network access scheme in force, its
 population with basis and date, the required and provided minutes a week, and met or not;
 "cannot be calculated: reason" where the population cannot be had. An unknown scope code
-exits 2 with a message; a bad date too (argparse)."""
+exits 1 with a message, as every command's unknown code does; a bad date exits 2 (argparse's
+usage error)."""
 
 import csv
 from datetime import date
@@ -57,9 +58,7 @@ class Command(BaseCommand):
         code = scope.strip().upper()
         area = Organisation.objects.filter(code=code, kind__in=SERVICE_AREA_KINDS).first()
         if area is None:
-            raise CommandError(
-                f"no region, ICS, commissioner or PCN with ODS code {scope!r}", returncode=2
-            )
+            raise CommandError(f"no region, ICS, commissioner or PCN with ODS code {scope!r}")
         rows = network_access(networks_in(area, on), on)
         if format == "csv":
             self._csv(rows, on)
