@@ -29,13 +29,15 @@ from accounts.permissions import Permission, has_permission, holds_anywhere
 from organisations.api import CODE, AsAtMixin, OrganisationBriefSerializer
 from organisations.filters import DATE_MESSAGE
 from organisations.models import Organisation, OrgKind
+from payments.arrs import scheme
+from payments.arrs_report import PROJECTION_RULE, area_arrs, may_see
 from payments.inputs import SCOPE_KINDS, pcns_in
 from payments.models import Rate, RateVersion
 from payments.rates import BASES, PERS, STATUSES
 from payments.schedule import mark_paid, missing_words, schedule
 from payments.versions import RATE_FIELDS
 from pcnhub.api import step_errors
-from pcnhub.nhs_calendar import financial_year, year_of
+from pcnhub.nhs_calendar import financial_year
 
 YEAR = OpenApiParameter(
     "year",
@@ -80,6 +82,15 @@ MONTH = OpenApiParameter(
     description="Keep the lines paid in this month, as YYYY-MM (arrears for earlier months "
     "included); `total` is theirs. A month outside the year answers 400.",
 )
+ARRS_YEAR = OpenApiParameter(
+    "year",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=True,
+    description="The financial year, e.g. 2024/25. Missing or without ARRS rules answers 400.",
+)
+
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -280,6 +291,52 @@ class PaymentRefusalSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+def _arrs_money(help_text: str):
+    return _money(allow_null=True, help_text=help_text)
+
+
+class ArrsBudgetSerializer(serializers.Serializer):
+    """One payments.arrs.Budget: a network's pot for the year against its claims."""
+
+    key = serializers.CharField(help_text='the pot: "main" (the ARR Sum or 2019/20 entitlement)')
+    label = serializers.CharField()
+    sum = _arrs_money("the pot in pounds; null when it cannot be calculated (see cannot)")
+    sum_formula = serializers.CharField(help_text="how the sum was worked out, or why it cannot")
+    claimed = _money(help_text="claims made so far for the year")
+    committed = _money(help_text="the staff in post's months to come")
+    remaining = _arrs_money("sum less claimed and committed; null with the sum")
+    projected = _arrs_money("claimed plus the latest month's claims to 31 March")
+    underspend = _arrs_money("sum less projected (negative: a projected overspend)")
+    cannot = serializers.CharField(help_text='"cannot be calculated: reason", or blank')
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class ArrsNetworkSerializer(serializers.Serializer):
+    pcn = OrganisationBriefSerializer()
+    budgets = ArrsBudgetSerializer(many=True)
+
+
+class ArrsTotalSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    figures = serializers.DictField(
+        child=serializers.DecimalField(max_digits=14, decimal_places=2),
+        help_text="sum, claimed, committed, remaining, projected, underspend over the networks "
+        "that have them",
+    )
+    cannot_be_calculated_count = serializers.IntegerField(
+        source="cannot", help_text="networks whose sum cannot be calculated, left out of it"
+    )
+
+
+class ArrsReportSerializer(serializers.Serializer):
+    scope = OrganisationBriefSerializer()
+    year = serializers.CharField()
+    projection_rule = serializers.CharField()
+    networks = ArrsNetworkSerializer(many=True)
+    totals = ArrsTotalSerializer(many=True)
+
+
 class RateSerializer(serializers.ModelSerializer):
     value = _rate_value(help_text="pounds per unit, as a string")
     # Plain strings: as enums they would share names (status, basis) with other components.
@@ -425,10 +482,6 @@ class PaymentViewSet(AsAtMixin, viewsets.ViewSet):
                     f"payments are marked paid one PCN at a time; {org.code} is "
                     f"{org.get_kind_display().lower()}, not a PCN"
                 )
-            if year_of(month) not in known_years():
-                raise ValidationError(
-                    {"month": [f"no rates on file for {year_of(month)}, so nothing to pay"]}
-                )
             paid = mark_paid(pcn=org, month=month, by=request.user)
         except PermissionDenied as error:
             return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
@@ -436,6 +489,50 @@ class PaymentViewSet(AsAtMixin, viewsets.ViewSet):
             return Response(step_errors(error), status=status.HTTP_400_BAD_REQUEST)
         body = {"pcn": org.code, "month": paid.month, "lines": paid.lines.count()}
         return Response(PaymentPaidSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="ARRS budgets for a PCN or an area",
+        description="Each network's budgets for the year (the 2019/20 entitlement or the ARR "
+        "Sum, and the ring-fenced GP ARRS sum from October 2024) with claimed, committed, "
+        "remaining, projected and the projected underspend, and totals per budget. A sum "
+        "that cannot be calculated is null with its reason and is left out of the totals, "
+        "which count it. A PCN's budget is for whoever may view it; an area's for "
+        "commissioners and finance over it (403 otherwise).",
+        parameters=[CODE, ARRS_YEAR],
+        responses={
+            200: ArrsReportSerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="a missing or unknown year"),
+            403: OpenApiResponse(
+                PaymentRefusalSerializer, description="visible, but not yours to see"
+            ),
+            404: OpenApiResponse(
+                PaymentRefusalSerializer, description="no such PCN or area in your scope"
+            ),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def arrs(self, request, code=None):
+        org = self.scope(code)
+        if not may_see(request.user, org):
+            return Response(
+                {"detail": f"you may not see the ARRS budgets of {org.code}"},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        years = scheme()[1]
+        asked = request.query_params.get("year", "").strip()
+        if asked not in years:
+            raise exceptions.ValidationError(
+                {"year": [f"Give a year with ARRS rules as ?year=, one of: {', '.join(years)}."]}
+            )
+        report = area_arrs(pcns_in(org, asked), asked)
+        body = {
+            "scope": org,
+            "year": asked,
+            "projection_rule": PROJECTION_RULE,
+            "networks": [{"pcn": n.pcn, "budgets": n.budgets} for n in report.networks],
+            "totals": list(report.totals.values()),
+        }
+        return Response(ArrsReportSerializer(body).data)
 
 
 class ViewsSomewhere(permissions.IsAuthenticated):

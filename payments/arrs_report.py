@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from organisations.models import Organisation
+from accounts.permissions import Permission, has_permission
+from organisations.models import Organisation, OrgKind
 from payments.arrs import MAIN, Budget, pot_labels
 from payments.entries import NetworkArrs, network_arrs
 
@@ -51,6 +52,16 @@ class AreaArrs:
     @property
     def unmaximised(self):
         return [(n.pcn, m, c) for n in self.networks for m, c in n.unmaximised]
+
+
+def may_see(user, scope: Organisation) -> bool:
+    """A network's own budget is for whoever may view the network (its ARRS page); an area's
+    for the commissioners and finance over it."""
+    if scope.kind == OrgKind.PCN:
+        return has_permission(user, Permission.VIEW_REGISTRY, scope)
+    return has_permission(user, Permission.MANAGE_PAYMENTS, scope) or has_permission(
+        user, Permission.ENTER_PAYMENT_INPUTS, scope
+    )
 
 
 def area_arrs(pcns: list[Organisation], year: str, *, on: date | None = None) -> AreaArrs:
@@ -143,4 +154,13 @@ def as_text(report: AreaArrs, scope: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["MAIN", "PROJECTION_RULE", "AreaArrs", "area_arrs", "as_csv", "as_text", "rows"]
+__all__ = [
+    "MAIN",
+    "PROJECTION_RULE",
+    "AreaArrs",
+    "area_arrs",
+    "as_csv",
+    "as_text",
+    "may_see",
+    "rows",
+]

@@ -389,11 +389,15 @@ def _require_payable_month(month: date, known_on: date) -> None:
     typing slip (2099, 1919) must not store a paid month that can never be undone."""
     year = year_of(month)
     if not RateVersion.objects.filter(year=year).exists():
-        raise ValidationError(f"{month:%B %Y} is in {year}, which has no rates on file")
+        raise ValidationError({"month": [f"no rates on file for {year}, so nothing to pay"]})
     if month > known_on.replace(day=1):
         raise ValidationError(
-            f"{month:%B %Y} cannot be marked paid before it starts: the latest month that "
-            f"can be is {known_on:%B %Y}"
+            {
+                "month": [
+                    f"{month:%B %Y} cannot be marked paid before it starts: the latest month "
+                    f"that can be is {known_on:%B %Y}"
+                ]
+            }
         )
 
 

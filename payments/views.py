@@ -439,13 +439,10 @@ def arrs_area(request, code):
     """ARRS across a commissioner, ICS or region: each network's budgets for the year with
     claimed, committed, remaining, projected and the projected underspend; totals; the claims
     for roles with no maximum on file. For commissioners and finance over the area."""
-    from payments.arrs_report import PROJECTION_RULE, area_arrs
+    from payments.arrs_report import PROJECTION_RULE, area_arrs, may_see
 
     scope = _scope(request, code)
-    allowed = has_permission(request.user, Permission.MANAGE_PAYMENTS, scope) or has_permission(
-        request.user, Permission.ENTER_PAYMENT_INPUTS, scope
-    )
-    if scope.kind == OrgKind.PCN or not allowed:
+    if scope.kind == OrgKind.PCN or not may_see(request.user, scope):
         raise Http404("No such page")
     year = _year(request)
     report = area_arrs(pcns_in(scope, year), year)

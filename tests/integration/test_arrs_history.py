@@ -129,6 +129,32 @@ def this_pcn_manager_claims(area, this_pcn_manager):
     make_claim(member=paramedic, month=date(2021, 5, 1), by=this_pcn_manager)
 
 
+def test_the_api_gives_the_budgets_with_totals_to_those_who_may_see_them(
+    api, area, ics_finance, programme_office_user, this_pcn_manager, this_pcn_manager_claims
+):
+    api.force_login(ics_finance)
+    response = api.get("/api/payments/Q01/arrs/?year=2019/20")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    [mine] = [n for n in body["networks"] if n["pcn"]["code"] == "U00001"]
+    [entitlement] = mine["budgets"]
+    assert entitlement["sum"] == "53942.25" and entitlement["claimed"] == "3150.83"
+    assert entitlement["label"] == "2019/20 entitlement"
+    [total] = body["totals"]
+    assert total["figures"]["claimed"] == "3150.83"
+    assert "latest month's claims" in body["projection_rule"]
+    assert api.get("/api/payments/Q01/arrs/?year=1999/00").status_code == 400
+    assert api.get("/api/payments/Q01/arrs/").status_code == 400
+    # An area's budgets are for finance and commissioners; a network's for whoever sees it.
+    api.force_login(programme_office_user)
+    assert api.get("/api/payments/Q01/arrs/?year=2019/20").status_code == 403
+    api.force_login(this_pcn_manager)
+    assert api.get("/api/payments/Q01/arrs/?year=2019/20").status_code == 404
+    own = api.get("/api/payments/U00001/arrs/?year=2019/20")
+    assert own.status_code == 200 and own.json()["networks"][0]["budgets"][0]["sum"]
+    assert api.get("/api/payments/U00002/arrs/?year=2019/20").status_code == 404
+
+
 def _more_networks(area, count):
     for i in range(count):
         pcn = f.PcnFactory(code=f"U1{i:04d}", name=f"Extra PCN {i}")

@@ -194,8 +194,8 @@ def test_marking_paid_needs_a_person_and_a_month_only_once(area, approved_networ
 @pytest.mark.parametrize(
     ("month", "refusal"),
     [
-        (date(2099, 4, 1), "2099/00, which has no rates on file"),
-        (date(1919, 7, 1), "1919/20, which has no rates on file"),
+        (date(2099, 4, 1), "no rates on file for 2099/00, so nothing to pay"),
+        (date(1919, 7, 1), "no rates on file for 1919/20, so nothing to pay"),
         (date(2019, 9, 1), "cannot be marked paid before it starts: the latest month"),
     ],
 )
