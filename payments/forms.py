@@ -1,5 +1,7 @@
 """The rate revision form: one entitlement's new value, and when and where it was published."""
 
+from decimal import Decimal
+
 from django import forms
 
 from payments.models import AwardStage, FundKind, ShareMethod
@@ -176,8 +178,41 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args, staff, months, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].choices = [(str(m.pk), f"{m.ref} ({m.role})") for m in staff]
-        self.fields["month"].choices = [(m.isoformat(), m.strftime("%B %Y")) for m in months]
+        self.fields["staff"].choices = self.staff_choices(staff)
+        self.fields["month"].choices = self.month_choices(months)
+
+    @staticmethod
+    def staff_choices(staff) -> list[tuple[str, str]]:
+        return [(str(m.pk), f"{m.ref} ({m.role})") for m in staff]
+
+    @staticmethod
+    def month_choices(months) -> list[tuple[str, str]]:
+        return [(m.isoformat(), m.strftime("%B %Y")) for m in months]
+
+
+class OverrideForm(forms.Form):
+    """Finance allows one member of staff's claim for one month above the role's maximum."""
+
+    staff = forms.ChoiceField(label="Member of staff")
+    month = forms.ChoiceField(label="Month")
+    amount = forms.DecimalField(
+        label="Claim up to (£)",
+        help_text="More than the role's maximum for the month, which the claims table shows",
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Why the maximum may be exceeded, e.g. back pay agreed at the panel",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, staff, months, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].choices = ClaimForm.staff_choices(staff)
+        self.fields["month"].choices = ClaimForm.month_choices(months)
 
 
 class FundForm(forms.Form):

@@ -20,6 +20,7 @@ from payments.arrs import monthly_claim, no_maximum, scheme
 from payments.calendar import calendar_for
 from payments.entries import (
     add_staff,
+    approve_override,
     claim_month,
     flat_warnings,
     load_beds,
@@ -37,6 +38,7 @@ from payments.forms import (
     ClaimForm,
     FundForm,
     InputsForm,
+    OverrideForm,
     RevisionForm,
     ShareRuleForm,
     SpendForm,
@@ -47,6 +49,7 @@ from payments.funds import advance, create_fund, progress, record_eoi, record_sp
 from payments.inputs import SCOPE_KINDS, pcns_in
 from payments.models import (
     Achievement,
+    ArrsOverride,
     AwardStage,
     CareHomeBeds,
     LocalFund,
@@ -400,10 +403,19 @@ def arrs_page(request, code):
         months=months(first, last),
         prefix="claim",
     )
+    can_approve = has_permission(request.user, Permission.MANAGE_PAYMENTS, scope)
+    override_form = OverrideForm(
+        request.POST if "override-staff" in request.POST else None,
+        staff=staff,
+        months=months(first, last),
+        prefix="override",
+    )
     if request.method == "POST":
-        if not can_edit:
+        if not (can_approve if override_form.is_bound else can_edit):
             raise Http404("No such page")
-        done = _arrs_post(request, scope, staff_form, claim_form)
+        done = _arrs_post(request, scope, staff_form, claim_form) or _override_post(
+            request, scope, override_form
+        )
         if done:
             messages.success(request, done)
             return redirect(reverse("arrs", args=[scope.code]) + f"?year={year}")
@@ -430,6 +442,10 @@ def arrs_page(request, code):
         "flat_warnings": flat_warnings(scope, year, found.flat),
         "staff_form": staff_form if can_edit else None,
         "claim_form": claim_form if can_edit and staff else None,
+        "override_form": override_form if can_approve and staff else None,
+        "overrides": ArrsOverride.objects.filter(
+            staff__pcn=scope, month__gte=first, month__lte=last
+        ).select_related("staff", "approved_by"),
     }
     return TemplateResponse(request, "payments/arrs.html", context)
 
@@ -483,6 +499,26 @@ def _arrs_post(request, scope, staff_form, claim_form) -> str:
         else:
             return f"Claimed £{claim.amount:,.2f} for {member.ref}, {claim.month:%B %Y}"
     return ""
+
+
+def _override_post(request, scope, form) -> str:
+    """Approve a claim above the maximum; '' when the form shows what is wrong."""
+    if not (form.is_bound and form.is_valid()):
+        return ""
+    data = form.cleaned_data
+    member = StaffMember.objects.get(pk=data["staff"], pcn=scope)
+    try:
+        override = approve_override(
+            member=member,
+            month=date.fromisoformat(data["month"]),
+            amount=data["amount"],
+            reason=data["reason"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        add_action_errors(form, error)
+        return ""
+    return f"{member.ref} may claim up to £{override.amount:,.2f} for {override.month:%B %Y}"
 
 
 @require_http_methods(["GET", "POST"])

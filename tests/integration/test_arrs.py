@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from organisations.models import Measure, PopulationFigure
 from payments.entries import add_staff, budget_for, make_claim
-from payments.models import ArrsClaim, StaffMember
+from payments.models import ArrsClaim, ArrsOverride, StaffMember
 
 # The networks are approved and have a nominated payee (tests/conftest.py), so they are paid.
 pytestmark = pytest.mark.usefixtures("approved_networks")
@@ -107,6 +107,35 @@ def test_the_arrs_page_adds_staff_and_claims_with_evidence(
     assert "ARR Sum" in page.text and "4,000 weighted patients x £22.894" in page.text
     client.force_login(commissioner_user)
     assert "Add a staff record" not in client.get(url).text
+
+
+def test_finance_approves_a_claim_above_the_maximum_on_the_page(
+    client, area, this_pcn_manager, finance_user, weighted
+):
+    member = add_staff(pcn=area["this_pcn"], by=this_pcn_manager, **PHARMACIST)
+    url = reverse("arrs", args=["U00001"]) + "?year=2024/25"
+    form = {
+        "override-staff": str(member.pk),
+        "override-month": "2024-05-01",
+        "override-amount": "5600",
+        "override-reason": "back pay agreed at the panel",
+    }
+    client.force_login(this_pcn_manager)
+    assert "Allow a claim above the maximum" not in client.get(url).text
+    assert client.post(url, form).status_code == 404
+    client.force_login(finance_user)
+    within = client.post(url, {**form, "override-amount": "100"})
+    assert "is within the" in within.text and "There is a problem" in within.text
+    assert client.post(url, {**form, "override-reason": ""}).status_code == 200
+    assert not ArrsOverride.objects.exists()
+    assert client.post(url, form).status_code == 302
+    page = client.get(url)
+    assert "back pay agreed at the panel" in page.text and "5,600.00" in page.text
+    claim = make_claim(
+        member=member, month=date(2024, 5, 1), by=this_pcn_manager, amount=Decimal("5600")
+    )
+    assert "under the override of £5,600.00" in claim.formula
+    assert ArrsOverride.objects.get().history.get().history_user == finance_user
 
 
 def test_claims_are_paid_to_the_nominated_payee_in_the_schedule(area, this_pcn_manager):
