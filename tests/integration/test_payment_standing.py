@@ -126,6 +126,45 @@ def test_network_money_goes_to_the_payee_on_record_on_the_first_of_the_month(
     assert payees[date(2019, 12, 1)] == "A00001" and payees[date(2020, 1, 1)] == "A00002"
 
 
+def test_a_payee_change_never_overrides_a_later_years_own_payee(
+    area, approved_networks, this_pcn_manager, commissioner_user
+):
+    """Surgery 2 became the payee in January 2020; the 2020/21 registration names Surgery 1
+    again: 2020/21 is paid to Surgery 1, the year's own choice."""
+    from registrations.actions import record_from_ods
+    from registrations.models import Registration
+
+    change = request_change(
+        by=this_pcn_manager,
+        kind=ChangeKind.PAYEE,
+        pcn=area["this_pcn"],
+        payee_practice=area["practices"][1],
+        bank_account_name="Surgery 2 Partnership",
+        bank_sort_code="654321",
+        bank_account_number="11223344",
+        effective_date=date(2020, 1, 1),
+        reason="Surgery 2 now holds the network's account",
+    )
+    decide_change(
+        change=change,
+        by=commissioner_user,
+        approve=True,
+        committee="PCCC",
+        decision_date=date(2019, 12, 10),
+    )
+    record_from_ods(year_label="2020/21", on=date(2020, 4, 1), by=None)
+    later = Registration.objects.get(pcn=area["this_pcn"], des_year="2020/21")
+    later.payee_practice = area["practices"][0]
+    later.bank_account_name = "Surgery 1 Partnership"
+    later.bank_sort_code = "123456"
+    later.bank_account_number = "87654321"
+    later.save()
+    this_year = {s.line.month: s.line.payee.code for s in core(schedule([area["this_pcn"]], YEAR))}
+    assert this_year[date(2020, 3, 1)] == "A00002"
+    next_year = core(schedule([area["this_pcn"]], "2020/21"))
+    assert {s.line.payee.code for s in next_year} == {"A00001"}
+
+
 def test_a_backdated_payee_change_never_pays_a_paid_month_twice(
     area, approved_networks, this_pcn_manager, commissioner_user, finance_user
 ):
