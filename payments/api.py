@@ -82,6 +82,14 @@ MONTH = OpenApiParameter(
     description="Keep the lines paid in this month, as YYYY-MM (arrears for earlier months "
     "included); `total` is theirs. A month outside the year answers 400.",
 )
+ARRS_ON = OpenApiParameter(
+    "as_at",
+    OpenApiTypes.DATE,
+    OpenApiParameter.QUERY,
+    description="The day the budgets are judged on, as YYYY-MM-DD: the staff in post then "
+    "make up what is committed and projected; today when absent. A malformed date answers "
+    "400.",
+)
 ARRS_YEAR = OpenApiParameter(
     "year",
     OpenApiTypes.STR,
@@ -498,7 +506,7 @@ class PaymentViewSet(AsAtMixin, viewsets.ViewSet):
         "that cannot be calculated is null with its reason and is left out of the totals, "
         "which count it. A PCN's budget is for whoever may view it; an area's for "
         "commissioners and finance over it (403 otherwise).",
-        parameters=[CODE, ARRS_YEAR],
+        parameters=[CODE, ARRS_YEAR, ARRS_ON],
         responses={
             200: ArrsReportSerializer,
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="a missing or unknown year"),
@@ -524,7 +532,7 @@ class PaymentViewSet(AsAtMixin, viewsets.ViewSet):
             raise exceptions.ValidationError(
                 {"year": [f"Give a year with ARRS rules as ?year=, one of: {', '.join(years)}."]}
             )
-        report = area_arrs(pcns_in(org, asked), asked)
+        report = area_arrs(pcns_in(org, asked), asked, on=self.as_at)
         body = {
             "scope": org,
             "year": asked,

@@ -1,11 +1,49 @@
-"""What every API write shares: the body checked, one action run, and its refusals answered
-the same way everywhere: 400 with the reasons by field, 403 when visible but not the caller's
-to do, 404 (from the view's queryset) when out of scope."""
+"""What every API answer shares: lists paged within bounds; writes with the body checked, one
+action run, and its refusals answered the same way everywhere: 400 with the reasons by field,
+403 when visible but not the caller's to do, 404 (from the view's queryset) when out of
+scope."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import serializers, status
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
+
+MAX_LIMIT = 1000  # rows a page; the largest list (a region's practices) takes a few pages
+MAX_OFFSET = 10**9  # far beyond any list, and within every database's integer range
+
+
+class Pagination(pagination.LimitOffsetPagination):
+    """?limit= and ?offset= as whole numbers within bounds, else 400 saying which: a number
+    past the database's integers (2^63) must never reach it as a 500."""
+
+    max_limit = MAX_LIMIT
+
+    def get_limit(self, request):
+        return _bounded(request, self.limit_query_param, 1, MAX_LIMIT, self.default_limit)
+
+    def get_offset(self, request):
+        return _bounded(request, self.offset_query_param, 0, MAX_OFFSET, 0)
+
+    def get_schema_operation_parameters(self, view):
+        bounds = {self.limit_query_param: (1, MAX_LIMIT), self.offset_query_param: (0, MAX_OFFSET)}
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            low, high = bounds[parameter["name"]]
+            parameter["schema"].update(minimum=low, maximum=high)
+            parameter["description"] += f" A whole number from {low:,} to {high:,}; else 400."
+        return parameters
+
+
+def _bounded(request, name: str, low: int, high: int, default: int) -> int:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return default
+    # The length check comes first: int() of a string of thousands of digits is refused.
+    if len(raw) > len(str(high)) or not raw.isdigit() or not low <= int(raw) <= high:
+        raise exceptions.ValidationError(
+            {name: [f"Give {name} as a whole number from {low:,} to {high:,}."]}
+        )
+    return int(raw)
 
 
 class RefusalSerializer(serializers.Serializer):

@@ -17,3 +17,8 @@ urlpatterns = [
     path("", include("services.urls")),
     path("", include("assurance.urls")),
 ]
+
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error
