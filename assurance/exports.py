@@ -3,11 +3,9 @@ same header names, one row per requirement in the framework's order and the over
 last, dates as the importer reads them. A return exported, filled in and sent back imports
 unchanged where nobody changed it."""
 
-import csv
 from collections.abc import Iterator, Sequence
 from io import BytesIO, StringIO
 
-import xlsxwriter
 from django.utils import timezone
 
 from assurance.expected import expected_text
@@ -15,6 +13,7 @@ from assurance.frameworks import OVERALL, SCALE_NAMES, rating_label
 from assurance.models import Round
 from assurance.return_import import ACTIONS_COLUMN, COLUMNS
 from assurance.rounds import ratings_of
+from pcnhub.spreadsheet import SafeWriter, safe_workbook
 
 Row = Sequence[str]
 
@@ -58,7 +57,7 @@ def return_rows(round: Round) -> Iterator[Row]:
 def return_csv(round: Round) -> str:
     """Each cell on one line: the importer reads a CSV line by line."""
     out = StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     for row in return_rows(round):
         writer.writerow([" ".join(value.split()) for value in row])
     return out.getvalue()
@@ -87,7 +86,7 @@ def _about(round: Round) -> list[tuple[str, str]]:
 def return_xlsx(round: Round) -> bytes:
     """The Return sheet first (what the importer reads), then About."""
     buffer = BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = safe_workbook(buffer)
     head = workbook.add_format(
         {"bold": True, "bg_color": "#DCE6F1", "bottom": 1, "text_wrap": True, "valign": "top"}
     )

@@ -15,16 +15,15 @@ has its column too, so a milestone in the plan's part of it is marked; delivery.
 reads a mark there as a milestone due when the plan's part of the quarter ends.
 """
 
-import csv
 from dataclasses import dataclass, replace
 from io import BytesIO, StringIO
 
-import xlsxwriter
 from django.utils import timezone
 
 from delivery.models import Status
 from delivery.plan import ActionRow, DeliverableRow, Plan
 from pcnhub.nhs_calendar import Period, parse, periods, quarter_of, year_of
+from pcnhub.spreadsheet import SafeWriter, safe_workbook
 
 DELIVERABLE = "Deliverable (National milestone date)"
 ACTION = "Key actions (Action owner)"
@@ -154,7 +153,7 @@ def plan_csv(plan: Plan) -> str:
     (as Excel saves a merged sheet); callers encode it as utf-8-sig for Excel."""
     found = layout(plan)
     out = StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     for row in [*found.header, *found.rows]:
         writer.writerow(["" if value is None else value for value in row])
     return out.getvalue()
@@ -174,7 +173,7 @@ def plan_xlsx(plan: Plan) -> bytes:
     found = layout(plan)
     programme = plan.programme
     buffer = BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = safe_workbook(buffer)
     sheet = book.add_worksheet("Plan")
     base = {"text_wrap": True, "valign": "top", "border": 1}
     header = book.add_format({**base, "bold": True, "bg_color": "#DCE6F1", "align": "center"})

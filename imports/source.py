@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from imports.problems import Problems
+from pcnhub.spreadsheet import UNQUOTE
 
 ODS_PATTERNS = {
     "practice": (r"^[A-Z]\d{5}$", "a practice ODS code: a letter and five digits, e.g. A81001"),
@@ -180,7 +181,10 @@ def read_csv(
     )
     rows = numbered["__row"].slice(first_data)
     frame = frame.with_columns(pl.Series("__row", rows))
-    return frame.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+    # Our own exports put an apostrophe before text a spreadsheet would run (pcnhub.spreadsheet);
+    # read back, the text is as it was typed.
+    unquoted = pl.col(pl.String).str.strip_chars().str.replace(UNQUOTE, "$1")
+    return frame.with_columns(unquoted.replace("", None))
 
 
 def read_xlsx_sheet(source: SourceFile, sheet: str) -> pl.DataFrame:

@@ -7,7 +7,6 @@ beside it and never taken as 0. The projection rule is payments.arrs.projection:
 date plus the latest month's claims for each month of the year after it.
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +16,7 @@ from accounts.permissions import Permission, has_permission
 from organisations.models import Organisation, OrgKind
 from payments.arrs import MAIN, Budget, pot_labels
 from payments.entries import NetworkArrs, network_arrs
+from pcnhub.spreadsheet import SafeWriter
 
 COLUMNS = ("sum", "claimed", "committed", "remaining", "projected", "underspend")
 PROJECTION_RULE = (
@@ -128,7 +128,7 @@ HEADER = [
 
 def as_csv(report: AreaArrs) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out, lineterminator="\n")
     writer.writerow(HEADER)
     writer.writerows(rows(report))
     return out.getvalue()

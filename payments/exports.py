@@ -12,16 +12,15 @@ A line that cannot be calculated, or that is withheld (the network not approved 
 month's first day, or no nominated payee), is in every one of them with its reason and no
 amount, and every total says how many it excludes."""
 
-import csv
 import io
 from collections.abc import Iterator
 
-import xlsxwriter
 from fpdf import FPDF, XPos, YPos
 
 from payments.engine import Payee
 from payments.schedule import Schedule, uncalculable_words, withheld_words
 from pcnhub.pdf import fit, latin1
+from pcnhub.spreadsheet import SafeWriter, safe_workbook
 
 CSV_HEADER = (
     "Payee ODS code",
@@ -93,7 +92,7 @@ def total_words(schedule: Schedule) -> str:
 
 def schedule_csv(schedule: Schedule) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(csv_rows(schedule))
+    SafeWriter(out, lineterminator="\r\n").writerows(csv_rows(schedule))
     return out.getvalue()
 
 
@@ -135,7 +134,7 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
     """The "Summary" sheet by month paid (what each statement pays), "By month earned" by the
     month each line is for, then a sheet per payee by month paid."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
+    book = safe_workbook(out)
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "£#,##0.00"})
     money_bold = book.add_format({"num_format": "£#,##0.00", "bold": True})

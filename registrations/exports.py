@@ -5,16 +5,15 @@ committee paper is the one in the spreadsheet and the CSV. The CSV is for machin
 a header row, ISO dates, plain integers); the workbook and PDF are for people.
 """
 
-import csv
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from io import BytesIO, StringIO
 
-import xlsxwriter
 from fpdf import FPDF, XPos, YPos
 
 from pcnhub.pdf import fit, latin1
+from pcnhub.spreadsheet import SafeWriter, safe_workbook
 from registrations.coverage import Coverage, Network
 
 ENGLAND = ("ENG", "England")
@@ -176,7 +175,7 @@ def _csv_text(value: object) -> str:
 def _csv(rows: Iterable[Row]) -> str:
     """The rows as CSV with \\r\\n line ends; callers encode as utf-8-sig for Excel."""
     out = StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     for row in rows:
         writer.writerow([_csv_text(value) for value in row])
     return out.getvalue()
@@ -312,7 +311,7 @@ def _summary_sheet(sheet, formats: dict, coverage: Coverage) -> None:
 def coverage_xlsx(coverage: Coverage) -> bytes:
     """The return as a workbook: Summary, Networks, Not covered, PCN sizes and Outliers."""
     buffer = BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = safe_workbook(buffer)
     formats = _formats(workbook)
     _summary_sheet(workbook.add_worksheet("Summary"), formats, coverage)
     _table_sheet(workbook.add_worksheet("Networks"), formats, network_rows(coverage))

@@ -5,12 +5,12 @@ population with basis and date, the required and provided minutes a week, and me
 exits 1 with a message, as every command's unknown code does; a bad date exits 2 (argparse's
 usage error)."""
 
-import csv
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
 from organisations.models import Organisation
+from pcnhub.spreadsheet import SafeWriter
 from services.network_access import network_access, networks_in, no_scheme_reason
 from services.queries import SERVICE_AREA_KINDS
 
@@ -66,7 +66,7 @@ class Command(BaseCommand):
             self._text(area, rows, on)
 
     def _csv(self, rows, on):
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer = SafeWriter(self.stdout, lineterminator="\n")
         writer.writerow(COLUMNS)
         for row in rows:
             p = row.population
