@@ -1,7 +1,9 @@
-"""Log in and out. Only these two: passwords are set by registry administrators."""
+"""Log in and out (passwords are set by registry administrators), and the audit page."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from accounts.views import audit_page
 
 urlpatterns = [
     path(
@@ -10,4 +12,5 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("audit/", audit_page, name="audit"),
 ]

@@ -223,10 +223,11 @@ class Transition(models.Model):
 
 
 class BankDetailsView(models.Model):
-    """Each time someone saw a registration's bank details in full."""
+    """Each time someone saw a registration's bank details in full. Kept for good: a
+    registration that has been looked at cannot be deleted (PROTECT)."""
 
     registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, related_name="bank_detail_views"
+        Registration, on_delete=models.PROTECT, related_name="bank_detail_views"
     )
     viewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
