@@ -15,7 +15,7 @@ from django.utils import timezone
 from imports import kinds, progress
 from imports.models import ImportRun, RunStatus
 from imports.problems import ImportRejected, Problem, Problems
-from imports.source import SourceFile
+from imports.source import SourceFile, latest_date, no_later_than
 from imports.writer import write
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ def import_file(
         if kind and importer is None:
             problems.add(None, None, kind, "a kind from: " + ", ".join(kinds.BY_KIND))
         batch = importer.parse(source, problems) if importer else None
+        _refuse_future_period(batch, problems)
         problems.raise_if_any()
         tick("reading", 1, 1)
         with transaction.atomic():
@@ -80,6 +81,16 @@ def import_file(
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def _refuse_future_period(batch, problems: Problems) -> None:
+    """Whatever kind of file: the date it describes is never after `latest_date`."""
+    if batch is None:
+        return
+    latest = latest_date()
+    for name, day in (("period", batch.period), ("extract date", batch.as_of)):
+        if day is not None and day > latest:
+            problems.add(None, name, day.isoformat(), no_later_than(latest))
 
 
 def _failed(run: ImportRun, importer, problems: list[Problem], total: int) -> ImportRun:

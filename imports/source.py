@@ -10,10 +10,12 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+from django.conf import settings
+from django.utils import timezone
 
 from imports.problems import Problems
 from pcnhub.spreadsheet import UNQUOTE
@@ -240,13 +242,26 @@ def check_pattern(frame: pl.DataFrame, problems: Problems, column: str, kind: st
     problems.add_rows(frame.filter(~ok.fill_null(False)), column, expected)
 
 
+def latest_date() -> date:
+    """The latest date a file may hold: today plus IMPORT_FUTURE_DAYS (a planned opening the
+    publisher already lists). A later one (2099) would reopen, rename or move organisations
+    with details no correct later file could undo."""
+    return timezone.localdate() + timedelta(days=settings.IMPORT_FUTURE_DAYS)
+
+
+def no_later_than(latest: date) -> str:
+    return f"a date no later than {latest:%-d %B %Y} (today and {settings.IMPORT_FUTURE_DAYS} days)"
+
+
 def parse_dates(frame: pl.DataFrame, problems: Problems, column: str, fmt: str, *, required=False):
-    """Parse a text date column in place; unparseable values are reported, blanks allowed
-    unless required."""
+    """Parse a text date column in place; unparseable values and dates after `latest_date`
+    are reported, blanks allowed unless required."""
     parsed = pl.col(column).str.strptime(pl.Date, fmt, strict=False)
     bad = frame.filter(parsed.is_null() & (pl.col(column).is_not_null() | required))
     readable = {"%Y%m%d": "YYYYMMDD, e.g. 20190701", "%Y-%m-%d": "YYYY-MM-DD"}.get(fmt, fmt)
     problems.add_rows(bad, column, f"a date as {readable}")
+    latest = latest_date()
+    problems.add_rows(frame.filter(parsed > latest), column, no_later_than(latest))
     return frame.with_columns(parsed.alias(column))
 
 

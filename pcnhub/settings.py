@@ -198,6 +198,10 @@ TASKS = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
+# An imported file may hold dates up to this many days after today (planned openings the
+# publisher already lists); a later date, or a file describing a later day, is refused.
+IMPORT_FUTURE_DAYS = env_int("IMPORT_FUTURE_DAYS", 31)
+
 # Where the national NHS files live for `make demo-national`, tests and benchmarks.
 NHS_DATA_DIR = Path(env_str("NHS_DATA_DIR", str(BASE_DIR.parent / "shared" / "data" / "nhs")))
 

@@ -18,6 +18,8 @@ from imports.source import (
     check_pattern,
     check_unique,
     era_of,
+    latest_date,
+    no_later_than,
     parse_counts,
     parse_extract_date,
 )
@@ -31,10 +33,13 @@ def _extract_date(frame: pl.DataFrame, problems: Problems):
     """One file, one extract date: every row must carry the same, parseable date."""
     values = frame["extract_date"].unique().to_list()
     parsed = {v: parse_extract_date(v) for v in values}
+    latest = latest_date()
     for value, day in parsed.items():
+        same = pl.col("extract_date") == value if value else pl.col("extract_date").is_null()
         if day is None:
-            same = pl.col("extract_date") == value if value else pl.col("extract_date").is_null()
             problems.add_rows(frame.filter(same), "extract_date", "a date like 01JAN2021")
+        elif day > latest:
+            problems.add_rows(frame.filter(same), "extract_date", no_later_than(latest))
     days = {d for d in parsed.values() if d}
     if len(days) > 1:
         problems.add(None, "extract_date", ", ".join(map(str, sorted(days))), "one extract date")

@@ -75,6 +75,38 @@ def test_unparseable_date_names_row_and_column():
     assert "YYYYMMDD" in problem["expected"]
 
 
+def test_a_date_in_2099_is_refused_with_its_row_and_nothing_changes():
+    """A closed practice's close date set to 2099 would reopen it with its details dated
+    2099, which no correct later file could undo."""
+    data = EPRACCUR.replace(b'"TS18 2AW","19740401",""', b'"TS18 2AW","19740401","20990101"')
+    assert data != EPRACCUR
+    problem = rejected("epraccur.csv", data)
+    assert (problem["row"], problem["column"], problem["value"]) == (
+        2,
+        "12 (close_date)",
+        "20990101",
+    )
+    assert problem["expected"].startswith("a date no later than")
+
+
+def test_an_extract_date_in_2099_is_refused():
+    problem = rejected("gp-reg-pat-prac-all.csv", TOTALS.replace(b"01JAN2021", b"01JAN2099"))
+    assert (problem["row"], problem["column"]) == (2, "EXTRACT_DATE")
+    assert problem["expected"].startswith("a date no later than")
+
+
+def test_a_date_within_the_tolerance_is_taken(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    soon = (timezone.localdate() + timedelta(days=20)).strftime("%Y%m%d").encode()
+    data = EPRACCUR.replace(b'"TS18 2AW","19740401",""', b'"TS18 2AW","19740401","' + soon + b'"')
+    assert import_file(source=SourceFile("epraccur.csv", data)).status == "succeeded"
+    settings.IMPORT_FUTURE_DAYS = 10
+    assert import_file(source=SourceFile("epraccur.csv", data)).status == "failed"
+
+
 @pytest.mark.parametrize("count", [b"-5", b"lots", b"12.5", b""])
 def test_bad_patient_count_names_row_and_column(count):
     data = TOTALS.replace(b"A81002,TS18 2AW,ALL,ALL,9876", b"A81002,TS18 2AW,ALL,ALL," + count)
