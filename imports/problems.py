@@ -1,10 +1,19 @@
 """Problems found in an input file: file, row, column, value and what was expected."""
 
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, fields
 
 import polars as pl
 
 PROBLEM_LIMIT = 50
+# NUL and the other control characters a binary or UTF-16 file is full of: PostgreSQL's JSON
+# cannot hold NUL, so a report that kept them would fail to save and leave its run "running".
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """Text as a report can store and show it: control characters written as \\x00."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 @dataclass(frozen=True)
@@ -14,6 +23,12 @@ class Problem:
     column: str | None
     value: str | None
     expected: str
+
+    def __post_init__(self):
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, str):
+                object.__setattr__(self, field.name, printable(value))
 
     def __str__(self):
         where = self.file

@@ -17,7 +17,7 @@ import polars as pl
 from django.conf import settings
 from django.utils import timezone
 
-from imports.problems import Problems
+from imports.problems import Problems, printable
 from pcnhub.spreadsheet import UNQUOTE
 
 ODS_PATTERNS = {
@@ -77,6 +77,7 @@ class SourceFile:
     checksum: str = field(init=False)
 
     def __post_init__(self):
+        self.name = printable(self.name)  # a zip member's name may hold any bytes
         self.checksum = hashlib.sha256(self.data).hexdigest()
 
     @classmethod

@@ -1,7 +1,12 @@
 """Bad input never half-writes: the run fails with problems naming row and column, and the
 registry is exactly as it was."""
 
+import gzip
+import io
+import zipfile
+
 import pytest
+import xlsxwriter
 from django.core.management import CommandError, call_command
 
 from imports.actions import import_file
@@ -14,6 +19,22 @@ pytestmark = pytest.mark.django_db
 EPRACCUR = (TEST_DATA / "ods-epraccur/2019-11/epraccur.csv").read_bytes()
 PARTNERS = (TEST_DATA / "ods-epcn/2019-12/pcn_core_partner_details.csv").read_bytes()
 TOTALS = (TEST_DATA / "gp-reg-pat-prac/2021-01/gp-reg-pat-prac-all.csv").read_bytes()
+
+
+def _zipped(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _workbook() -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book.add_worksheet().write(0, 0, "Practice code")
+    book.close()
+    return out.getvalue()
 
 
 def registry_state():
@@ -175,11 +196,19 @@ def test_blank_extract_date_is_a_problem_not_a_crash():
         ("pcn_core_partner_details.csv", PARTNERS, "epcn"),
         ("broken.zip", b"PK\x03\x04 not really a zip", None),
         ("broken.csv.gz", b"\x1f\x8b not really gzip", None),
+        ("utf16.csv", TOTALS.decode().encode("utf-16"), None),
+        ("utf16-partners.csv", PARTNERS.decode().encode("utf-16-le"), "epcn"),
+        ("truncated.zip", _zipped({"gp-reg-pat-prac-all.csv": TOTALS})[:200], None),
+        ("truncated.csv.gz", gzip.compress(TOTALS)[:60], None),
+        ("two.zip", _zipped({"a.csv": TOTALS, "b.csv": TOTALS}), None),
+        ("truncated.xlsx", _workbook()[:300], None),
+        ("binary\x00name.csv", bytes(range(256)) * 4, None),
     ],
 )
 def test_unreadable_file_fails_the_run_with_a_report(name, data, kind):
+    """On PostgreSQL too: a report naming NUL bytes still saves, so the run ends failed."""
     problem = rejected(name, data, kind=kind)
-    assert problem["expected"]
+    assert problem["expected"] and "\x00" not in str(problem)
 
 
 def test_malformed_code_in_a_list_size_file_stops_the_import():
