@@ -39,7 +39,7 @@ assets: node_modules/.package-lock.json
 define serve
 	$(BIN)/pcnhub collectstatic --no-input --verbosity 0
 	@echo "PCN Hub: http://$(HOST):$(PORT)/"
-	$(BIN)/pcnhub db_worker --verbosity 0 & worker=$$!; \
+	$(BIN)/pcnhub worker --verbosity 0 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT; \
 	$(BIN)/pcnhub runserver $(HOST):$(PORT)
 endef

@@ -6,8 +6,10 @@ transaction that either commits whole or leaves the registry exactly as it was.
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -101,6 +103,27 @@ def _failed(run: ImportRun, importer, problems: list[Problem], total: int) -> Im
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def repair_stuck_runs(now=None) -> int:
+    """Mark failed, with the reason, every run still "running" IMPORT_RUN_HOURS after it
+    started: its process was stopped or restarted mid-file. It wrote nothing (an import
+    writes in one transaction), so importing the file again is safe. Returns how many."""
+    now = now or timezone.now()
+    hours = settings.IMPORT_RUN_HOURS
+    stuck = ImportRun.objects.filter(
+        status=RunStatus.RUNNING, started_at__lt=now - timedelta(hours=hours)
+    )
+    reason = (
+        f"the import was still running {hours} hours after it started: its process stopped "
+        "before it finished, and nothing was written; import the file again"
+    )
+    repaired = 0
+    for run in stuck:
+        problem = Problem(run.file_name, None, None, None, reason)
+        _failed(run, None, [problem], 1)
+        repaired += 1
+    return repaired
 
 
 @transaction.atomic

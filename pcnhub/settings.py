@@ -201,6 +201,9 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 # An imported file may hold dates up to this many days after today (planned openings the
 # publisher already lists); a later date, or a file describing a later day, is refused.
 IMPORT_FUTURE_DAYS = env_int("IMPORT_FUTURE_DAYS", 31)
+# A run still "running" this long after it started had its process stopped: the worker on
+# start and `pcnhub import_runs --repair` mark it failed. The national files take minutes.
+IMPORT_RUN_HOURS = env_int("IMPORT_RUN_HOURS", 2)
 
 # Where the national NHS files live for `make demo-national`, tests and benchmarks.
 NHS_DATA_DIR = Path(env_str("NHS_DATA_DIR", str(BASE_DIR.parent / "shared" / "data" / "nhs")))
