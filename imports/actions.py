@@ -32,8 +32,11 @@ def import_file(
     run: ImportRun | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportRun:
-    """Import one file. Returns the finished run: succeeded, or failed with its problems."""
-    source = source or SourceFile.from_path(path)
+    """Import one file. Returns the finished run: succeeded, or failed with its problems.
+    A zip or gzip is unpacked here, inside the run, so one that cannot be is a failed run."""
+    if source is None:
+        path = Path(path)
+        source = SourceFile(path.name, path.read_bytes())
     if run is None:
         run = ImportRun.objects.create(
             file_name=source.name, checksum=source.checksum, run_by=by, kind=kind or ""
@@ -50,6 +53,8 @@ def import_file(
     importer = None
     try:
         tick("reading", 0, 1)
+        source = SourceFile.unwrap(source.name, source.data)
+        run.file_name, problems = source.name, Problems(source.name)  # the file inside
         importer = kinds.BY_KIND.get(kind) if kind else kinds.detect(source, problems)
         if kind and importer is None:
             problems.add(None, None, kind, "a kind from: " + ", ".join(kinds.BY_KIND))
@@ -126,13 +131,30 @@ def repair_stuck_runs(now=None) -> int:
     return repaired
 
 
+def purge_uploads(now=None) -> int:
+    """Delete the uploaded files of runs finished more than IMPORT_UPLOAD_DAYS ago: a file may
+    hold what it should not (personal data uploaded by mistake), and the run keeps its
+    checksum, counts and report. Returns how many files were deleted."""
+    now = now or timezone.now()
+    old = ImportRun.objects.filter(
+        finished_at__lt=now - timedelta(days=settings.IMPORT_UPLOAD_DAYS)
+    ).exclude(upload="")
+    purged = 0
+    for run in old:
+        run.upload.delete(save=False)
+        run.upload = ""
+        run.save(update_fields=["upload"])
+        purged += 1
+    return purged
+
+
 @transaction.atomic
 def queue_import(*, uploaded_file, kind: str | None = None, by) -> ImportRun:
     """Keep an uploaded file and hand it to the background worker; returns the queued run."""
     from imports.tasks import run_import
 
     data = uploaded_file.read()
-    source = SourceFile.unwrap(uploaded_file.name, data)
+    source = SourceFile(uploaded_file.name, data)  # unpacked by the worker, not the request
     run = ImportRun.objects.create(
         file_name=source.name, checksum=source.checksum, run_by=by, kind=kind or ""
     )

@@ -1,6 +1,7 @@
 """The upload form: one NHS file, and optionally which kind it is."""
 
 from django import forms
+from django.conf import settings
 
 
 class UploadForm(forms.Form):
@@ -19,3 +20,13 @@ class UploadForm(forms.Form):
         from imports.kinds import KIND_CHOICES
 
         self.fields["kind"].choices = [("", "Work it out from the file"), *KIND_CHOICES]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The selected file is {upload.size / 2**20:,.0f} MB: the most PCN Hub takes is "
+                f"{limit / 2**20:,.0f} MB"
+            )
+        return upload

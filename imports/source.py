@@ -4,11 +4,11 @@ Every frame carries `__row`, the row number a person sees when opening the file 
 (the header is row 1 where there is one), so problems point at the right row.
 """
 
-import gzip
 import hashlib
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -17,7 +17,7 @@ import polars as pl
 from django.conf import settings
 from django.utils import timezone
 
-from imports.problems import Problems, printable
+from imports.problems import ImportRejected, Problem, Problems, printable
 from pcnhub.spreadsheet import UNQUOTE
 
 ODS_PATTERNS = {
@@ -70,6 +70,13 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_")
 
 
+def _refuse_larger(name: str, size: int, limit: int) -> None:
+    if size > limit:
+        expected = f"an archive expanding to at most {limit:,} bytes (IMPORT_MAX_EXPANDED_BYTES)"
+        more = f"more than {limit:,} bytes" if size == limit + 1 else f"{size:,} bytes"
+        raise ImportRejected([Problem(name, None, None, more, expected)], 1)
+
+
 @dataclass
 class SourceFile:
     name: str
@@ -89,22 +96,47 @@ class SourceFile:
     def unwrap(cls, name: str, data: bytes) -> "SourceFile":
         """NHS Digital publishes gzipped and zipped CSVs: take the one data file inside.
 
-        A zip holding several CSVs is left whole, so detection reports it as unknown."""
+        Expanded a piece at a time and never past IMPORT_MAX_EXPANDED_BYTES, and a zip of more
+        than IMPORT_MAX_ZIP_MEMBERS files is refused unread: a small file that expands to
+        gigabytes (a "zip bomb") is turned away with a report, not unpacked into memory. A
+        zip holding several CSVs is left whole, so detection reports it as unknown."""
+        limit = settings.IMPORT_MAX_EXPANDED_BYTES
         if data[:2] == b"\x1f\x8b":
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
             try:
-                return cls(name.removesuffix(".gz"), gzip.decompress(data))
-            except (OSError, EOFError):
-                pass  # a damaged archive; detection reports it
+                inner = inflater.decompress(data, limit + 1)
+            except zlib.error:
+                inner = None  # a damaged archive; detection reports it
+            if inner is not None:
+                _refuse_larger(name, len(inner), limit)
+                if inflater.eof:
+                    return cls(name.removesuffix(".gz"), inner)
         if data[:4] == b"PK\x03\x04":
             try:
                 with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                    names = archive.namelist()
-                    csvs = [n for n in names if n.lower().endswith(".csv")]
-                    if "xl/workbook.xml" not in names and len(csvs) == 1:
-                        return cls(Path(csvs[0]).name, archive.read(csvs[0]))
-            except zipfile.BadZipFile:
-                pass  # not a zip after all; detection reports it
+                    return cls._from_zip(name, data, archive, limit)
+            except (zipfile.BadZipFile, zlib.error, EOFError):
+                pass  # not a zip after all, or a damaged one; detection reports it
         return cls(name, data)
+
+    @classmethod
+    def _from_zip(cls, name: str, data: bytes, archive: zipfile.ZipFile, limit: int):
+        members = archive.infolist()
+        most = settings.IMPORT_MAX_ZIP_MEMBERS
+        if len(members) > most:
+            problem = Problem(
+                name, None, None, f"{len(members):,} files", f"a zip of at most {most}"
+            )
+            raise ImportRejected([problem], 1)
+        names = [m.filename for m in members]
+        csvs = [m for m in members if m.filename.lower().endswith(".csv")]
+        if "xl/workbook.xml" in names or len(csvs) != 1:
+            return cls(name, data)
+        _refuse_larger(name, csvs[0].file_size, limit)
+        with archive.open(csvs[0]) as member:
+            inner = member.read(limit + 1)  # the header's size may lie
+        _refuse_larger(name, len(inner), limit)
+        return cls(Path(csvs[0].filename).name, inner)
 
     @property
     def is_xlsx(self) -> bool:

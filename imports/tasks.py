@@ -12,5 +12,5 @@ def run_import(run_id: int, kind: str | None = None) -> str:
 
     run = ImportRun.objects.select_related("run_by").get(pk=run_id)
     with run.upload.open("rb") as upload:
-        source = SourceFile.unwrap(run.file_name, upload.read())
+        source = SourceFile(run.file_name, upload.read())
     return import_file(source=source, kind=kind, by=run.run_by, run=run).status

@@ -204,6 +204,14 @@ IMPORT_FUTURE_DAYS = env_int("IMPORT_FUTURE_DAYS", 31)
 # A run still "running" this long after it started had its process stopped: the worker on
 # start and `pcnhub import_runs --repair` mark it failed. The national files take minutes.
 IMPORT_RUN_HOURS = env_int("IMPORT_RUN_HOURS", 2)
+# Uploads: the largest file accepted, and what a zip or gzip may expand to (the largest
+# national file, single-year-of-age lists by practice, is about 250 MB unpacked).
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 200 * 2**20)
+IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 600 * 2**20)
+IMPORT_MAX_ZIP_MEMBERS = env_int("IMPORT_MAX_ZIP_MEMBERS", 20)
+# Uploaded files are deleted this many days after their run finished (the run and its
+# checksum are kept): by the worker on start and `pcnhub import_runs --purge-uploads`.
+IMPORT_UPLOAD_DAYS = env_int("IMPORT_UPLOAD_DAYS", 30)
 
 # Where the national NHS files live for `make demo-national`, tests and benchmarks.
 NHS_DATA_DIR = Path(env_str("NHS_DATA_DIR", str(BASE_DIR.parent / "shared" / "data" / "nhs")))

@@ -4,6 +4,7 @@ registry is exactly as it was."""
 import gzip
 import io
 import zipfile
+import zlib
 
 import pytest
 import xlsxwriter
@@ -214,3 +215,34 @@ def test_unreadable_file_fails_the_run_with_a_report(name, data, kind):
 def test_malformed_code_in_a_list_size_file_stops_the_import():
     problem = rejected("gp-reg-pat-prac-all.csv", TOTALS.replace(b"A81002", b"a81!!1"))
     assert (problem["row"], problem["column"], problem["value"]) == (3, "CODE", "a81!!1")
+
+
+def test_a_zip_or_gzip_expanding_past_the_limit_is_refused_unread(settings):
+    """A "bomb": the cap stops the expansion; nothing is written."""
+    settings.IMPORT_MAX_EXPANDED_BYTES = 2**20
+    zeros = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    bomb = b"".join(zeros.compress(bytes(2**20)) for _ in range(64)) + zeros.flush()
+    assert len(bomb) < 100_000  # 64 MB of zeros
+    problem = rejected("gp-reg-pat-prac-all.csv.gz", bomb)
+    assert problem["value"] == "more than 1,048,576 bytes"
+    assert "at most 1,048,576 bytes" in problem["expected"]
+    big_zip = _zipped({"gp-reg-pat-prac-all.csv": TOTALS + bytes(2**21)})
+    assert "expanding to at most" in rejected("list.zip", big_zip)["expected"]
+    settings.IMPORT_MAX_ZIP_MEMBERS = 3
+    many = _zipped({f"{i}.csv": b"x" for i in range(4)})
+    assert rejected("many.zip", many)["expected"] == "a zip of at most 3"
+
+
+def test_an_upload_larger_than_the_limit_is_refused_by_the_form(client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests import factories as f
+
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1000
+    admin = f.UserFactory(username="admin_uploads")
+    f.RoleAssignmentFactory(user=admin, role="registry_admin", organisation=None)
+    client.force_login(admin)
+    page = client.post(
+        "/imports/upload/", {"file": SimpleUploadedFile("epraccur.csv", EPRACCUR), "kind": ""}
+    )
+    assert page.status_code == 200 and "the most PCN Hub takes is 0 MB" in page.text

@@ -49,3 +49,28 @@ def test_the_worker_repairs_before_it_takes_tasks(monkeypatch):
     stuck.refresh_from_db()
     assert stuck.status == RunStatus.FAILED
     assert "1 stuck import run(s) marked failed" in err.getvalue()
+
+
+def test_uploads_past_their_retention_are_deleted_and_the_run_kept(settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    old = _run(RunStatus.SUCCEEDED, 1)
+    old.upload.save("epraccur.csv", ContentFile(b"data"), save=False)
+    old.finished_at = timezone.now() - timedelta(days=31)
+    old.save()
+    recent = _run(RunStatus.SUCCEEDED, 1)
+    recent.upload.save("epraccur.csv", ContentFile(b"data"), save=False)
+    recent.finished_at = timezone.now() - timedelta(days=2)
+    recent.save()
+    path = old.upload.path
+    out = StringIO()
+    call_command("import_runs", "--purge-uploads", stdout=out)
+    assert out.getvalue().strip() == "1 upload deleted"
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.upload and old.checksum == "x" * 64
+    assert recent.upload
+    import os
+
+    assert not os.path.exists(path)
