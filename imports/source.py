@@ -4,6 +4,7 @@ Every frame carries `__row`, the row number a person sees when opening the file 
 (the header is row 1 where there is one), so problems point at the right row.
 """
 
+import csv
 import hashlib
 import io
 import re
@@ -198,28 +199,50 @@ def read_csv(
         len(columns) if columns is not None else int(field_counts(numbered["line"].head(1))[0])
     )
     counts = numbered.with_columns(fields=field_counts(numbered["line"]))
-    bad = counts.filter(pl.col("fields") != expected)
-    if bad.height:
-        bad = bad.with_columns(pl.col("line").str.slice(0, 60))
-        problems.add_rows(
-            bad,
-            "(whole row)",
-            f"{expected} fields (the row is truncated or has extra fields)",
-            "line",
+    if counts.filter(pl.col("fields") != expected).height:
+        # Rarely, a quoted value holds a line break (a comment over two lines): read record
+        # by record, so only a truly short or long row is reported.
+        frame = _records(text, expected, has_header, columns, problems)
+    else:
+        frame = pl.read_csv(
+            io.StringIO("\n".join(numbered["line"].to_list())),
+            has_header=has_header,
+            new_columns=columns,
+            infer_schema=False,
         )
+        frame = frame.with_columns(pl.Series("__row", numbered["__row"].slice(first_data)))
+    if frame is None:
         return None
-    frame = pl.read_csv(
-        io.StringIO("\n".join(numbered["line"].to_list())),
-        has_header=has_header,
-        new_columns=columns,
-        infer_schema=False,
-    )
-    rows = numbered["__row"].slice(first_data)
-    frame = frame.with_columns(pl.Series("__row", rows))
     # Our own exports put an apostrophe before text a spreadsheet would run (pcnhub.spreadsheet);
     # read back, the text is as it was typed.
     unquoted = pl.col(pl.String).str.strip_chars().str.replace(UNQUOTE, "$1")
     return frame.with_columns(unquoted.replace("", None))
+
+
+def _records(text, expected, has_header, columns, problems) -> pl.DataFrame | None:
+    """The CSV's records by the csv module, each numbered as Excel shows it (a record over
+    two lines is one row); records with the wrong number of fields are reported, giving
+    None."""
+    records, rows, bad = [], [], []
+    for row, record in enumerate(csv.reader(io.StringIO(text)), 1):
+        if any(value.strip() for value in record):
+            if len(record) != expected:
+                bad.append((row, ",".join(record)[:60]))
+            records.append(record)
+            rows.append(row)
+    for row, line in bad:
+        problems.add(
+            row,
+            "(whole row)",
+            line,
+            f"{expected} fields (the row is truncated or has extra fields)",
+        )
+    if bad:
+        return None
+    header = records.pop(0) if has_header else columns
+    rows = rows[1:] if has_header else rows
+    frame = pl.DataFrame(records, schema=[(name, pl.String) for name in header], orient="row")
+    return frame.with_columns(pl.Series("__row", rows))
 
 
 def read_xlsx_sheet(source: SourceFile, sheet: str) -> pl.DataFrame:

@@ -52,3 +52,18 @@ def test_qof_year_and_dates_come_from_the_catalogue():
     assert qof_year_from_name("MAPPING_NHS_GEOGRAPHIES_2021.csv") == "2020/21"
     assert qof_year_from_name("PREVALENCE.csv") is None
     assert qof_date("2019/20", "list_size_date") == date(2020, 1, 1)
+
+
+def test_a_quoted_line_break_is_one_row_not_a_truncated_one():
+    from imports.problems import Problems
+    from imports.source import SourceFile, read_csv
+
+    text = 'code,comment\nA81001,"first line\nsecond line"\nA81002,plain\n'
+    problems = Problems("notes.csv")
+    frame = read_csv(SourceFile("notes.csv", text.encode()), problems)
+    assert problems.total == 0
+    assert frame["comment"].to_list() == ["first line\nsecond line", "plain"]
+    assert frame["__row"].to_list() == [2, 3]  # as Excel numbers the rows
+    short = read_csv(SourceFile("notes.csv", (text + "A81003\n").encode()), problems)
+    assert short is None and problems.total == 1
+    assert (problems.items[0].row, problems.items[0].column) == (4, "(whole row)")
