@@ -399,6 +399,9 @@ def _check_measure(measure: Measure, by) -> None:
             errors[name] = error.messages
     if "tolerance" not in errors and measure.tolerance < 0:
         errors["tolerance"] = ["a tolerance of 0 or more"]
+    for name, what in (("baseline_date", "baseline"), ("target_date", "target")):
+        if getattr(measure, name) is None:
+            errors[name] = [f"give the date of the {what}"]
     if (
         measure.baseline_date
         and measure.target_date

@@ -373,6 +373,12 @@ def test_defining_a_measure_checks_its_key_area_and_dates(
         )
     with pytest.raises(PermissionDenied):
         define_measure(programme=programme, by=this_pcn_manager, **fields)
+    # A missing date is a refusal naming it, never a database integrity error.
+    with pytest.raises(ValidationError) as undated:
+        define_measure(
+            programme=programme, by=commissioner_user, **{**fields, "baseline_date": None}
+        )
+    assert undated.value.message_dict == {"baseline_date": ["give the date of the baseline"]}
     entered = define_measure(programme=programme, by=commissioner_user, **fields)
     record_actual(
         measure=entered, period="Q1 2019/20", value="10", evidence="ledger", by=commissioner_user
