@@ -18,6 +18,7 @@ from imports.batch import ORG_FIELDS, RegistryBatch
 from imports.bulk import insert_rows
 from imports.models import ImportRun
 from imports.problems import Problems
+from organisations.actions import EDITABLE_FIELDS
 from organisations.models import (
     REL_KINDS,
     DiseaseRegister,
@@ -144,6 +145,7 @@ def _write_organisations(batch, counts, problems, *, by, reason, progress) -> di
             changed.setdefault(tuple(dirty), []).append(org)
         else:
             counts.add("organisations", "unchanged")
+    _say_where_corrections_are_replaced(changed, counts, reason)
     if created:
         bulk_create_with_history(
             created,
@@ -168,6 +170,42 @@ def _write_organisations(batch, counts, problems, *, by, reason, progress) -> di
     progress("organisations", len(rows), len(rows))
     codes = [r["code"] for r in rows]
     return dict(Organisation.objects.filter(code__in=codes).values_list("code", "id"))
+
+
+def _say_where_corrections_are_replaced(changed: dict, counts, reason: str) -> None:
+    """A newer file may replace what a person corrected by hand (its date is later than the
+    correction's): the run's notes and the organisation's history name the correction."""
+    orgs = {org.pk: (org, fields) for fields, group in changed.items() for org in group}
+    if not orgs:
+        return
+    # Each organisation's last change before this file (by a file or a person) and the one
+    # before it, to tell which fields the person changed.
+    last: dict[int, list] = {}
+    records = Organisation.history.filter(id__in=orgs).select_related("history_user")
+    for record in records.order_by("history_date", "history_id").iterator(chunk_size=2000):
+        last[record.id] = [*last.get(record.id, [])[-1:], record]
+    for pk, pair in last.items():
+        record = pair[-1]
+        if len(pair) < 2 or (record.history_change_reason or "").startswith("import run "):
+            continue
+        org, fields = orgs[pk]
+        replaced = [
+            name
+            for name in fields
+            if name in EDITABLE_FIELDS
+            and getattr(record, name) != getattr(pair[0], name)  # the person changed it
+            and getattr(record, name) != getattr(org, name)  # and this file changes it
+        ]
+        if not replaced:
+            continue
+        who = record.history_user.username if record.history_user else "someone"
+        words = (
+            f"{org.code}: {', '.join(replaced)} corrected by hand by {who} on "
+            f"{record.history_date:%-d %b %Y} ({record.history_change_reason}) replaced by "
+            "this newer file"
+        )
+        counts.notes.append(words)
+        org._change_reason = f"{reason}; replaces a hand correction: {words}"
 
 
 @dataclass

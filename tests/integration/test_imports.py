@@ -218,6 +218,27 @@ def test_hand_correction_survives_reimport_of_an_older_file(django_user_model):
     assert (org("A81001").phone, run.changed) == ("01642 000000", 0)
 
 
+def test_a_newer_file_replacing_a_hand_correction_says_so(django_user_model):
+    from organisations.actions import update_organisation
+
+    imported(EPRACCUR_2019)
+    editor = django_user_model.objects.create(username="editor")
+    update_organisation(
+        organisation=org("A81001"), by=editor, reason="new line", phone="01642 000000"
+    )
+    # The correction was made before the newer file's date (here: moved back to 2020).
+    Organisation.objects.filter(code="A81001").update(details_as_of=date(2020, 1, 2))
+    run = imported(EPRACCUR_2026)
+    assert org("A81001").phone != "01642 000000"
+    [note] = [n for n in run.notes if n.startswith("A81001:")]
+    assert note.startswith("A81001: phone corrected by hand by editor on ")
+    assert "(new line) replaced by this newer file" in note
+    latest = org("A81001").history.first()
+    assert "replaces a hand correction: A81001: phone" in latest.history_change_reason
+    # Another file after that replaces nothing of a person's: no note.
+    assert not [n for n in imported(EPRACCUR_2026).notes if n.startswith("A81001:")]
+
+
 def test_practice_totals_layout_names_the_era_from_the_header():
     run = imported(EPRACCUR_2019, TOTALS_2021)
     assert run.layout == "CCG era"
