@@ -110,10 +110,12 @@ def _status_on(registration: Registration, steps, ods_from: date | None, day: da
     decision recorded late is paid as arrears for the months since); any other step on the
     day it was taken. One recorded from ODS counts as approved from its members' ODS start
     date (for the national December 2019 set, the 1 July 2019 go-live), whatever day it was
-    recorded."""
-    if registration.origin == Origin.ODS and ods_from is not None:
-        return Status.APPROVED if ods_from <= day else None
+    recorded, and then follows the workflow's later steps (assured) like any other."""
     status = None
+    if registration.origin == Origin.ODS and ods_from is not None:
+        if day < ods_from:
+            return None
+        status = Status.APPROVED
     for at, panel_date, to_status in steps:
         if (panel_date or timezone.localdate(at)) <= day:
             status = to_status

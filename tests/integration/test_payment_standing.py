@@ -92,6 +92,26 @@ def test_a_configuration_recorded_from_ods_is_approved_from_its_members_ods_star
     assert all(s.payable for s in core(found, "U00002"))
 
 
+def test_a_configuration_recorded_from_ods_follows_the_workflow_after(
+    area, approved_networks, programme_office_user
+):
+    """Assured after it was recorded: its status from then is assured, before then approved."""
+    from payments.inputs import _status_on
+    from registrations.models import Registration, Status, Transition
+
+    registration = Registration.objects.get(pcn=area["this_pcn"])
+    actions.assure(registration=registration, by=programme_office_user, reason="checked")
+    steps = list(
+        Transition.objects.filter(registration=registration)
+        .order_by("at", "pk")
+        .values_list("at", "panel_date", "to_status")
+    )
+    july, today = date(2019, 7, 1), date.today()
+    assert _status_on(registration, steps, july, date(2019, 6, 30)) is None
+    assert _status_on(registration, steps, july, date(2019, 8, 1)) == Status.APPROVED
+    assert _status_on(registration, steps, july, today) == Status.ASSURED
+
+
 def test_practices_are_not_paid_their_own_while_their_network_is_not_approved(area, drafted):
     own = [s.line for s in schedule([area["this_pcn"]], YEAR).lines if s.line.paid_to == "practice"]
     assert own and all(line.amount is None for line in own)
