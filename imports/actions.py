@@ -6,7 +6,7 @@ transaction that either commits whole or leaves the registry exactly as it was.
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from django.utils import timezone
 from imports import kinds, progress
 from imports.models import ImportRun, RunStatus
 from imports.problems import ImportRejected, Problem, Problems
-from imports.source import SourceFile, latest_date, no_later_than
+from imports.source import SourceFile, date_in_name, latest_date, no_later_than
 from imports.writer import write
 
 logger = logging.getLogger(__name__)
@@ -31,12 +31,17 @@ def import_file(
     by=None,
     run: ImportRun | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
+    period: date | None = None,
 ) -> ImportRun:
     """Import one file. Returns the finished run: succeeded, or failed with its problems.
-    A zip or gzip is unpacked here, inside the run, so one that cannot be is a failed run."""
+    A zip or gzip is unpacked here, inside the run, so one that cannot be is a failed run.
+    `period`: the date the file describes, for a file that does not carry it (epraccur);
+    else a date in the file's name or its folder's is taken."""
+    folder = ""
     if source is None:
         path = Path(path)
-        source = SourceFile(path.name, path.read_bytes())
+        source, folder = SourceFile(path.name, path.read_bytes()), path.parent.name
+    stated = period or source.stated or date_in_name(source.name, folder)
     if run is None:
         run = ImportRun.objects.create(
             file_name=source.name, checksum=source.checksum, run_by=by, kind=kind or ""
@@ -54,6 +59,7 @@ def import_file(
     try:
         tick("reading", 0, 1)
         source = SourceFile.unwrap(source.name, source.data)
+        source.stated = stated
         run.file_name, problems = source.name, Problems(source.name)  # the file inside
         importer = kinds.BY_KIND.get(kind) if kind else kinds.detect(source, problems)
         if kind and importer is None:
@@ -149,8 +155,11 @@ def purge_uploads(now=None) -> int:
 
 
 @transaction.atomic
-def queue_import(*, uploaded_file, kind: str | None = None, by) -> ImportRun:
-    """Keep an uploaded file and hand it to the background worker; returns the queued run."""
+def queue_import(
+    *, uploaded_file, kind: str | None = None, by, period: date | None = None
+) -> ImportRun:
+    """Keep an uploaded file and hand it to the background worker; returns the queued run.
+    `period`: the date the file describes, where the uploader gave it."""
     from imports.tasks import run_import
 
     data = uploaded_file.read()
@@ -159,5 +168,6 @@ def queue_import(*, uploaded_file, kind: str | None = None, by) -> ImportRun:
         file_name=source.name, checksum=source.checksum, run_by=by, kind=kind or ""
     )
     run.upload.save(source.name, ContentFile(data), save=True)
-    transaction.on_commit(lambda: run_import.enqueue(run.pk, kind))
+    given = period.isoformat() if period else None
+    transaction.on_commit(lambda: run_import.enqueue(run.pk, kind, given))
     return run

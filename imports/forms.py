@@ -3,6 +3,8 @@
 from django import forms
 from django.conf import settings
 
+from pcnhub.forms import date_field
+
 
 class UploadForm(forms.Form):
     file = forms.FileField(
@@ -13,6 +15,13 @@ class UploadForm(forms.Form):
         },
     )
     kind = forms.ChoiceField(label="Kind of file", required=False)
+    period = date_field(
+        "Date the file describes",
+        required=False,
+        help_text="For a file that carries no date of its own (ODS epraccur): the day ODS "
+        "published it, e.g. 2022-12-05. Leave empty to take a date in the file's name "
+        "(epraccur-2022-12.csv).",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

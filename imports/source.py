@@ -71,6 +71,22 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_")
 
 
+_NAMED_DATE = re.compile(
+    r"(?<!\d)(20\d\d)[-_]?(0[1-9]|1[0-2])(?:[-_]?(0[1-9]|[12]\d|3[01]))?(?!\d)"
+)
+
+
+def date_in_name(*names: str) -> date | None:
+    """The date a file's name (or its folder's) gives, e.g. epraccur-2022-12.csv or
+    ods-epraccur-20221205/: the first of the month when it names only a month."""
+    for name in names:
+        found = _NAMED_DATE.search(name or "")
+        if found:
+            year, month, day = found.groups()
+            return date(int(year), int(month), int(day or 1))
+    return None
+
+
 def _refuse_larger(name: str, size: int, limit: int) -> None:
     if size > limit:
         expected = f"an archive expanding to at most {limit:,} bytes (IMPORT_MAX_EXPANDED_BYTES)"
@@ -83,6 +99,9 @@ class SourceFile:
     name: str
     data: bytes
     checksum: str = field(init=False)
+    # The date the file describes as a person stated it (given, or in the file's name), for
+    # files that carry none of their own (epraccur); never read from the content.
+    stated: date | None = None
 
     def __post_init__(self):
         self.name = printable(self.name)  # a zip member's name may hold any bytes
@@ -123,15 +142,16 @@ class SourceFile:
     @classmethod
     def _from_zip(cls, name: str, data: bytes, archive: zipfile.ZipFile, limit: int):
         members = archive.infolist()
+        if any(m.filename == "xl/workbook.xml" for m in members):
+            return cls(name, data)  # an Excel workbook, read as one
         most = settings.IMPORT_MAX_ZIP_MEMBERS
         if len(members) > most:
             problem = Problem(
                 name, None, None, f"{len(members):,} files", f"a zip of at most {most}"
             )
             raise ImportRejected([problem], 1)
-        names = [m.filename for m in members]
         csvs = [m for m in members if m.filename.lower().endswith(".csv")]
-        if "xl/workbook.xml" in names or len(csvs) != 1:
+        if len(csvs) != 1:
             return cls(name, data)
         _refuse_larger(name, csvs[0].file_size, limit)
         with archive.open(csvs[0]) as member:

@@ -78,6 +78,7 @@ def upload(request):
             uploaded_file=form.cleaned_data["file"],
             kind=form.cleaned_data["kind"] or None,
             by=request.user,
+            period=form.cleaned_data["period"],
         )
         return redirect("import_run", run_id=run.pk)
     return TemplateResponse(request, "imports/upload.html", {"form": form})

@@ -238,7 +238,9 @@ class _Links:
 
     def __init__(self, ids: dict[str, int], *, run, by, reason, counts: Counts, period):
         self.ids, self.run, self.by, self.reason, self.counts = ids, run, by, reason, counts
-        self.period = period or date.max
+        # An undated file (an epraccur no one dated) is the oldest: it fills gaps, and never
+        # overrides a row a dated file set.
+        self.period = period or date.min
         self.timelines: dict[tuple[int, str], list[_Link]] = defaultdict(list)
         self.loaded: set[int] = set()
         # A relationship cannot outlive either side: ODS leaves some rows of closed practices

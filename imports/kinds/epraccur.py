@@ -49,6 +49,11 @@ COLUMNS = [
 LEGACY_STATUS = {"A": "active", "C": "closed", "D": "dormant", "P": "proposed"}
 NEW_STATUS = {"ACTIVE": "active", "INACTIVE": "closed", "DORMANT": "dormant"}
 GP_SETTING = {"legacy": "4", "2026": "RO76"}
+UNDATED = (
+    "The file carries no date and none was given, so it added what the registry lacked but "
+    "changed nothing a dated file had set. Import it again with its date (the upload form's "
+    "date, --period, or a name such as epraccur-2022-12.csv) to update the registry."
+)
 
 
 def detect(source: SourceFile) -> bool:
@@ -100,19 +105,20 @@ def parse(source: SourceFile, problems: Problems) -> RegistryBatch | None:
     )
     # A practice with neither a join date nor an open date cannot be placed in time.
     links = links.drop_nulls("valid_from")
-    # epraccur carries no extract date; its latest date of any kind orders it among files.
-    dates = practices.select(
-        pl.max_horizontal("open_date", "close_date", "join_date", "left_date").max()
-    ).item()
+    notes = [f"{skipped} prescribing cost centre(s) that are not GP practices were skipped."]
+    if not skipped:
+        notes = []
+    # epraccur carries no extract date, and its content's latest date is no guide (one row
+    # dated 2099 would make the whole file "newest"): the date is the one a person stated.
+    if source.stated is None:
+        notes.append(UNDATED)
     return RegistryBatch(
         kind=KIND,
         layout=layout,
-        period=dates,
+        period=source.stated,
         rows_read=frame.height,
         skipped=skipped,
-        notes=[f"{skipped} prescribing cost centre(s) that are not GP practices were skipped."]
-        if skipped
-        else [],
+        notes=notes,
         organisations=organisations,
         dated_links=links,
     )

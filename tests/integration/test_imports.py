@@ -285,3 +285,34 @@ def test_qof_reference_files_keep_indicators_points_and_validation_outcomes():
     assert points == {"A81001": 567, "A81002": None}
     outcome = QofValidationOutcome.objects.get()
     assert (outcome.organisation.code, outcome.qof_year, outcome.rule) == ("A81001", "2020/21", "1")
+
+
+@pytest.mark.parametrize(
+    ("names", "found"),
+    [
+        (("epraccur-2022-12.csv",), date(2022, 12, 1)),
+        (("epraccur.csv", "ods-epraccur-20221205"), date(2022, 12, 5)),
+        (("epraccur_2019_11_30.zip",), date(2019, 11, 30)),
+        (("epraccur.csv", "downloads"), None),
+        (("gp-reg-pat-prac-all.csv",), None),
+        (("epraccur-2022-13.csv",), None),
+    ],
+)
+def test_a_date_is_taken_from_the_files_name_or_folder(names, found):
+    from imports.source import date_in_name
+
+    assert date_in_name(*names) == found
+
+
+def test_an_undated_epraccur_fills_gaps_and_changes_nothing_a_dated_file_set():
+    """epraccur carries no date: one that is not given one never counts as newest."""
+    from imports.kinds.epraccur import UNDATED
+    from imports.source import SourceFile
+
+    imported(EPRACCUR_2026)  # dated by its folder, 2026-06
+    run = import_file(source=SourceFile("epraccur.csv", EPRACCUR_2019.read_bytes()))
+    assert run.status == "succeeded" and run.period is None
+    assert UNDATED in run.notes
+    assert org("A81003").status == "closed" and run.changed == 0
+    given = import_file(path=EPRACCUR_2019, period=date(2019, 11, 5))
+    assert given.period == date(2019, 11, 5)

@@ -1,5 +1,7 @@
 """Import run pages: the list, a run's report and live progress, and the upload form."""
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -118,15 +120,17 @@ def test_import_upload_without_file_shows_error_summary(client, registry_admin):
 def test_import_upload_queues_and_redirects_to_run(client, registry_admin, monkeypatch):
     calls = []
 
-    def fake_queue_import(*, uploaded_file, kind, by):
-        calls.append((uploaded_file.read(), kind, by))
+    def fake_queue_import(*, uploaded_file, kind, by, period):
+        calls.append((uploaded_file.read(), kind, by, period))
         return ImportRun.objects.create(file_name=uploaded_file.name, checksum="x", run_by=by)
 
     monkeypatch.setattr(actions, "queue_import", fake_queue_import)
     client.force_login(registry_admin)
     upload = SimpleUploadedFile("epraccur.csv", b'"A81001","THE DENSHAM SURGERY"\n')
-    response = client.post(reverse("import_upload"), {"file": upload, "kind": ""})
+    response = client.post(
+        reverse("import_upload"), {"file": upload, "kind": "", "period": "2022-12-05"}
+    )
     run = ImportRun.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("import_run", args=[run.pk])
-    assert calls == [(b'"A81001","THE DENSHAM SURGERY"\n', None, registry_admin)]
+    assert calls == [(b'"A81001","THE DENSHAM SURGERY"\n', None, registry_admin, date(2022, 12, 5))]

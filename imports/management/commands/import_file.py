@@ -1,5 +1,7 @@
-"""`pcnhub import FILE [FILE ...] [--kind K] [--as USER]`: import NHS files with a progress bar."""
+"""`pcnhub import FILE [FILE ...] [--kind K] [--as USER] [--period DATE]`: import NHS files with
+a progress bar."""
 
+from datetime import date
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -19,8 +21,14 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", type=Path)
         parser.add_argument("--kind", choices=sorted(BY_KIND), help="skip detection")
         parser.add_argument("--as", dest="username", help="record the run as this user")
+        parser.add_argument(
+            "--period",
+            type=date.fromisoformat,
+            help="the date the files describe, YYYY-MM-DD, for a file that carries none "
+            "(epraccur); else a date in the file's or its folder's name is taken",
+        )
 
-    def handle(self, files, kind, username, verbosity, **options):
+    def handle(self, files, kind, username, period, verbosity, **options):
         by = None
         if username:
             by = get_user_model().objects.filter(username=username).first()
@@ -44,7 +52,9 @@ class Command(BaseCommand):
                 def on_progress(stage, done, total, task=task, bar=bar):
                     bar.update(task, completed=100 * done / total if total else 0, stage=stage)
 
-                run = import_file(path=path, kind=kind, by=by, on_progress=on_progress)
+                run = import_file(
+                    path=path, kind=kind, by=by, on_progress=on_progress, period=period
+                )
             self._summary(run, verbosity)
             failed += run.status == RunStatus.FAILED
         if failed:
@@ -66,7 +76,7 @@ class Command(BaseCommand):
             return
         if verbosity:
             self.stdout.write(
-                f"{run.file_name}: {run.kind} ({run.layout}), period {run.period}: "
+                f"{run.file_name}: {run.kind} ({run.layout}), period {run.period or 'not known'}: "
                 f"{run.rows_read} rows read, {run.created} created, {run.changed} changed, "
                 f"{run.unchanged} unchanged, {run.rejected} rejected, {run.skipped} skipped. "
                 f"Run {run.pk}."
