@@ -273,9 +273,10 @@ def monthly_members(pcns: list[Organisation], year: str) -> Members:
     ).values_list("parent_id", "child_id", "child__code", "child__name", "valid_from", "valid_to")
     found: Members = defaultdict(lambda: defaultdict(list))
     for pcn_id, practice_id, code, name, valid_from, valid_to in rows:
+        member = (practice_id, Payee(code, name))
         for first in firsts:
             if valid_from <= first and (valid_to is None or valid_to >= first):
-                found[pcn_id][first].append((practice_id, Payee(code, name)))
+                found[pcn_id][first].append(member)
     for by_month in found.values():
         first_with_members = next((m for m in firsts if by_month.get(m)), None)
         for first in firsts:
@@ -300,32 +301,38 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
         for kind, day in basis_day.items()
     }
     beds = {
-        (b.pcn_id, b.month): b
-        for b in CareHomeBeds.objects.filter(pcn__in=pcns, month__gte=start, month__lte=end)
+        (pcn_id, month): Figure(Decimal(count), None, source)
+        for pcn_id, month, count, source in CareHomeBeds.objects.filter(
+            pcn__in=pcns, month__gte=start, month__lte=end
+        ).values_list("pcn_id", "month", "beds", "source")
     }
     achieved = {a.pcn_id: a for a in Achievement.objects.filter(pcn__in=pcns, year=year)}
     standings = standing(pcns, year)
+    # One figure for each practice, and for each network's set of members, however many
+    # months it stands for: the engine prices a figure once.
+    practice_figures = {pid: figure_of(found) for pid, found in sizes.get("weighted", {}).items()}
     found = []
     for pcn in pcns:
         by_month, practices = {}, {}
+        network_figures: dict[tuple, dict[str, Figure]] = {}
         for first in firsts:
             current = members[pcn.pk].get(first, [])
-            figures = {
-                kind: figure_of(network_population(pcn, current, sizes[kind], kind, day))
-                for kind, day in basis_day.items()
-                if current
-            }
-            bed = beds.get((pcn.pk, first))
+            ids = tuple(pid for pid, _ in current)
+            figures = network_figures.get(ids)
+            if figures is None:
+                figures = network_figures[ids] = {
+                    kind: figure_of(network_population(pcn, current, sizes[kind], kind, day))
+                    for kind, day in basis_day.items()
+                    if current
+                }
             by_month[first] = NetworkMonth(
                 registered=figures.get("registered"),
                 weighted=figures.get("weighted"),
                 adjusted=figures.get("adjusted"),
-                beds=Figure(Decimal(bed.beds), None, bed.source) if bed else None,
+                beds=beds.get((pcn.pk, first)),
             )
             if "weighted" in sizes:
-                practices[first] = {
-                    payee: figure_of(sizes["weighted"][pid]) for pid, payee in current
-                }
+                practices[first] = {payee: practice_figures[pid] for pid, payee in current}
         achievement = achieved.get(pcn.pk)
         found.append(
             NetworkInputs(
