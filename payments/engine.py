@@ -239,6 +239,9 @@ def network_lines(
     return lines_for_year(inputs, year_rates(versions, year, known_on))
 
 
+NO_FIGURES = NetworkMonth()
+
+
 def lines_for_year(inputs: NetworkInputs, due: list[tuple[date, list[Due]]]) -> list[Line]:
     """Every line for one PCN and its member practices for the rates due (`year_rates`), each
     made once with its payee, whether it is withheld and the month it is paid in. A figure
@@ -267,9 +270,6 @@ def lines_for_year(inputs: NetworkInputs, due: list[tuple[date, list[Due]]]) -> 
             payee, withheld = inputs.payee_on(month), inputs.withheld.get(month, "")
             lines.append(_line(item, month, inputs, payee, figure, withheld, "network", priced))
     return lines
-
-
-NO_FIGURES = NetworkMonth()
 
 
 def withhold(line: Line, reason: str | None) -> Line:
