@@ -27,7 +27,9 @@ July). A line for a month that something has already been paid for is settled, w
 statement paid it: any difference is arrears, never a second payment.
 """
 
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -263,7 +265,26 @@ def _arrears(expected: Line, already: Decimal, versions: str, into: date) -> Lin
     )
 
 
+@contextmanager
+def _cycles_collected_after():
+    """Pause Python's cycle collector, as it was before afterwards. A schedule for England
+    makes some 300,000 objects that hold no reference cycles, and the collector would
+    otherwise walk the whole heap again and again as they are made (a fifth of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def schedule(pcns: list[Organisation], year: str, known_on: date | None = None) -> Schedule:
+    with _cycles_collected_after():
+        return _schedule(pcns, year, known_on)
+
+
+def _schedule(pcns: list[Organisation], year: str, known_on: date | None) -> Schedule:
     known_on = known_on or timezone.localdate()
     expected = compute(pcns, year, known_on)
     start, end = financial_year(year)
