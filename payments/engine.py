@@ -22,11 +22,16 @@ whether the line has an amount to pay. The schedule pays a withheld month as arr
 the cause is cleared.
 
 When paid: a line is placed in the month it is for (`month`, also `for_month`); the month it
-is paid in (`paid_month`) is set afterwards from the payment calendar (payments.calendar,
-a pure function), so this calculator knows nothing of statements.
+is paid in (`paid_month`) is the payment calendar's (payments.calendar, a pure function the
+schedule passes in as `paid_in`), so this calculator knows nothing of statements.
+
+Speed: a schedule for England is some 150,000 lines, so each line is made once, whole (never
+made and then replaced), the rates due in each month are worked out once for every network
+(`year_rates`), and a network's figure that stands for several months is priced and put in
+words once.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -192,41 +197,79 @@ UNIT_WORDS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A rate due in a month, worked out once for every network (`year_rates`)."""
+
+    rate: RateSpec
+    version: VersionSpec
+    n_months: int  # the months of the rate's period: a "period" rate pays a part of each
+    paid_month: date | None  # the month it is paid in, where a calendar was given
+
+
+PaidIn = Callable[[str, date], date]  # entitlement, month it is for -> month it is paid in
+
+
+def year_rates(
+    versions: Iterable[VersionSpec], year: str, known_on: date, paid_in: PaidIn | None = None
+) -> list[tuple[date, list[Due]]]:
+    """Each month of the year with the rates due in it as known on `known_on` (a one-off
+    rate in its period's last month only) and, given `paid_in` (the payment calendar's
+    rule, payments.calendar), the month each is paid in. The same for every network, so a
+    schedule works it out once."""
+    start, end = financial_year(year)
+    periods: dict[tuple[date, date], list[date]] = {}
+    found = []
+    for month in months(start, end):
+        due = []
+        for rate, version in rates_in_force(versions, month, known_on).values():
+            period = periods.setdefault((rate.start, rate.end), months(rate.start, rate.end))
+            if rate.per in ONE_OFF and month != period[-1]:
+                continue
+            paid = paid_in(rate.entitlement, month) if paid_in else None
+            due.append(Due(rate, version, len(period), paid))
+        found.append((month, due))
+    return found
+
+
 def network_lines(
     inputs: NetworkInputs, versions: list[VersionSpec], year: str, known_on: date
 ) -> list[Line]:
     """Every monthly line for one PCN and its member practices over the financial year."""
-    start, end = financial_year(year)
+    return lines_for_year(inputs, year_rates(versions, year, known_on))
+
+
+NO_FIGURES = NetworkMonth()
+
+
+def lines_for_year(inputs: NetworkInputs, due: list[tuple[date, list[Due]]]) -> list[Line]:
+    """Every line for one PCN and its member practices for the rates due (`year_rates`), each
+    made once with its payee, whether it is withheld and the month it is paid in. A figure
+    unchanged from month to month is priced and put in words once."""
     lines: list[Line] = []
-    for month in months(start, end):
-        for rate, version in rates_in_force(versions, month, known_on).values():
-            lines.extend(_lines_for(rate, version, month, inputs))
+    priced: dict[tuple[int, int], tuple[Decimal, str, str]] = {}
+    for month, rates in due:
+        network = inputs.by_month.get(month, NO_FIGURES)
+        practices = None
+        for item in rates:
+            rate = item.rate
+            if rate.payee == "practice":
+                if practices is None:
+                    practices = sorted(
+                        inputs.practices.get(month, {}).items(), key=lambda pair: pair[0].code
+                    )
+                withheld = inputs.practices_withheld.get(month, "")
+                for practice, figure in practices:
+                    lines.append(
+                        _line(item, month, inputs, practice, figure, withheld, "practice", priced)
+                    )
+                continue
+            figure = inputs.points if rate.basis == "points" else getattr(network, rate.basis)
+            if figure is None:
+                continue
+            payee, withheld = inputs.payee_on(month), inputs.withheld.get(month, "")
+            lines.append(_line(item, month, inputs, payee, figure, withheld, "network", priced))
     return lines
-
-
-def _lines_for(rate: RateSpec, version: VersionSpec, month: date, inputs: NetworkInputs):
-    period_months = months(rate.start, rate.end)
-    if rate.per in ONE_OFF and month != period_months[-1]:
-        return
-    if rate.payee == "practice":
-        for practice, figure in sorted(
-            inputs.practices.get(month, {}).items(), key=lambda item: item[0].code
-        ):
-            line = _line(rate, version, month, inputs, practice, figure, len(period_months))
-            yield withhold(replace(line, paid_to="practice"), inputs.practices_withheld.get(month))
-        return
-    network = inputs.by_month.get(month, NetworkMonth())
-    figure = {
-        "registered": network.registered,
-        "weighted": network.weighted,
-        "adjusted": network.adjusted,
-        "beds": network.beds,
-        "points": inputs.points,
-    }[rate.basis]
-    if figure is None:
-        return
-    line = _line(rate, version, month, inputs, inputs.payee_on(month), figure, len(period_months))
-    yield withhold(line, inputs.withheld.get(month))
 
 
 def withhold(line: Line, reason: str | None) -> Line:
@@ -238,41 +281,66 @@ def withhold(line: Line, reason: str | None) -> Line:
     return replace(line, amount=None, withheld=reason, formula=formula)
 
 
-def _missing(rate, version, month, inputs, payee, figure: Figure, reason: str) -> Line:
-    """The line that is due but cannot be calculated: no amount, and why."""
+def _line(
+    due: Due,
+    month: date,
+    inputs: NetworkInputs,
+    payee: Payee,
+    figure: Figure,
+    withheld: str,
+    paid_to: str,
+    priced: dict,
+) -> Line:
+    """One line, withheld (`withhold`) where `withheld` gives a reason. `priced` keeps each
+    rate's amount and words for a figure, by identity: the inputs hold one figure for the
+    months it stands for."""
+    rate, missing = due.rate, ""
+    if figure.value is None:
+        missing = figure.reason or f"no {UNIT_WORDS[rate.basis]} on file for {payee.code}"
+    elif rate.per == "assessed" and inputs.assessed_share is None:
+        missing = f"not yet assessed: no share of the {rate.label} entered for {inputs.pcn.code}"
+    if missing:
+        amount, formula = None, f"cannot be calculated: {missing}"
+        basis_source = (
+            formula if figure.value is None else _figure_text(figure, UNIT_WORDS[rate.basis])
+        )
+    else:
+        key = (id(rate), id(figure))
+        found = priced.get(key)
+        if found is None:
+            found = priced[key] = _price(rate, due.n_months, figure, inputs.assessed_share)
+        amount, formula, basis_source = found
+        if withheld:
+            amount, formula = None, f"withheld: {withheld}; due: {formula}"
     return Line(
         payee=payee,
         pcn=inputs.pcn,
         entitlement=rate.entitlement,
         label=rate.label,
         month=month,
-        amount=None,
-        formula=f"cannot be calculated: {reason}",
+        amount=amount,
+        formula=formula,
         basis=rate.basis,
         basis_value=figure.value,
         basis_as_at=figure.as_at,
-        basis_source=(
-            f"cannot be calculated: {reason}"
-            if figure.value is None
-            else _figure_text(figure, UNIT_WORDS[rate.basis])
-        ),
+        basis_source=basis_source,
         rate=rate.value,
         per=rate.per,
-        version=version.label,
+        version=due.version.label,
         rate_status=rate.status,
         rate_note=rate.note,
         rate_source=rate.source,
-        missing=reason,
+        missing=missing,
+        withheld=withheld,
+        paid_to=paid_to,
+        paid_month=due.paid_month,
     )
 
 
-def _line(rate, version, month, inputs, payee, figure: Figure, n_months: int) -> Line:
-    if figure.value is None:
-        reason = figure.reason or f"no {UNIT_WORDS[rate.basis]} on file for {payee.code}"
-        return _missing(rate, version, month, inputs, payee, figure, reason)
-    if rate.per == "assessed" and inputs.assessed_share is None:
-        reason = f"not yet assessed: no share of the {rate.label} entered for {inputs.pcn.code}"
-        return _missing(rate, version, month, inputs, payee, figure, reason)
+def _price(
+    rate: RateSpec, n_months: int, figure: Figure, share: Decimal | None
+) -> tuple[Decimal, str, str]:
+    """A month's amount of the rate on a figure, its formula and the figure in words."""
     unit = UNIT_WORDS[rate.basis]
     value = figure.value
     if rate.per == "year":
@@ -291,26 +359,11 @@ def _line(rate, version, month, inputs, payee, figure: Figure, n_months: int) ->
         exact = value * rate.value
         formula = f"{value:,} {unit} x {_money(rate.value)} a point"
     else:  # assessed
-        share = inputs.assessed_share
         exact = value * rate.value * share
         formula = f"{value:,} {unit} x {_money(rate.value)} x {share:.0%} assessed"
     amount = to_pence(exact)
-    return Line(
-        payee=payee,
-        pcn=inputs.pcn,
-        entitlement=rate.entitlement,
-        label=rate.label,
-        month=month,
-        amount=amount,
-        formula=f"{formula} = £{exact:,.4f}, rounded to {_money(amount)}",
-        basis=rate.basis,
-        basis_value=value,
-        basis_as_at=figure.as_at,
-        basis_source=_figure_text(figure, unit),
-        rate=rate.value,
-        per=rate.per,
-        version=version.label,
-        rate_status=rate.status,
-        rate_note=rate.note,
-        rate_source=rate.source,
+    return (
+        amount,
+        f"{formula} = £{exact:,.4f}, rounded to {_money(amount)}",
+        _figure_text(figure, unit),
     )

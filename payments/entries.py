@@ -232,11 +232,29 @@ def make_claim(
     if not has_permission(by, Permission.NETWORK_FINANCES, member.pcn):
         raise PermissionDenied(f"you may not claim for {member.pcn.code}")
     month = month.replace(day=1)
+    override = ArrsOverride.objects.filter(staff=member, month=month).first()
+    claim = _claim(member, month, by, amount, override)
+    if ArrsClaim.objects.filter(staff=member, month=month).exists():
+        raise ValidationError({"month": [f"{member.ref} already has a claim for {month:%B %Y}"]})
+    if not over_budget_confirmed:
+        warning = over_budget(member, month, claim.amount, on=on)
+        if warning:
+            raise ValidationError({"amount": [warning]})
+    if evidence is not None:
+        claim.evidence = evidence
+    _save(claim, by, "claim made")
+    return claim
+
+
+def _claim(
+    member: StaffMember, month: date, by, amount: Decimal | None, override: ArrsOverride | None
+) -> ArrsClaim:
+    """The claim, unsaved, for the allowed amount or `amount` within it (or the override);
+    refused with the reason otherwise."""
     facts = staff_facts(member)
     allowed = monthly_claim(facts, month)
     if amount is not None and amount < 0:
         raise ValidationError({"amount": ["a claim cannot be negative"]})
-    override = ArrsOverride.objects.filter(staff=member, month=month).first()
     problem = claim_problem(
         facts,
         month,
@@ -245,8 +263,6 @@ def make_claim(
     )
     if problem:
         raise ValidationError({"amount": [problem]})
-    if ArrsClaim.objects.filter(staff=member, month=month).exists():
-        raise ValidationError({"month": [f"{member.ref} already has a claim for {month:%B %Y}"]})
     value = allowed.amount if amount is None else amount
     formula = allowed.formula
     if value > allowed.amount:
@@ -254,15 +270,7 @@ def make_claim(
             f"; £{value:,.2f} claimed under the override of £{override.amount:,.2f} approved "
             f"by {override.approved_by} ({override.reason})"
         )
-    if not over_budget_confirmed:
-        warning = over_budget(member, month, value, on=on)
-        if warning:
-            raise ValidationError({"amount": [warning]})
-    claim = ArrsClaim(staff=member, month=month, amount=value, formula=formula, claimed_by=by)
-    if evidence is not None:
-        claim.evidence = evidence
-    _save(claim, by, "claim made")
-    return claim
+    return ArrsClaim(staff=member, month=month, amount=value, formula=formula, claimed_by=by)
 
 
 def over_budget(member: StaffMember, month: date, amount: Decimal, *, on=None) -> str:
@@ -271,11 +279,16 @@ def over_budget(member: StaffMember, month: date, amount: Decimal, *, on=None) -
     key = pot_of(member.role, year)
     found = network_arrs([member.pcn], year, on=on)[member.pcn.pk]
     budget = next(b for b in found.budgets if b.key == key)
-    if budget.sum is None or budget.claimed + amount <= budget.sum:
+    return _over_words(member.pcn, budget, budget.claimed, amount)
+
+
+def _over_words(pcn: Organisation, budget: Budget, claimed: Decimal, amount: Decimal) -> str:
+    """The warning for `amount` more against the budget with `claimed` so far, or ''."""
+    if budget.sum is None or claimed + amount <= budget.sum:
         return ""
-    after = budget.claimed + amount
+    after = claimed + amount
     return (
-        f"£{amount:,.2f} would take {member.pcn.code}'s claims against the {budget.label} to "
+        f"£{amount:,.2f} would take {pcn.code}'s claims against the {budget.label} to "
         f"£{after:,.2f}, £{after - budget.sum:,.2f} over its £{budget.sum:,.2f}: confirm that "
         "the claim is over budget to make it"
     )
@@ -334,17 +347,34 @@ def claim_month(
 ) -> list[ArrsClaim]:
     """The month's claims for every member of staff not yet claimed for, as their records
     allow (baseline and ineligible staff are left out). All or nothing: one claim over its
-    budget, unconfirmed, refuses them all."""
+    budget, unconfirmed, refuses them all. A fixed number of queries however many staff: the
+    budgets are read once, each claim counted against its own in turn, and the claims
+    written together with their history."""
+    from simple_history.utils import bulk_create_with_history
+
+    if not has_permission(by, Permission.NETWORK_FINANCES, pcn):
+        raise PermissionDenied(f"you may not claim for {pcn.code}")
+    month = month.replace(day=1)
+    year = year_of(month)
+    staff = list(StaffMember.objects.filter(pcn=pcn).exclude(claims__month=month))
+    overrides = {o.staff_id: o for o in ArrsOverride.objects.filter(staff__in=staff, month=month)}
     made = []
-    for member in StaffMember.objects.filter(pcn=pcn).exclude(claims__month=month.replace(day=1)):
-        due = monthly_claim(staff_facts(member), month.replace(day=1))
+    for member in staff:
+        due = monthly_claim(staff_facts(member), month)
         if due is not None and not due.problem:
-            made.append(
-                make_claim(
-                    member=member, month=month, by=by, over_budget_confirmed=over_budget_confirmed
-                )
-            )
-    return made
+            made.append(_claim(member, month, by, None, overrides.get(member.pk)))
+    if made and not over_budget_confirmed:
+        budgets = {b.key: b for b in network_arrs([pcn], year)[pcn.pk].budgets}
+        claimed = {key: budget.claimed for key, budget in budgets.items()}
+        for claim in made:
+            key = pot_of(claim.staff.role, year)
+            warning = _over_words(pcn, budgets[key], claimed[key], claim.amount)
+            if warning:
+                raise ValidationError({"amount": [warning]})
+            claimed[key] += claim.amount
+    return bulk_create_with_history(
+        made, ArrsClaim, default_user=by, default_change_reason="claim made"
+    )
 
 
 def flat_warnings(pcn: Organisation, year: str, allowance: dict) -> list[str]:

@@ -104,36 +104,48 @@ def _judged_on(month: date, year: str) -> date:
     return month
 
 
-def _status_on(registration: Registration, steps, ods_from: date | None, day: date) -> str | None:
-    """A registration's status on `day`: its last workflow step taking effect by then. A
-    panel's decision takes effect on its panel date, however much later it was recorded (so a
-    decision recorded late is paid as arrears for the months since); any other step on the
-    day it was taken. One recorded from ODS counts as approved from its members' ODS start
-    date (for the national December 2019 set, the 1 July 2019 go-live), whatever day it was
-    recorded, and then follows the workflow's later steps (assured) like any other."""
+def _status_on(
+    registration: Registration, steps, created_on: date, ods_from: date | None, day: date
+) -> str | None:
+    """A registration's status on `day`: its last workflow step taking effect by then (`steps`:
+    the day each took effect, in order; `_effective`). A panel's decision takes effect on its
+    panel date, however much later it was recorded (so a decision recorded late is paid as
+    arrears for the months since); any other step on the day it was taken. One recorded from
+    ODS counts as approved from its members' ODS start date (for the national December 2019
+    set, the 1 July 2019 go-live), whatever day it was recorded, and then follows the
+    workflow's later steps (assured) like any other."""
     status = None
     if registration.origin == Origin.ODS and ods_from is not None:
         if day < ods_from:
             return None
         status = Status.APPROVED
-    for at, panel_date, to_status in steps:
-        if (panel_date or timezone.localdate(at)) <= day:
+    for took_effect, to_status in steps:
+        if took_effect <= day:
             status = to_status
-    if status is None and timezone.localdate(registration.created_at) <= day:
+    if status is None and created_on <= day:
         status = Status.DRAFT
     return status
 
 
-def _in_force(registrations, steps, ods_from, day: date) -> tuple[Registration | None, str]:
+def _effective(at, panel_date: date | None) -> date:
+    """The day a workflow step takes effect: a panel's decision on its panel date, any other
+    step on the (local) day it was taken."""
+    return panel_date or timezone.localdate(at)
+
+
+def _in_force(
+    registrations, steps, created_on, ods_from, day: date, started: set[str]
+) -> tuple[Registration | None, str]:
     """The registration in force on `day` and its status, as registrations.coverage.in_force
-    chooses: the latest DES year started by then, once approved (a registration rolls over
-    until the next year's is approved)."""
-    started = {label for label, year in des_years().items() if year.starts <= day}
+    chooses: the latest DES year started by then (`started`), once approved (a registration
+    rolls over until the next year's is approved). `registrations` in DES year order."""
     chosen: tuple[Registration | None, str] = (None, "")
-    for registration in sorted(registrations, key=lambda r: r.des_year):
+    for registration in registrations:
         if registration.des_year not in started:
             continue
-        now = _status_on(registration, steps[registration.pk], ods_from, day)
+        now = _status_on(
+            registration, steps[registration.pk], created_on[registration.pk], ods_from, day
+        )
         if now is None:
             continue
         if chosen[0] is None or now in APPROVED_STATUSES or chosen[1] not in APPROVED_STATUSES:
@@ -162,17 +174,30 @@ def standing(pcns: list[Organisation], year: str) -> dict[int, Standing]:
     queries, whatever the number of PCNs."""
     start, end = financial_year(year)
     firsts = months(start, end)
+    # What is the same for every network, worked out once: the day each month is judged
+    # on and the DES years started by then.
+    judged = {first: _judged_on(first, year) for first in firsts}
+    started = {
+        day: {label for label, des in des_years().items() if des.starts <= day}
+        for day in judged.values()
+    }
     registrations = defaultdict(list)
-    for registration in Registration.objects.filter(pcn__in=pcns).select_related("payee_practice"):
+    for registration in (
+        Registration.objects.filter(pcn__in=pcns)
+        .select_related("payee_practice")
+        .order_by("des_year")
+    ):
         registrations[registration.pcn_id].append(registration)
-    ids = [r.pk for rs in registrations.values() for r in rs]
+    created_on = {
+        r.pk: timezone.localdate(r.created_at) for rs in registrations.values() for r in rs
+    }
     steps = defaultdict(list)
     for registration_id, at, panel_date, to_status in (
-        Transition.objects.filter(registration_id__in=ids)
+        Transition.objects.filter(registration_id__in=list(created_on))
         .order_by("at", "pk")
         .values_list("registration_id", "at", "panel_date", "to_status")
     ):
-        steps[registration_id].append((at, panel_date, to_status))
+        steps[registration_id].append((_effective(at, panel_date), to_status))
     ods_from = dict(
         Relationship.objects.filter(rel_type=RelType.PRACTICE_PCN, parent__in=pcns)
         .values("parent_id")
@@ -197,9 +222,9 @@ def standing(pcns: list[Organisation], year: str) -> dict[int, Standing]:
         last = none
         for first in firsts:
             payees[first] = none
-            day = _judged_on(first, year)
+            day = judged[first]
             registration, status = _in_force(
-                registrations[pcn.pk], steps, ods_from.get(pcn.pk), day
+                registrations[pcn.pk], steps, created_on, ods_from.get(pcn.pk), day, started[day]
             )
             if registration is None or status not in APPROVED_STATUSES:
                 state = f" ({Status(status).label.lower()})" if status else ""
@@ -275,9 +300,10 @@ def monthly_members(pcns: list[Organisation], year: str) -> Members:
     ).values_list("parent_id", "child_id", "child__code", "child__name", "valid_from", "valid_to")
     found: Members = defaultdict(lambda: defaultdict(list))
     for pcn_id, practice_id, code, name, valid_from, valid_to in rows:
+        member = (practice_id, Payee(code, name))
         for first in firsts:
             if valid_from <= first and (valid_to is None or valid_to >= first):
-                found[pcn_id][first].append((practice_id, Payee(code, name)))
+                found[pcn_id][first].append(member)
     for by_month in found.values():
         first_with_members = next((m for m in firsts if by_month.get(m)), None)
         for first in firsts:
@@ -302,32 +328,38 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
         for kind, day in basis_day.items()
     }
     beds = {
-        (b.pcn_id, b.month): b
-        for b in CareHomeBeds.objects.filter(pcn__in=pcns, month__gte=start, month__lte=end)
+        (pcn_id, month): Figure(Decimal(count), None, source)
+        for pcn_id, month, count, source in CareHomeBeds.objects.filter(
+            pcn__in=pcns, month__gte=start, month__lte=end
+        ).values_list("pcn_id", "month", "beds", "source")
     }
     achieved = {a.pcn_id: a for a in Achievement.objects.filter(pcn__in=pcns, year=year)}
     standings = standing(pcns, year)
+    # One figure for each practice, and for each network's set of members, however many
+    # months it stands for: the engine prices a figure once.
+    practice_figures = {pid: figure_of(found) for pid, found in sizes.get("weighted", {}).items()}
     found = []
     for pcn in pcns:
         by_month, practices = {}, {}
+        network_figures: dict[tuple, dict[str, Figure]] = {}
         for first in firsts:
             current = members[pcn.pk].get(first, [])
-            figures = {
-                kind: figure_of(network_population(pcn, current, sizes[kind], kind, day))
-                for kind, day in basis_day.items()
-                if current
-            }
-            bed = beds.get((pcn.pk, first))
+            ids = tuple(pid for pid, _ in current)
+            figures = network_figures.get(ids)
+            if figures is None:
+                figures = network_figures[ids] = {
+                    kind: figure_of(network_population(pcn, current, sizes[kind], kind, day))
+                    for kind, day in basis_day.items()
+                    if current
+                }
             by_month[first] = NetworkMonth(
                 registered=figures.get("registered"),
                 weighted=figures.get("weighted"),
                 adjusted=figures.get("adjusted"),
-                beds=Figure(Decimal(bed.beds), None, bed.source) if bed else None,
+                beds=beds.get((pcn.pk, first)),
             )
             if "weighted" in sizes:
-                practices[first] = {
-                    payee: figure_of(sizes["weighted"][pid]) for pid, payee in current
-                }
+                practices[first] = {payee: practice_figures[pid] for pid, payee in current}
         achievement = achieved.get(pcn.pk)
         found.append(
             NetworkInputs(

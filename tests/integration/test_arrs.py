@@ -178,3 +178,26 @@ def test_2019_20_warns_when_more_staff_are_in_post_than_the_flat_entitlement(
     assert flat_warnings(area["this_pcn"], "2019/20", flat) == [
         "2019/20 pays for 1 WTE clinical pharmacist; 2.00 WTE are in post"
     ]
+
+
+def test_claiming_a_month_for_many_staff_takes_no_more_queries_than_for_one(
+    area, this_pcn_manager, weighted
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from payments.entries import claim_month
+
+    def claim(month):
+        with CaptureQueriesContext(connection) as queries:
+            made = claim_month(pcn=area["this_pcn"], month=month, by=this_pcn_manager)
+        return len(made), len(queries)
+
+    add_staff(pcn=area["this_pcn"], by=this_pcn_manager, **PHARMACIST)
+    one, for_one = claim(date(2024, 4, 1))
+    for i in range(2, 7):
+        add_staff(pcn=area["this_pcn"], by=this_pcn_manager, **{**PHARMACIST, "ref": f"CP{i}"})
+    many, for_many = claim(date(2024, 5, 1))
+    assert (one, many) == (1, 6)
+    assert for_many <= for_one
+    assert ArrsClaim.history.filter(month=date(2024, 5, 1)).count() == 6

@@ -96,20 +96,25 @@ def test_a_configuration_recorded_from_ods_follows_the_workflow_after(
     area, approved_networks, programme_office_user
 ):
     """Assured after it was recorded: its status from then is assured, before then approved."""
-    from payments.inputs import _status_on
+    from payments.inputs import _effective, _status_on
     from registrations.models import Registration, Status, Transition
 
     registration = Registration.objects.get(pcn=area["this_pcn"])
     actions.assure(registration=registration, by=programme_office_user, reason="checked")
-    steps = list(
-        Transition.objects.filter(registration=registration)
+    steps = [
+        (_effective(at, panel_date), to_status)
+        for at, panel_date, to_status in Transition.objects.filter(registration=registration)
         .order_by("at", "pk")
         .values_list("at", "panel_date", "to_status")
-    )
-    july, today = date(2019, 7, 1), date.today()
-    assert _status_on(registration, steps, july, date(2019, 6, 30)) is None
-    assert _status_on(registration, steps, july, date(2019, 8, 1)) == Status.APPROVED
-    assert _status_on(registration, steps, july, today) == Status.ASSURED
+    ]
+    created, july, today = date(2019, 12, 1), date(2019, 7, 1), date.today()
+
+    def status_on(day):
+        return _status_on(registration, steps, created, july, day)
+
+    assert status_on(date(2019, 6, 30)) is None
+    assert status_on(date(2019, 8, 1)) == Status.APPROVED
+    assert status_on(today) == Status.ASSURED
 
 
 def test_practices_are_not_paid_their_own_while_their_network_is_not_approved(area, drafted):
