@@ -1,7 +1,8 @@
 """A full financial year's payment schedule for every PCN and practice in England.
 
 In a fresh throwaway database (SQLite, then PostgreSQL) it imports the real national
-configuration (ODS epraccur 2022-12 and ePCN 2023-01) and the registered lists (NHS Digital
+configuration (NHS Digital's practice map 2022-01 for the regions, ODS epraccur 2022-12 and
+ePCN 2023-01) and the registered lists (NHS Digital
 2021-01 and 2025-04: the nearest either side of the 1 January 2024 basis date), synthesises
 what no public file gives (each practice's weighted and adjusted population, the registered
 list times a seeded factor; care home beds for each PCN and month), records every PCN as
@@ -14,12 +15,15 @@ withheld and the schedule adds up to nothing), then measures:
    and the peak memory of the calculation (tracemalloc) and of the process;
 2. the floor: the same amounts by a plain vectorised polars computation over the same
    populations and rates, and the ratio of the two;
-3. the statement page of the largest PCN through the test client (best of 5, queries).
+3. the statement page of the largest PCN through the test client (best of 5, queries);
+4. the largest region's overview PDF, built as the worker builds it (best of 3, KB, pages);
+5. the largest commissioner's overview page through the test client (best of 5, queries).
 
     .venv/bin/python bench/payments.py [--data DIR] [--only sqlite|postgresql]
 
 Targets on the 2-core reference machine: the England schedule < 2 s with peak memory
-< 500 MB; a PCN statement page < 300 ms.
+< 500 MB; a PCN statement page < 300 ms; a region's overview PDF < 3 s; a commissioner's
+overview page < 300 ms.
 """
 
 import multiprocessing
@@ -41,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 import throwaway  # noqa: E402 - bench/ is this script's own folder
 
 FILES = [
+    "patients-registered-2022-01/gp-reg-pat-prac-map.csv",  # places commissioners in regions
     "ods-epraccur-2022-12/epraccur.csv",
     "ods-epcn-2023-01/ePCN.xlsx",
     "patients-registered-2021-01/gp-reg-pat-prac-all.csv",
@@ -48,6 +53,7 @@ FILES = [
 ]
 YEAR, BASIS = "2024/25", date(2024, 1, 1)
 SCHEDULE_TARGET, PAGE_TARGET, MEMORY_TARGET_MB = 2.0, 0.3, 500
+REGION_PDF_TARGET, OVERVIEW_TARGET = 3.0, 0.3
 CODE_OR_DATE = re.compile(r"\b([A-Z]\d{5}|U\d{5}|\d{1,2} [A-Z][a-z]{2} \d{4})\b")
 
 
@@ -279,6 +285,62 @@ def _reasons(reasons) -> str:
     return "".join(f"\n    {n:,} {reason}" for reason, n in counted.most_common(5))
 
 
+def largest(*kinds: str):
+    """The area with the most networks in the year, of the first of the kinds on file (the
+    bench's files may place no commissioner in an ICS or region)."""
+    from organisations.models import Organisation
+    from payments.inputs import pcns_in
+
+    for kind in kinds:
+        sizes = {org: len(pcns_in(org, YEAR)) for org in Organisation.objects.filter(kind=kind)}
+        if sizes:
+            return max(sizes, key=sizes.get), max(sizes.values())
+    raise LookupError(f"no {' or '.join(kinds)} on file")
+
+
+def region_pdf() -> None:
+    """4. The largest region's overview PDF, built as the background worker builds it (the
+    largest ICS's, or commissioner's, when the files place none in a region)."""
+    from payments import exports
+    from payments.area_exports import area_overview, build, title
+    from payments.inputs import pcns_in
+    from tests.pdfs import page_count
+
+    region, networks = largest("region", "ics", "commissioner")
+    wall, queries, (body, _) = throwaway.best_of(3, lambda: build(region, YEAR, "paid", "pdf"))
+    _, _, found = area_overview(region, pcns_in(region, YEAR), YEAR, "paid")
+    writing, _, _ = throwaway.best_of(3, lambda: exports.area_pdf(found, title(region)))
+    late = "" if wall < REGION_PDF_TARGET else "  MISSED"
+    print(
+        f"4. {region.kind} overview PDF {region.name} ({region.code}, {networks:,} networks, "
+        f"{len(found.rows):,} rows): best of 3 {wall:.2f} s (the PDF alone {writing:.2f} s), "
+        f"{queries} queries, {len(body) // 1024} KB, {page_count(body)} pages{late}"
+    )
+
+
+def overview_page(client) -> None:
+    """5. The largest commissioner's overview page through the test client."""
+    commissioner, networks = largest("commissioner")
+    url = f"/payments/{commissioner.code}/?year={YEAR}"
+    time_page(client, f"5. commissioner overview ({networks:,} networks)", url, OVERVIEW_TARGET)
+
+
+def time_page(client, label: str, url: str, target: float) -> None:
+    """A page through the test client: best of 5, its queries and size."""
+
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    wall, queries, response = throwaway.best_of(5, get)
+    late = "" if wall < target else "  MISSED"
+    print(
+        f"{label} {url}: best of 5 {wall * 1000:.0f} ms, {queries} queries, "
+        f"{len(response.content) // 1024} KB{late}"
+    )
+
+
 def measure(data: Path) -> None:
     throwaway.import_into_fresh_database(data, FILES)
     from django.contrib.auth import get_user_model
@@ -330,23 +392,13 @@ def measure(data: Path) -> None:
         f"{wall / floor_wall:.0f}x; totals £{monthly_total:,.2f} (schedule, Decimal) vs "
         f"£{floor_total:,.2f} (floor, floats)"
     )
-    largest = max(pcns, key=lambda pcn: sum(1 for s in found.lines if s.line.pcn.code == pcn.code))
+    busiest = max(pcns, key=lambda pcn: sum(1 for s in found.lines if s.line.pcn.code == pcn.code))
     user = get_user_model().objects.create_superuser("bench", "bench@example.org", "x" * 16)
     client = Client()
     client.force_login(user)
-    url = f"/payments/{largest.code}/?year={YEAR}"
-
-    def get():
-        response = client.get(url)
-        assert response.status_code == 200, response.status_code
-        return response
-
-    page_wall, page_queries, response = throwaway.best_of(5, get)
-    late = "" if page_wall < PAGE_TARGET else "  MISSED"
-    print(
-        f"3. statement page {url}: best of 5 {page_wall * 1000:.0f} ms, {page_queries} queries, "
-        f"{len(response.content) // 1024} KB{late}"
-    )
+    time_page(client, "3. statement page", f"/payments/{busiest.code}/?year={YEAR}", PAGE_TARGET)
+    region_pdf()
+    overview_page(client)
 
 
 if __name__ == "__main__":

@@ -3,15 +3,13 @@
 from django.conf import settings
 from django.db import models
 
+from imports.progress import IMPORTS
+from pcnhub.progress import RunStatus, Tracked
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+__all__ = ["ImportRun", "RunStatus"]
 
 
-class ImportRun(models.Model):
+class ImportRun(Tracked, models.Model):
     file_name = models.CharField(max_length=255)
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the file", db_index=True)
     kind = models.CharField(max_length=40, blank=True)
@@ -35,33 +33,11 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    progress = IMPORTS
+    waiting = "waiting for the import worker"
+
     class Meta:
         ordering = ["-started_at", "-id"]
 
     def __str__(self):
         return f"{self.file_name} ({self.kind or 'unknown kind'}) {self.status}"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
-
-    def _progress(self) -> dict:
-        from imports.progress import read
-
-        return read(self.pk) or {}
-
-    @property
-    def progress_stage(self) -> str:
-        if self.finished:
-            return "finished"
-        if self.status == RunStatus.QUEUED:
-            return "waiting for the import worker"
-        return self._progress().get("stage", "starting")
-
-    @property
-    def progress_percent(self) -> int:
-        if self.finished:
-            return 100
-        if self.status == RunStatus.QUEUED:
-            return 0
-        return self._progress().get("percent", 0)

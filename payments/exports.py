@@ -10,16 +10,22 @@ months on every row, `for_month` and `paid_month` (ISO dates of the month's firs
 
 A line that cannot be calculated, or that is withheld (the network not approved on the
 month's first day, or no nominated payee), is in every one of them with its reason and no
-amount, and every total says how many it excludes."""
+amount, and every total says how many it excludes.
+
+An area's overview (payments.overview) as a PDF and a workbook: a row per network and payee,
+the months across, totals, totals by entitlement and what changed; built in the background
+(payments.area_exports)."""
 
 import io
 from collections.abc import Iterator
 
 from fpdf import FPDF, XPos, YPos
+from xlsxwriter.utility import xl_col_to_name
 
 from payments.engine import Payee
-from payments.schedule import Schedule, uncalculable_words, withheld_words
-from pcnhub.pdf import fit, latin1
+from payments.overview import ZERO, Overview, signed
+from payments.schedule import VIEWS, Schedule, uncalculable_words, withheld_words
+from pcnhub.pdf import fit, latin1, wrap
 from pcnhub.spreadsheet import SafeWriter, safe_workbook
 
 CSV_HEADER = (
@@ -130,15 +136,22 @@ def _grid(sheet, top: int, rows, months, header, money, money_bold) -> None:
         sheet.write_number(r, len(months) + 1, float(total), money_bold)
 
 
+def _formats(book) -> tuple:
+    """Bold, money, bold money and the header row's format."""
+    return (
+        book.add_format({"bold": True}),
+        book.add_format({"num_format": "£#,##0.00"}),
+        book.add_format({"num_format": "£#,##0.00", "bold": True}),
+        book.add_format({"bold": True, "bg_color": "#E8EDEE", "border": 1}),
+    )
+
+
 def schedule_xlsx(schedule: Schedule) -> bytes:
     """The "Summary" sheet by month paid (what each statement pays), "By month earned" by the
     month each line is for, then a sheet per payee by month paid."""
     out = io.BytesIO()
     book = safe_workbook(out)
-    bold = book.add_format({"bold": True})
-    money = book.add_format({"num_format": "£#,##0.00"})
-    money_bold = book.add_format({"num_format": "£#,##0.00", "bold": True})
-    header = book.add_format({"bold": True, "bg_color": "#E8EDEE", "border": 1})
+    bold, money, money_bold, header = _formats(book)
     months = schedule.months
     titles = ["Payee ODS code", "Payee", *[m.strftime("%b %Y") for m in months], "Total"]
     summary = book.add_worksheet("Summary")
@@ -178,6 +191,13 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
             "Each line is rounded to the penny, half up.",
         )
         sheet.write_string(len(table) + 4, 0, f"{total_words(schedule)}.", bold)
+    _reasons_sheets(book, schedule, header, used)
+    book.close()
+    return out.getvalue()
+
+
+def _reasons_sheets(book, schedule: Schedule, header, used: set[str]) -> None:
+    """A sheet each for the lines that cannot be calculated and those withheld, if any."""
     if schedule.uncalculable:
         _reasons_sheet(
             book,
@@ -199,8 +219,6 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
             header,
             used,
         )
-    book.close()
-    return out.getvalue()
 
 
 def _reasons_sheet(book, name: Payee, intro: str, items, reason, header, used) -> None:
@@ -305,3 +323,218 @@ def statement_pdf(schedule: Schedule, title: str) -> bytes:
             )
         pdf.multi_cell(0, 3.6, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
+
+
+def overview_words(found: Overview) -> str:
+    """The line under an area overview's title: the view, the rates, the total and what it
+    excludes, the month compared."""
+    note = f", {found.missing_note}" if found.missing_note else ""
+    since = f" against {found.previous:%B %Y}" if found.previous else ""
+    return (
+        f"{VIEWS[found.view].capitalize()}; rates as known on {found.known_on:%-d %B %Y}. "
+        f"{found.networks:,} networks. Total £{found.total:,.2f}{note}. "
+        f"Changes: {found.current:%B %Y}{since}."
+    )
+
+
+def _money_or_blank(value) -> str:
+    return "" if value is None else f"{value:,.2f}"
+
+
+def area_pdf(found: Overview, title: str, on_progress=None) -> bytes:
+    """The area overview on A3 landscape: a row per network and payee with the months across,
+    the totals, the totals by entitlement, what changed since last month and what the totals
+    exclude; each network's own statement holds its lines."""
+    pdf = FPDF(orientation="L", format="A3")
+    pdf.set_auto_page_break(auto=False)
+    pdf.set_margins(10, 10, 10)
+    pdf.c_margin = 0.6
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 15)
+    pdf.cell(0, 9, fit(pdf, f"Payment overview {found.year}: {title}", pdf.epw))
+    pdf.ln(9)
+    pdf.set_font("Helvetica", "", 9)
+    pdf.cell(0, 6, fit(pdf, overview_words(found), pdf.epw))
+    pdf.ln(6)
+    network_width, payee_width, total_width = 66, 62, 28
+    cell = (pdf.epw - network_width - payee_width - total_width) / len(found.months)
+    height = 4.4
+
+    def header(first: str, second: str) -> None:
+        pdf.set_font("Helvetica", "B", 7)
+        pdf.cell(network_width, height, first, border="B")
+        pdf.cell(payee_width, height, second, border="B")
+        for month in found.months:
+            pdf.cell(cell, height, f"{month:%b %Y}", border="B", align="R")
+        pdf.cell(total_width, height, "Total", border="B", align="R")
+        pdf.ln(height)
+        pdf.set_font("Helvetica", "", 6)
+        pdf.cell(network_width + payee_width, height - 1, "Marked paid")
+        for state in found.states:
+            pdf.cell(cell, height - 1, fit(pdf, state.short, cell), align="R")
+        pdf.ln(height - 1)
+        pdf.set_font("Helvetica", "", 7)
+
+    def row(first: str, second: str, values, total, style: str = "") -> None:
+        if pdf.get_y() + height > pdf.h - 12:
+            pdf.add_page()
+            header("Network", "Paid to")
+            pdf.set_font("Helvetica", style, 7)
+        pdf.cell(network_width, height, fit(pdf, first, network_width))
+        pdf.cell(payee_width, height, fit(pdf, second, payee_width))
+        for value in values:
+            pdf.cell(cell, height, _money_or_blank(value), align="R")
+        pdf.cell(total_width, height, _money_or_blank(total), align="R")
+        pdf.ln(height)
+
+    def section(text: str) -> None:
+        if pdf.get_y() + 20 > pdf.h - 12:
+            pdf.add_page()
+        pdf.ln(3)
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(0, 7, latin1(text))
+        pdf.ln(7)
+
+    def paragraph(text: str) -> None:
+        pdf.set_font("Helvetica", "", 8)
+        for line in wrap(pdf, text, pdf.epw):
+            if pdf.get_y() + 4 > pdf.h - 12:
+                pdf.add_page()
+            pdf.cell(0, 4, line)
+            pdf.ln(4)
+
+    header("Network", "Paid to")
+    network = None
+    for number, each in enumerate(found.rows, start=1):
+        first = "" if each.network == network else f"{each.network.name} ({each.network.code})"
+        network = each.network
+        missing = f" [{each.missing_note.removeprefix('excluding ')}]" if each.missing_note else ""
+        row(first, each.label + missing, each.amounts, each.total)
+        if on_progress and number % 50 == 0:
+            on_progress(number, len(found.rows))
+    pdf.set_font("Helvetica", "B", 7)
+    row("Total", found.missing_note, found.month_totals, found.total, "B")
+
+    section("Totals by entitlement")
+    header("Entitlement", "")
+    for label, values, total in found.entitlements:
+        row(label, "", values, total)
+    pdf.set_font("Helvetica", "B", 7)
+    row("Total", "", found.month_totals, found.total, "B")
+
+    section(f"What changed in {found.current:%B %Y}")
+    if found.previous is None:
+        paragraph(f"{found.current:%B %Y} is the year's first month: nothing to compare with.")
+    else:
+        paragraph(
+            f"Against {found.previous:%B %Y}: £{_money_or_blank(found.last_total) or '0.00'} "
+            f"then, £{_money_or_blank(found.this_total) or '0.00'} now, "
+            f"{signed(found.change_total)}. Only rows with a change are listed."
+        )
+        for each in found.changed:
+            paragraph(
+                f"{each.network.name} ({each.network.code}), {each.label}: "
+                f"{signed(each.change or ZERO)}. {'; '.join(each.changes)}."
+            )
+    section("What the totals exclude")
+    paragraph(
+        f"Every total is {found.missing_note or 'complete: every entitlement has an amount'}. "
+        "A line withheld (the network not approved on the month's first day, or no nominated "
+        "payee with bank details) or that cannot be calculated (a figure not on file) has no "
+        "amount and is never counted as nothing; each network's statement lists each with "
+        "its reason."
+    )
+    for each in found.rows:
+        if each.missing_note:
+            paragraph(
+                f"{each.network.name} ({each.network.code}), {each.label}: {each.missing_note}."
+            )
+    if on_progress:
+        on_progress(len(found.rows), len(found.rows))
+    return bytes(pdf.output())
+
+
+def area_xlsx(found: Overview, schedule: Schedule, title: str, on_progress=None) -> bytes:
+    """The area overview as a workbook: "Overview" (a row per network and payee, amounts as
+    numbers in £, totals as formulas), "Entitlements", "Changes", then the lines with no
+    amount and why."""
+    out = io.BytesIO()
+    book = safe_workbook(out)
+    bold, money, money_bold, header = _formats(book)
+    months = found.months
+    sheet = book.add_worksheet("Overview")
+    sheet.write_string(0, 0, f"Payment overview {found.year}: {title}", bold)
+    sheet.write_string(1, 0, overview_words(found))
+    columns = [
+        "Network ODS code",
+        "Network",
+        "Paid to",
+        *[m.strftime("%b %Y") for m in months],
+        "Total",
+        "Withheld",
+        "Cannot be calculated",
+    ]
+    sheet.write_row(3, 0, columns, header)
+    sheet.write_row(4, 2, ["Marked paid", *[s.words for s in found.states]])
+    first = 5
+    for r, each in enumerate(found.rows, start=first):
+        sheet.write_row(r, 0, [each.network.code, each.network.name, each.label])
+        for c, value in enumerate(each.amounts, start=3):
+            if value is not None:
+                sheet.write_number(r, c, float(value), money)
+        sheet.write_number(r, len(months) + 3, float(each.total), money_bold)
+        sheet.write_number(r, len(months) + 4, each.withheld)
+        sheet.write_number(r, len(months) + 5, each.uncalculable)
+        if on_progress and (r - first + 1) % 200 == 0:
+            on_progress(r - first + 1, len(found.rows))
+    _total_row(
+        sheet, first, first + len(found.rows), 3, [*found.month_totals, found.total], money_bold
+    )
+    sheet.write_string(first + len(found.rows), 2, "Total", bold)
+    sheet.write_string(first + len(found.rows) + 1, 0, found.missing_note)
+    sheet.set_column(0, 0, 12)
+    sheet.set_column(1, 2, 36)
+    sheet.set_column(3, len(months) + 5, 13)
+    sheet.freeze_panes(first, 3)
+
+    entitlements = book.add_worksheet("Entitlements")
+    _grid(entitlements, 0, found.entitlements, months, header, money, money_bold)
+    end = len(found.entitlements) + 1
+    entitlements.write_string(end, 0, "Total", bold)
+    _total_row(entitlements, 1, end, 1, [*found.month_totals, found.total], money_bold)
+    entitlements.set_column(0, 0, 46)
+    entitlements.set_column(1, len(months) + 1, 13)
+    entitlements.freeze_panes(1, 1)
+
+    changes = book.add_worksheet("Changes")
+    since = f"against {found.previous:%B %Y}" if found.previous else "(the year's first month)"
+    changes.write_string(0, 0, f"What changed in {found.current:%B %Y} {since}", bold)
+    changes.write_row(
+        2,
+        0,
+        ["Network ODS code", "Network", "Paid to", "Last month", "This month", "Change"],
+        header,
+    )
+    for r, each in enumerate(found.changed, start=3):
+        changes.write_row(r, 0, [each.network.code, each.network.name, each.label])
+        for c, value in enumerate((each.last, each.this, each.change), start=3):
+            if value is not None:
+                changes.write_number(r, c, float(value), money)
+        changes.write_string(r, 6, "; ".join(each.changes))
+    changes.set_column(0, 0, 12)
+    changes.set_column(1, 2, 36)
+    changes.set_column(3, 5, 13)
+    changes.set_column(6, 6, 100)
+    _reasons_sheets(book, schedule, header, {"overview", "entitlements", "changes"})
+    book.close()
+    return out.getvalue()
+
+
+def _total_row(sheet, top: int, end: int, left: int, values, style) -> None:
+    """SUM formulas in row `end` over rows top..end-1, from column `left`, with their values
+    cached for readers that do not calculate."""
+    for c, value in enumerate(values, start=left):
+        column = xl_col_to_name(c)
+        sheet.write_formula(
+            end, c, f"=SUM({column}{top + 1}:{column}{end})", style, float(value or 0)
+        )

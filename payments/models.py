@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from organisations.models import Organisation
 from payments.rates import BASES, ENTITLEMENTS, PAYEES, PERS, STATUSES, UNITS
+from pcnhub.progress import Progress, RunStatus, Tracked
 
 
 def _choices(values):
@@ -436,3 +437,40 @@ class FundSpend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award} {self.month:%b %Y}: £{self.amount}"
+
+
+EXPORTS = Progress("area-export-progress", {"calculating": (0, 50), "writing": (50, 100)})
+
+
+class AreaExport(Tracked, models.Model):
+    """An area's overview as a PDF or Excel file, built by the background worker and kept:
+    asked for again with the same fingerprint (the schedule's content, paid state, scope,
+    year, view and format), the finished file is served without building it again."""
+
+    FORMATS = {"pdf": "PDF", "xlsx": "Excel"}
+
+    scope = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )  # None: England
+    year = models.CharField(max_length=7)
+    view = models.CharField(max_length=6, default="paid")
+    fmt = models.CharField(max_length=4, choices=list(FORMATS.items()))
+    fingerprint = models.CharField(max_length=64, db_index=True, help_text="SHA-256")
+    status = models.CharField(max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    progress = EXPORTS
+    waiting = "waiting for the export worker"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        where = self.scope.code if self.scope_id else "England"
+        return f"{where} {self.year} {self.fmt} {self.status}"

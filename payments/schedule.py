@@ -85,8 +85,23 @@ class ScheduleLine:
         """The month it is paid in (the statement it is on)."""
         return self.line.paid_in
 
+    def placed(self, by: str) -> date:
+        """The month a view shows it in: "paid", the month it is paid in; "earned", the month
+        it is for."""
+        return self.paid_month if by == "paid" else self.for_month
+
+    @property
+    def heading(self) -> str:
+        """Its row in a table of entitlements: arrears apart from the month's own money."""
+        return self.line.label + (" (arrears)" if self.arrears_for else "")
+
 
 VIEWS = {"paid": "by month paid", "earned": "by month earned"}
+
+
+def check_view(by: str) -> None:
+    if by not in VIEWS:
+        raise ValueError(f"by must be one of {', '.join(VIEWS)}")
 
 
 def next_unpaid(paid: set[date], year_months: list[date]) -> date | None:
@@ -137,15 +152,12 @@ class Schedule:
         the grid of the statement page and of each payee's sheet. `by` "paid" puts each line
         in the month it is paid in (as a statement shows it), "earned" in the month it is
         for (an arrears line in the month it makes good)."""
-        if by not in VIEWS:
-            raise ValueError(f"by must be one of {', '.join(VIEWS)}")
+        check_view(by)
         grid: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
         for item in self.lines:
             if not item.payable:
                 continue
-            label = item.line.label + (" (arrears)" if item.arrears_for else "")
-            month = item.paid_month if by == "paid" else item.for_month
-            grid[item.line.payee][label][month] += item.line.amount
+            grid[item.line.payee][item.heading][item.placed(by)] += item.line.amount
         return [
             (
                 payee,

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,6 +16,7 @@ from accounts.permissions import Permission, has_permission, holds_anywhere, wid
 from imports.problems import ImportRejected
 from organisations.models import Organisation, OrgKind
 from payments import exports
+from payments.area_exports import area_overview, file_name, kind_words, request_export
 from payments.arrs import monthly_claim, no_maximum, scheme
 from payments.calendar import calendar_for
 from payments.entries import (
@@ -49,6 +50,7 @@ from payments.funds import advance, create_fund, progress, record_eoi, record_sp
 from payments.inputs import SCOPE_KINDS, pcns_in
 from payments.models import (
     Achievement,
+    AreaExport,
     ArrsOverride,
     AwardStage,
     CareHomeBeds,
@@ -66,6 +68,7 @@ from payments.versions import add_revision, versions_for
 from payments.whatif import what_if
 from pcnhub.forms import add_action_errors, uploaded
 from pcnhub.nhs_calendar import financial_year, month_of, months, year_of
+from pcnhub.progress import RunStatus
 
 
 def _years() -> list[str]:
@@ -95,8 +98,8 @@ def _scope(request, code) -> Organisation | None:
 
 @require_GET
 def statement(request, code=None):
-    """A PCN's statement, or an area's schedule: months across, entitlements down, and each
-    line opening onto its formula, population, rate, version and source."""
+    """A PCN's statement: months across, entitlements down, and each line opening onto its
+    formula, population, rate, version and source. An area's page is its overview (`_area`)."""
     if code is None and not has_permission(request.user, Permission.VIEW_REGISTRY):
         own = widest_held(request.user, SCOPE_KINDS)
         if own is not None:
@@ -104,11 +107,10 @@ def statement(request, code=None):
     scope = _scope(request, code)
     year = _year(request)
     pcns = pcns_in(scope, year)
+    view = _view(request)
+    if scope is None or scope.kind != OrgKind.PCN:
+        return _area(request, scope, pcns, year, view)
     found = schedule(pcns, year)
-    is_pcn = scope is not None and scope.kind == OrgKind.PCN
-    # By month paid (what a statement shows) unless by month earned is asked for.
-    view = request.GET.get("view", "paid")
-    view = view if view in VIEWS else "paid"
     paid = set(
         PaidMonth.objects.filter(pcn__in=pcns, month__in=found.months).values_list(
             "month", flat=True
@@ -123,16 +125,87 @@ def statement(request, code=None):
         "view": view,
         "views": VIEWS,
         "view_words": VIEWS[view],
-        "is_pcn": is_pcn,
-        "pcns": pcns,
+        "is_pcn": True,
         "paid_months": paid,
-        "can_mark_paid": is_pcn and has_permission(request.user, Permission.MANAGE_PAYMENTS, scope),
-        "can_enter_inputs": is_pcn
-        and has_permission(request.user, Permission.ENTER_PAYMENT_INPUTS, scope),
+        "can_mark_paid": has_permission(request.user, Permission.MANAGE_PAYMENTS, scope),
+        "can_enter_inputs": has_permission(request.user, Permission.ENTER_PAYMENT_INPUTS, scope),
         "next_unpaid": found.next_to_pay(paid),
-        "lines": found.lines if is_pcn else [],
+        "lines": found.lines,
     }
     return TemplateResponse(request, "payments/statement.html", context)
+
+
+def _view(request) -> str:
+    """By month paid (what a statement shows) unless by month earned is asked for."""
+    view = request.GET.get("view", "paid")
+    return view if view in VIEWS else "paid"
+
+
+def _area(request, scope, pcns, year: str, view: str):
+    """An area's overview (payments.overview): a row per network and payee (England: per
+    region), months across, totals, what changed; and its PDF and Excel built in the
+    background."""
+    _, _, found = area_overview(scope, pcns, year, view)
+    asked = request.GET.get("export", "")
+    export = AreaExport.objects.filter(pk=asked, scope=scope).first() if asked.isdigit() else None
+    context = {
+        "scope": scope,
+        "year": year,
+        "years": _years(),
+        "overview": found,
+        "view": view,
+        "views": VIEWS,
+        "view_words": VIEWS[view],
+        "pcns": pcns,
+        "kind": kind_words(scope),
+        "formats": AreaExport.FORMATS,
+        "export": export,
+    }
+    return TemplateResponse(request, "payments/area.html", context)
+
+
+@require_POST
+def area_export(request, fmt, code=None):
+    """Ask for the area's overview as a file: the one already built from the same figures, or
+    a new one queued for the background worker. htmx swaps in its progress bar; without
+    JavaScript the page is shown again with it."""
+    scope = _scope(request, code)
+    if (scope is not None and scope.kind == OrgKind.PCN) or fmt not in AreaExport.FORMATS:
+        raise Http404("No such export")
+    year, view = _year(request), _view(request)
+    export = request_export(scope=scope, year=year, view=view, fmt=fmt, by=request.user)
+    if request.htmx:
+        return _export_progress(request, export)
+    page = reverse("payments", args=[scope.code]) if scope else reverse("payments_england")
+    return redirect(f"{page}?year={year}&view={view}&export={export.pk}#area-export")
+
+
+def _export_in_scope(request, pk) -> AreaExport:
+    """The export, or 404 unless the user may see its area."""
+    export = AreaExport.objects.select_related("scope").filter(pk=pk).first()
+    if export is None:
+        raise Http404("No such export")
+    _scope(request, export.scope.code if export.scope else None)
+    return export
+
+
+def _export_progress(request, export: AreaExport):
+    context = {"export": export, "kind": kind_words(export.scope)}
+    return TemplateResponse(request, "payments/_area_export.html", context)
+
+
+@require_GET
+def area_export_progress(request, pk):
+    """The export's progress bar alone, polled by htmx each second; its link once built."""
+    return _export_progress(request, _export_in_scope(request, pk))
+
+
+@require_GET
+def area_export_download(request, pk):
+    export = _export_in_scope(request, pk)
+    if export.status != RunStatus.SUCCEEDED:
+        raise Http404("Not built yet")
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=file_name(export))
 
 
 @require_GET

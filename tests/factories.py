@@ -91,3 +91,19 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = "read_only"
     organisation = None
+
+
+def more_networks(commissioner, count: int) -> None:
+    """`count` more networks under the commissioner from July 2019, one 8,000-patient practice
+    each: for showing a page's queries do not grow with the networks."""
+    for i in range(count):
+        pcn = PcnFactory(code=f"U1{i:04d}", name=f"Extra PCN {i}")
+        RelationshipFactory(
+            child=pcn,
+            parent=commissioner,
+            rel_type=RelType.PCN_COMMISSIONER,
+            valid_from=date(2019, 7, 1),
+        )
+        practice = PracticeFactory(code=f"B1{i:04d}", name=f"Extra surgery {i}")
+        RelationshipFactory(child=practice, parent=pcn, valid_from=date(2019, 7, 1))
+        ListSizeFactory(organisation=practice, extract_date=date(2019, 1, 1), patients=8_000)

@@ -8,11 +8,20 @@ def page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)\b", pdf))
 
 
-def pdf_text(pdf: bytes) -> str:
-    """The strings drawn on the page, from fpdf2's compressed content streams."""
+def page_texts(pdf: bytes) -> list[str]:
+    """The strings drawn on each page, in order, from fpdf2's compressed content streams
+    (one a page; the core fonts have none)."""
     streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
-    content = b"".join(zlib.decompress(s) for s in streams if s.startswith(b"x"))
-    return " ".join(
-        t.decode("latin-1").replace("\\(", "(").replace("\\)", ")")
-        for t in re.findall(rb"\((.*?)(?<!\\)\) Tj", content)
-    )
+    return [
+        " ".join(
+            t.decode("latin-1").replace("\\(", "(").replace("\\)", ")")
+            for t in re.findall(rb"\((.*?)(?<!\\)\) Tj", zlib.decompress(s))
+        )
+        for s in streams
+        if s.startswith(b"x")
+    ]
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The strings drawn on every page."""
+    return " ".join(page_texts(pdf))

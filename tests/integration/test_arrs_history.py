@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from organisations.models import RelType
 from payments.entries import add_staff, approve_override, make_claim, network_arrs
 from payments.models import ArrsClaim, ArrsOverride
 from tests import factories as f
@@ -155,25 +154,11 @@ def test_the_api_gives_the_budgets_with_totals_to_those_who_may_see_them(
     assert api.get("/api/payments/U00002/arrs/?year=2019/20").status_code == 404
 
 
-def _more_networks(area, count):
-    for i in range(count):
-        pcn = f.PcnFactory(code=f"U1{i:04d}", name=f"Extra PCN {i}")
-        f.RelationshipFactory(
-            child=pcn,
-            parent=area["commissioner"],
-            rel_type=RelType.PCN_COMMISSIONER,
-            valid_from=date(2019, 7, 1),
-        )
-        practice = f.PracticeFactory(code=f"B1{i:04d}", name=f"Extra surgery {i}")
-        f.RelationshipFactory(child=practice, parent=pcn, valid_from=date(2019, 7, 1))
-        f.ListSizeFactory(organisation=practice, extract_date=date(2019, 1, 1), patients=8_000)
-
-
 @pytest.mark.parametrize("extra", [0, 10])
 def test_the_area_page_makes_a_bounded_number_of_queries(
     client, area, ics_finance, django_assert_max_num_queries, extra
 ):
-    _more_networks(area, extra)
+    f.more_networks(area["commissioner"], extra)
     client.force_login(ics_finance)
     url = reverse("arrs_area", args=["Q01"]) + "?year=2024/25"
     with django_assert_max_num_queries(40):
