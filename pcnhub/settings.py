@@ -1,11 +1,12 @@
 """PCN Hub settings. Every setting comes from the environment; see dotenv-sample."""
 
+import base64
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from pcnhub.env import env_bool, env_int, env_list, env_str
+from pcnhub.env import env_bool, env_fernet_keys, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PCNHUB_VAR_DIR", str(BASE_DIR / "var")))
@@ -16,14 +17,21 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105
+# Rotating SECRET_KEY: the old ones stay here until sessions and signed links made with them end.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-# Bank details are encrypted with a key derived from SECRET_KEY and SALT_KEY (a list rotates:
-# the first encrypts, every one decrypts). Losing either makes stored bank details unreadable.
-SALT_KEY = env_list("SALT_KEY", [])
-if not SALT_KEY:
+# Bank details have keys of their own (registrations.encryption): Fernet keys, the first
+# encrypts, every one decrypts. Losing every key that encrypted a value makes it unreadable.
+BANK_DETAILS_KEYS = env_fernet_keys("BANK_DETAILS_KEYS")
+if not BANK_DETAILS_KEYS:
     if not DEBUG:
-        raise ImproperlyConfigured("SALT_KEY must be set when DEBUG is off")
-    SALT_KEY = ["insecure-development-salt-only-used-with-debug-on"]
+        raise ImproperlyConfigured("BANK_DETAILS_KEYS must be set when DEBUG is off")
+    BANK_DETAILS_KEYS = [base64.urlsafe_b64encode(b"pcnhub-development-bank-details!").decode()]
+# Values encrypted before BANK_DETAILS_KEYS, under keys derived from SECRET_KEY (or a fallback)
+# and SALT_KEY, stay readable while SALT_KEY is set; `pcnhub rekey-bank-details` moves them.
+BANK_DETAILS_LEGACY_SALTS = env_list(
+    "SALT_KEY", ["insecure-development-salt-only-used-with-debug-on"] if DEBUG else []
+)
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
