@@ -68,7 +68,9 @@ class SessionLimitsMiddleware:
                 messages.warning(request, _expired_message(idle))
             else:
                 session.setdefault(LOGIN_AT, now)
-                session[SEEN_AT] = now
+                # Sliding, to the minute: at most one session write a minute, not one a request.
+                if now - session.get(SEEN_AT, 0) >= 60:
+                    session[SEEN_AT] = now
         return self.get_response(request)
 
 
