@@ -105,7 +105,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        stored = "no-store" not in response.get("Cache-Control", "")
+        if stored and user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
 
