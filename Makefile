@@ -6,10 +6,12 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make serve` is HTTPS-only unless SECURE_HTTPS=0 is given; the demos and tests are plain HTTP.
+SERVE_HTTPS := $(if $(filter undefined,$(origin SECURE_HTTPS)),1,$(SECURE_HTTPS))
 export DEBUG ?= 1
 export SECURE_HTTPS ?= 0
 
-.PHONY: install assets demo demo-national test check format bench clean
+.PHONY: install assets demo demo-national serve test check format bench clean
 
 $(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -36,7 +38,7 @@ assets: node_modules/.package-lock.json
 	cp node_modules/chart.js/dist/chart.umd.min.js static/dist/
 
 # Both demos serve with the import worker beside the server; Ctrl-C stops both.
-define serve
+define serve_demo
 	$(BIN)/pcnhub collectstatic --no-input --verbosity 0
 	@echo "PCN Hub: http://$(HOST):$(PORT)/"
 	$(BIN)/pcnhub worker --verbosity 0 & worker=$$!; \
@@ -47,12 +49,26 @@ endef
 demo: install
 	$(BIN)/pcnhub migrate --no-input
 	$(BIN)/pcnhub load_demo
-	$(serve)
+	$(serve_demo)
 
 demo-national: install
 	$(BIN)/pcnhub migrate --no-input
 	$(BIN)/pcnhub load_demo --national
-	$(serve)
+	$(serve_demo)
+
+# Production: gunicorn (pcnhub/gunicorn.conf.py) with the import worker beside it, DEBUG off,
+# on PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set.
+serve: export DEBUG := 0
+serve: export SECURE_HTTPS := $(SERVE_HTTPS)
+serve:
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (see dotenv-sample)"; exit 1; }
+	@test -n "$$BANK_DETAILS_KEYS" || { echo "make serve: set BANK_DETAILS_KEYS, the keys that encrypt bank details (see README, Deploying)"; exit 1; }
+	$(MAKE) install
+	$(BIN)/pcnhub migrate --no-input
+	$(BIN)/pcnhub collectstatic --no-input --verbosity 0
+	$(BIN)/pcnhub worker --verbosity 0 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT; \
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config pcnhub/gunicorn.conf.py
 
 test: install
 	$(BIN)/pcnhub collectstatic --no-input --verbosity 0
@@ -62,6 +78,11 @@ check: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/pcnhub makemigrations --check --dry-run
+# The deploy check with production settings: throwaway keys, no server and no network.
+	DEBUG=0 SECURE_HTTPS=1 \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	BANK_DETAILS_KEYS="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	$(BIN)/pcnhub check --deploy --fail-level WARNING
 
 format: install
 	$(BIN)/ruff format .

@@ -1,11 +1,13 @@
 """PCN Hub settings. Every setting comes from the environment; see dotenv-sample."""
 
+import base64
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from pcnhub.env import env_bool, env_int, env_list, env_str
+from pcnhub.env import env_bool, env_fernet_keys, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PCNHUB_VAR_DIR", str(BASE_DIR / "var")))
@@ -16,14 +18,21 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105
+# Rotating SECRET_KEY: the old ones stay here until sessions and signed links made with them end.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-# Bank details are encrypted with a key derived from SECRET_KEY and SALT_KEY (a list rotates:
-# the first encrypts, every one decrypts). Losing either makes stored bank details unreadable.
-SALT_KEY = env_list("SALT_KEY", [])
-if not SALT_KEY:
+# Bank details have keys of their own (registrations.encryption): Fernet keys, the first
+# encrypts, every one decrypts. Losing every key that encrypted a value makes it unreadable.
+BANK_DETAILS_KEYS = env_fernet_keys("BANK_DETAILS_KEYS")
+if not BANK_DETAILS_KEYS:
     if not DEBUG:
-        raise ImproperlyConfigured("SALT_KEY must be set when DEBUG is off")
-    SALT_KEY = ["insecure-development-salt-only-used-with-debug-on"]
+        raise ImproperlyConfigured("BANK_DETAILS_KEYS must be set when DEBUG is off")
+    BANK_DETAILS_KEYS = [base64.urlsafe_b64encode(b"pcnhub-development-bank-details!").decode()]
+# Values encrypted before BANK_DETAILS_KEYS, under keys derived from SECRET_KEY (or a fallback)
+# and SALT_KEY, stay readable while SALT_KEY is set; `pcnhub rekey-bank-details` moves them.
+BANK_DETAILS_LEGACY_SALTS = env_list(
+    "SALT_KEY", ["insecure-development-salt-only-used-with-debug-on"] if DEBUG else []
+)
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -44,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -59,14 +69,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "pcnhub.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "pcnhub.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pcnhub.middleware.SessionLimitsMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "pcnhub.limits.TextLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -121,11 +134,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures per username and address lock out for an hour.
+# Login throttling: five failures for one username (from any address), or from one address
+# (for any usernames), lock it out for an hour.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# How many reverse proxies stand in front and append to X-Forwarded-For. 0 (the default): the
+# client is REMOTE_ADDR and forwarding headers, which anyone can send, are ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "pcnhub.middleware.client_ip"
+
+# A session ends after this long without a request (sliding) and this long after login,
+# whichever is first (pcnhub.middleware.SessionLimitsMiddleware); the cookie lasts no longer.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 
 # A population figure more than this many months older than the date it serves is shown with
 # a warning and its age (organisations.population).
@@ -151,12 +175,38 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 200 * 1024 * 1024
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_HTTPS)
+# The health check answers over plain HTTP too, for the container's and load balancer's probes.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Behind trusted proxies (which terminate TLS), their X-Forwarded-Proto says the request was HTTPS.
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
+# Preloading commits the whole domain to HTTPS in browsers for good: the domain's owner
+# decides that, not this application, so the deploy check's reminder is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style: every script and style sheet is a static file (assets/), and
+# data-driven sizes are set from data attributes by assets/pcnhub.js.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        # The NHS.UK frontend's stylesheet loads the Frutiger web fonts from NHS.UK.
+        "font-src": [SELF, "https://assets.nhs.uk"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The longest text any one field may carry, on pages and the API (pcnhub.limits).
 TEXT_MAX_LENGTH = env_int("TEXT_MAX_LENGTH", 10_000)

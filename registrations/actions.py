@@ -16,6 +16,7 @@ from accounts.permissions import Permission, has_permission
 from organisations.models import Organisation, OrgKind, Relationship, RelType
 from organisations.queries import members as registry_members
 from organisations.queries import parent, valid_on
+from registrations.encryption import Unreadable
 from registrations.facts import (
     CLAIMING,
     LIST_FIELDS,
@@ -403,10 +404,13 @@ def attach_document(
 
 
 def reveal_bank_details(*, registration: Registration, by, channel: str = "page") -> dict:
-    """The bank details in full, for finance only; every look is recorded."""
+    """The bank details in full, for finance only; every look is recorded. A detail stored
+    under a key that is not configured is None and named in `unreadable`, never shown."""
     require(by, Permission.VIEW_BANK_DETAILS, registration.pcn)
     BankDetailsView.objects.create(registration=registration, viewed_by=by, channel=channel)
-    return {name: getattr(registration, name) for name in BANK_FIELDS}
+    values = {name: getattr(registration, name) for name in BANK_FIELDS}
+    unreadable = [name for name, value in values.items() if isinstance(value, Unreadable)]
+    return {**values, **dict.fromkeys(unreadable), "unreadable": unreadable}
 
 
 def start_of(day: date) -> datetime:

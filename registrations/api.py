@@ -277,6 +277,10 @@ class RegistrationBankDetailsSerializer(serializers.Serializer):
     bank_account_number = serializers.CharField(
         allow_null=True, allow_blank=True, help_text="8 digits"
     )
+    unreadable = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="details stored under a key that is not configured: null above, never shown",
+    )
 
 
 class RegistrationStepSerializer(serializers.Serializer):

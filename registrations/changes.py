@@ -28,6 +28,7 @@ from registrations.actions import (
     start_of,
 )
 from registrations.coverage import in_force
+from registrations.encryption import UNREADABLE, Unreadable
 from registrations.facts import gather, practice_facts, with_members
 from registrations.models import (
     APPROVED_STATUSES,
@@ -209,6 +210,9 @@ def _check_payee(change, source, day, add) -> None:
         ("bank_sort_code", normalise_sort_code),
         ("bank_account_number", normalise_account_number),
     ):
+        if isinstance(getattr(change, name), Unreadable):
+            add(name, UNREADABLE)
+            continue
         try:
             setattr(change, name, normalise(getattr(change, name) or ""))
         except ValidationError as error:

@@ -11,6 +11,7 @@ from organisations.models import OrgKind
 from pcnhub.forms import OdsCodeField, OdsCodesField, SpreadsheetField, date_field
 from registrations.actions import DECISIONS
 from registrations.changes import KIND_FIELDS
+from registrations.encryption import UNREADABLE, Unreadable
 from registrations.facts import area_parts
 from registrations.models import Profession, Status, VariationStatus
 
@@ -109,18 +110,22 @@ class DetailsForm(forms.Form):
         for name in ("clinical_director_practice", "payee_practice"):
             org = getattr(registration, name)
             initial[name] = org.code if org else ""
-        initial["bank_account_name"] = registration.bank_account_name
+        if isinstance(registration.bank_account_name, str):
+            initial["bank_account_name"] = registration.bank_account_name
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["clinical_director_practice"].choices = choices
         self.fields["payee_practice"].choices = choices
+        keep = "leave empty to keep the one on record"
         if registration.has_bank_details:
-            keep = "leave empty to keep the one on record"
             self.fields[
                 "bank_sort_code"
             ].help_text = f"On record: {registration.masked_sort_code}; {keep}"
             self.fields[
                 "bank_account_number"
             ].help_text = f"On record: {registration.masked_account_number}; {keep}"
+        for name in ("bank_account_name", "bank_sort_code", "bank_account_number"):
+            if isinstance(getattr(registration, name), Unreadable):
+                self.fields[name].help_text = f"On record, but {UNREADABLE}; {keep}"
 
     def clean_area_map(self):
         upload = self.cleaned_data.get("area_map")
@@ -147,6 +152,10 @@ class DetailsForm(forms.Form):
         for name in ("bank_sort_code", "bank_account_number"):
             if not data[name] and self.registration.has_bank_details:
                 data.pop(name)
+        if not data["bank_account_name"] and isinstance(
+            self.registration.bank_account_name, Unreadable
+        ):
+            data.pop("bank_account_name")
         return data
 
 

@@ -1,15 +1,15 @@
 """A PCN's registration for a DES year, its members, documents and every step it went through.
 
-Bank details are stored encrypted (Fernet, keyed from SECRET_KEY and SALT_KEY) and shown
+Bank details are stored encrypted with their own keys (registrations.encryption) and shown
 masked; each view of them in full is a BankDetailsView row.
 """
 
 from django.conf import settings
 from django.db import models
-from encrypted_fields.fields import EncryptedCharField
 from simple_history.models import HistoricalRecords
 
 from organisations.models import Organisation
+from registrations.encryption import BankDetailField, Unreadable
 
 
 class Status(models.TextChoices):
@@ -40,7 +40,40 @@ class Profession(models.TextChoices):
     OTHER = "other", "Other clinician"
 
 
-class Registration(models.Model):
+class BankDetails(models.Model):
+    """A payee's bank details, encrypted, shown masked. A detail whose key is not configured
+    is `Unreadable`: it counts as on record, and is never masked or shown as a value."""
+
+    bank_account_name = BankDetailField(max_length=140, blank=True, null=True)
+    bank_sort_code = BankDetailField(max_length=6, blank=True, null=True)
+    bank_account_number = BankDetailField(max_length=8, blank=True, null=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_bank_details(self) -> bool:
+        return bool(self.bank_sort_code and self.bank_account_number)
+
+    @property
+    def bank_details_unreadable(self) -> bool:
+        return any(
+            isinstance(getattr(self, name), Unreadable)
+            for name in ("bank_account_name", "bank_sort_code", "bank_account_number")
+        )
+
+    @property
+    def masked_sort_code(self) -> str:
+        value = self.bank_sort_code
+        return f"**-**-{value[-2:]}" if isinstance(value, str) and value else ""
+
+    @property
+    def masked_account_number(self) -> str:
+        value = self.bank_account_number
+        return f"****{value[-4:]}" if isinstance(value, str) and value else ""
+
+
+class Registration(BankDetails):
     pcn = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="registrations")
     commissioner = models.ForeignKey(
         Organisation,
@@ -75,9 +108,6 @@ class Registration(models.Model):
     )
     payee_provider_name = models.CharField(max_length=200, blank=True)
     payee_provider_code = models.CharField(max_length=12, blank=True)
-    bank_account_name = EncryptedCharField(max_length=140, blank=True, null=True)
-    bank_sort_code = EncryptedCharField(max_length=6, blank=True, null=True)
-    bank_account_number = EncryptedCharField(max_length=8, blank=True, null=True)
 
     extended_hours = models.BooleanField(default=False, help_text="signed up to extended hours")
     extended_hours_signed_on = models.DateField(null=True, blank=True)
@@ -110,18 +140,6 @@ class Registration(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
-
-    @property
-    def has_bank_details(self) -> bool:
-        return bool(self.bank_sort_code and self.bank_account_number)
-
-    @property
-    def masked_sort_code(self) -> str:
-        return f"**-**-{self.bank_sort_code[-2:]}" if self.bank_sort_code else ""
-
-    @property
-    def masked_account_number(self) -> str:
-        return f"****{self.bank_account_number[-4:]}" if self.bank_account_number else ""
 
     @property
     def payee_label(self) -> str:
@@ -260,7 +278,7 @@ class ChangeStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(BankDetails):
     """A change to an approved network, effective from a date, approved by a committee. On
     approval it writes the registry's and the registration's effective-dated rows itself."""
 
@@ -293,9 +311,6 @@ class ChangeRequest(models.Model):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     payee_provider_name = models.CharField(max_length=200, blank=True)
-    bank_account_name = EncryptedCharField(max_length=140, blank=True, null=True)
-    bank_sort_code = EncryptedCharField(max_length=6, blank=True, null=True)
-    bank_account_number = EncryptedCharField(max_length=8, blank=True, null=True)
 
     effective_date = models.DateField()
     reason = models.TextField()

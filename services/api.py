@@ -21,7 +21,7 @@ from organisations.api import AS_AT, AsAtMixin, OrganisationBriefSerializer
 from organisations.models import Organisation
 from payments.rates import STATUSES
 from services.catalogue import services
-from services.models import SignUpStatus
+from services.models import Provision, SignUp, SignUpStatus
 from services.queries import (
     NOT_RECORDED,
     SERVICE_AREA_KINDS,
@@ -176,6 +176,7 @@ class ServiceListView(AsAtMixin, APIView):
 )
 class SignUpListView(AsAtMixin, generics.ListAPIView):
     serializer_class = SignUpSerializer
+    queryset = SignUp.objects.none()  # names the model for the schema; rows come from queries
 
     def list(self, request, *args, **kwargs):
         wanted = request.query_params.get("service") or None
@@ -211,6 +212,7 @@ class SignUpListView(AsAtMixin, generics.ListAPIView):
 )
 class ProvisionListView(AsAtMixin, generics.ListAPIView):
     serializer_class = ProvisionSerializer
+    queryset = Provision.objects.none()  # names the model for the schema; rows come from queries
 
     def list(self, request, *args, **kwargs):
         practice_ids = visible_practices(request.user, area_from(request), self.as_at)

@@ -59,13 +59,13 @@ def gantt_track(lane) -> str:
         span = lane.span
         parts.append(
             f'<span class="pcnhub-gantt__span pcnhub-gantt--{span.state}" '
-            f'style="left:{span.left:.3f}%;width:{span.width:.3f}%"></span>'
+            f'data-left="{span.left:.3f}" data-width="{span.width:.3f}"></span>'
         )
     # Marks' labels are PCN Hub's own words (counts, months, period labels, states), so they
     # go in unescaped: escaping 20,000 of them was a tenth of the page's time.
     parts.extend(
         f'<span class="pcnhub-gantt__mark pcnhub-gantt--{mark.state}" '
-        f'style="left:{mark.left:.3f}%;width:{mark.width:.3f}%" title="{mark.label}"></span>'
+        f'data-left="{mark.left:.3f}" data-width="{mark.width:.3f}" title="{mark.label}"></span>'
         for mark in lane.marks
     )
     parts.append(f'</div><span class="nhsuk-u-visually-hidden">{escape(lane.summary)}</span>')

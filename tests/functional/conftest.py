@@ -50,8 +50,15 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    errors = []
+    errors, blocked = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # The browser reports what the Content-Security-Policy refused on the console.
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
 
     def offline(route):
         if route.request.url.startswith(live_server.url):
@@ -63,6 +70,7 @@ def page(browser, live_server):
     yield page
     context.close()
     assert errors == [], f"JavaScript errors: {errors}"
+    assert blocked == [], f"Refused by the Content-Security-Policy: {blocked}"
 
 
 def log_in(page, live_server, username, password=PASSWORD):

@@ -118,6 +118,7 @@ def test_registration_bank_details_shown_in_full_to_finance_and_recorded(
         "bank_account_name": "Surgery 1 Partnership",
         "bank_sort_code": "123456",
         "bank_account_number": "12345678",
+        "unreadable": [],
     }
     assert response["Cache-Control"] == "no-store"
     view = BankDetailsView.objects.get()

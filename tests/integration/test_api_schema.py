@@ -28,12 +28,23 @@ def test_schema_is_valid_openapi_with_as_at_on_every_endpoint(api, outsider):
         assert "as_at" in names, path
 
 
-@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+@pytest.mark.parametrize("url", ["/api/docs/?script", "/api/redoc/"])
 def test_docs_page_renders_for_signed_in_user(client, outsider, url):
     client.force_login(outsider)
     response = client.get(url)
     assert response.status_code == 200
     assert b"/api/schema/" in response.content
+
+
+def test_docs_pages_run_no_inline_script(client, outsider):
+    """Swagger UI starts from a script file; only the docs pages may use inline styles."""
+    client.force_login(outsider)
+    page = client.get("/api/docs/")
+    assert b'src="/api/docs/?script=' in page.content
+    assert b"<script>" not in page.content
+    policy = page["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self' 'unsafe-inline'" in policy
+    assert "unsafe-inline" not in client.get("/api/schema/")["Content-Security-Policy"]
 
 
 def test_docs_page_anonymous_redirected_to_login(client, db):

@@ -83,6 +83,7 @@ def assert_good_registration(registration, by_area):
         "bank_account_name": "Surgery 1 Partnership",
         "bank_sort_code": "123456",
         "bank_account_number": "12345678",
+        "unreadable": [],
     }
 
 
