@@ -78,25 +78,10 @@ def test_a_2_mb_text_is_refused_by_the_api_and_nothing_is_written(api, area, fin
 def test_a_2_mb_comment_on_a_page_is_refused_and_nothing_is_written(
     client, area, this_pcn_manager, finance_user
 ):
-    from datetime import date
-    from decimal import Decimal
-
     from payments.entries import add_staff
+    from tests.integration.test_arrs import PHARMACIST
 
-    member = add_staff(
-        pcn=area["this_pcn"],
-        by=this_pcn_manager,
-        ref="CP1",
-        role="clinical_pharmacist",
-        band="7",
-        wte=Decimal("1"),
-        start=date(2024, 4, 1),
-        end=None,
-        annual_salary=Decimal("48000"),
-        annual_ni=Decimal("5500"),
-        annual_pension=Decimal("6900"),
-        employer="Surgery 1",
-    )
+    member = add_staff(pcn=area["this_pcn"], by=this_pcn_manager, **PHARMACIST)
     client.force_login(finance_user)
     refused = client.post(
         reverse("arrs", args=["U00001"]) + "?year=2024/25",

@@ -126,27 +126,26 @@ def test_practices_are_not_paid_their_own_while_their_network_is_not_approved(ar
     )
 
 
-def test_network_money_goes_to_the_payee_on_record_on_the_first_of_the_month(
-    area, approved_networks, this_pcn_manager, commissioner_user
-):
+def to_surgery_2(area, requester, decider, effective: date, decided: date) -> None:
+    """An approved change of this network's nominated payee to Surgery 2 (A00002)."""
     change = request_change(
-        by=this_pcn_manager,
+        by=requester,
         kind=ChangeKind.PAYEE,
         pcn=area["this_pcn"],
         payee_practice=area["practices"][1],
         bank_account_name="Surgery 2 Partnership",
         bank_sort_code="654321",
         bank_account_number="11223344",
-        effective_date=date(2020, 1, 1),
+        effective_date=effective,
         reason="Surgery 2 now holds the network's account",
     )
-    decide_change(
-        change=change,
-        by=commissioner_user,
-        approve=True,
-        committee="PCCC",
-        decision_date=date(2019, 12, 10),
-    )
+    decide_change(change=change, by=decider, approve=True, committee="PCCC", decision_date=decided)
+
+
+def test_network_money_goes_to_the_payee_on_record_on_the_first_of_the_month(
+    area, approved_networks, this_pcn_manager, commissioner_user
+):
+    to_surgery_2(area, this_pcn_manager, commissioner_user, date(2020, 1, 1), date(2019, 12, 10))
     payees = {s.line.month: s.line.payee.code for s in core(schedule([area["this_pcn"]], YEAR))}
     assert payees[date(2019, 12, 1)] == "A00001" and payees[date(2020, 1, 1)] == "A00002"
 
@@ -159,24 +158,7 @@ def test_a_payee_change_never_overrides_a_later_years_own_payee(
     from registrations.actions import record_from_ods
     from registrations.models import Registration
 
-    change = request_change(
-        by=this_pcn_manager,
-        kind=ChangeKind.PAYEE,
-        pcn=area["this_pcn"],
-        payee_practice=area["practices"][1],
-        bank_account_name="Surgery 2 Partnership",
-        bank_sort_code="654321",
-        bank_account_number="11223344",
-        effective_date=date(2020, 1, 1),
-        reason="Surgery 2 now holds the network's account",
-    )
-    decide_change(
-        change=change,
-        by=commissioner_user,
-        approve=True,
-        committee="PCCC",
-        decision_date=date(2019, 12, 10),
-    )
+    to_surgery_2(area, this_pcn_manager, commissioner_user, date(2020, 1, 1), date(2019, 12, 10))
     record_from_ods(year_label="2020/21", on=date(2020, 4, 1), by=None)
     later = Registration.objects.get(pcn=area["this_pcn"], des_year="2020/21")
     later.payee_practice = area["practices"][0]
@@ -197,24 +179,7 @@ def test_a_backdated_payee_change_never_pays_a_paid_month_twice(
     approved: the paid months are not paid again to Surgery 2, and February goes to it."""
     for month in (date(2019, 12, 1), date(2020, 1, 1)):
         mark_paid(pcn=area["this_pcn"], month=month, by=finance_user)
-    change = request_change(
-        by=this_pcn_manager,
-        kind=ChangeKind.PAYEE,
-        pcn=area["this_pcn"],
-        payee_practice=area["practices"][1],
-        bank_account_name="Surgery 2 Partnership",
-        bank_sort_code="654321",
-        bank_account_number="11223344",
-        effective_date=date(2019, 12, 1),
-        reason="Surgery 2 now holds the network's account",
-    )
-    decide_change(
-        change=change,
-        by=commissioner_user,
-        approve=True,
-        committee="PCCC",
-        decision_date=date(2020, 2, 10),
-    )
+    to_surgery_2(area, this_pcn_manager, commissioner_user, date(2019, 12, 1), date(2020, 2, 10))
     found = schedule([area["this_pcn"]], YEAR)
     assert not [s for s in core(found) if s.arrears_for is not None]
     due = {s.line.month: s.line.payee.code for s in core(found) if not s.paid}
