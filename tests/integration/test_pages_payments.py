@@ -145,6 +145,8 @@ def test_a_proposal_is_listed_and_decided_only_by_a_second_england_finance_user(
         assert client.get(decide).status_code == 404
         assert client.post(decide, {"decision": "approve"}).status_code == 404
     client.force_login(england_finance)
+    in_api = lambda: [v["label"] for v in client.get("/api/rates/?year=2019/20").json()]  # noqa: E731
+    assert in_api() == ["2019/20 Network Contract DES"]
     assert decide in client.get(reverse("rates"), {"year": "2019/20"}).text
     confirm = client.get(decide)
     assert ">Approve</button>" in confirm.text and ">Reject</button>" in confirm.text
@@ -156,6 +158,7 @@ def test_a_proposal_is_listed_and_decided_only_by_a_second_england_finance_user(
     assert approved.status_code == 302
     proposal.refresh_from_db()
     assert (proposal.status, proposal.approved_by) == ("approved", england_finance)
+    assert in_api()[-1] == "2019/20 local uplift"
     page = get(client, second_england_finance, "rates", year="2019/20")
     assert "awaiting a second approver" not in page.text and "2019/20 local uplift" in page.text
     assert client.get(decide).status_code == 404  # decided once
