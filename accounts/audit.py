@@ -1,7 +1,7 @@
 """The audit a finance lead can read: who saw which network's bank details in full, and who
-added which national rate revision. Each list is scoped by the one access rule: bank-detail
-views for the networks the reader may see bank details of; rate revisions (national data) for
-whoever may revise rates."""
+proposed which national rate revision and who approved or rejected it. Each list is scoped by
+the one access rule: bank-detail views for the networks the reader may see bank details of;
+rate revisions (national data) for whoever may revise rates."""
 
 import io
 from dataclasses import dataclass
@@ -59,17 +59,41 @@ def bank_views(user, filters: Filters):
 
 
 def rate_revisions(filters: Filters):
-    rows = RateVersion.objects.filter(from_file=False).filter(_between("created_at", filters))
+    """Revisions made by hand, proposed or decided in the dates, by the person as proposer,
+    approver or rejecter."""
+    rows = RateVersion.objects.filter(from_file=False).filter(
+        _between("created_at", filters) | _between("approved_at", filters)
+    )
     if filters.person:
-        rows = rows.filter(created_by__username__icontains=filters.person)
+        rows = rows.filter(
+            Q(created_by__username__icontains=filters.person)
+            | Q(approved_by__username__icontains=filters.person)
+        )
     if filters.organisation:
         rows = rows.filter(year=filters.organisation.strip())
-    return rows.select_related("created_by").prefetch_related("rates").order_by("-created_at")
+    return (
+        rows.select_related("created_by", "approved_by")
+        .prefetch_related("rates")
+        .order_by("-created_at")
+    )
 
 
 HEADERS = {
     "bank": ["Seen at", "Seen by", "PCN code", "PCN", "DES year", "Through"],
-    "rates": ["Added at", "Added by", "Year", "Version", "Published", "Effective from", "Rates"],
+    "rates": [
+        "Proposed at",
+        "Proposed by",
+        "Why",
+        "Year",
+        "Version",
+        "Published",
+        "Effective from",
+        "Rates",
+        "Status",
+        "Approved or rejected by",
+        "Decided at",
+        "Decision reason",
+    ],
 }
 
 
@@ -85,9 +109,15 @@ def row(name: str, item) -> list[str]:
             registration.des_year,
             item.channel,
         ]
+    decided = (
+        timezone.localtime(item.approved_at).strftime("%Y-%m-%d %H:%M") if item.approved_at else ""
+    )
+    # Revisions in force before approvals existed were approved by no one recorded.
+    decider = item.approved_by.username if item.approved_by else decided and "(none recorded)"
     return [
         timezone.localtime(item.created_at).strftime("%Y-%m-%d %H:%M"),
         item.created_by.username if item.created_by else "(user removed)",
+        item.reason,
         item.year,
         item.label,
         item.published.isoformat(),
@@ -96,6 +126,10 @@ def row(name: str, item) -> list[str]:
             f"{rate.entitlement} {rate.value.normalize():f} per {rate.per}"
             for rate in item.rates.all()
         ),
+        item.status,
+        decider,
+        decided,
+        item.decision_reason,
     ]
 
 

@@ -32,7 +32,7 @@ from organisations.models import Organisation, OrgKind
 from payments.arrs import scheme
 from payments.arrs_report import PROJECTION_RULE, area_arrs, may_see
 from payments.inputs import SCOPE_KINDS, pcns_in
-from payments.models import Rate, RateVersion
+from payments.models import Rate, RateVersion, RevisionStatus
 from payments.rates import BASES, PERS, STATUSES
 from payments.schedule import mark_paid, missing_words, schedule
 from payments.versions import RATE_FIELDS
@@ -561,8 +561,9 @@ class RateVersionListView(AsAtMixin, views.APIView):
     @extend_schema(
         summary="A year's rate versions with their rates",
         description="In chain order (oldest published first): the DES as published, then any "
-        "revision, which supersedes the earlier versions for the entitlements it names, from "
-        "its effective-from date, for calculations made on or after its published date.",
+        "approved revision, which supersedes the earlier versions for the entitlements it names, "
+        "from its effective-from date, for calculations made on or after its published date. A "
+        "proposal awaiting its second approver is not listed.",
         parameters=[YEAR, PUBLISHED_BY],
         responses={
             200: RateVersionSerializer(many=True),
@@ -573,7 +574,7 @@ class RateVersionListView(AsAtMixin, views.APIView):
     def get(self, request):
         year = year_from(request)
         versions = (
-            RateVersion.objects.filter(year=year)
+            RateVersion.objects.filter(year=year, status=RevisionStatus.APPROVED)
             .select_related("created_by")
             .prefetch_related("rates")
             .order_by("published", "pk")

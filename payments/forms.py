@@ -35,12 +35,28 @@ class RevisionForm(forms.Form):
         required=False,
     )
     supersedes = forms.ChoiceField(label="Supersedes")
+    reason = forms.CharField(
+        label="Why it is revised",
+        help_text="For the second person who approves it, and the audit",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, year: str, chain, **kwargs):
         super().__init__(*args, **kwargs)
         names = sorted({r.entitlement for v in chain for r in v.rates})
         self.fields["entitlement"].choices = [(n, ENTITLEMENTS[n]) for n in names]
         self.fields["supersedes"].choices = [(v.label, v.label) for v in reversed(chain)]
+
+
+class DecisionForm(forms.Form):
+    """Approving or rejecting a proposed revision; the action requires a reason to reject."""
+
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Required to reject; optional to approve",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
 
 class StatementForm(forms.Form):

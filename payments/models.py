@@ -1,7 +1,8 @@
 """Rates as versioned data, the inputs entered by commissioners, and payments once made.
 
 Rate versions ship as files (payments/rates/*.toml) and are loaded after each migrate; finance
-users may add a version (a revision) in the UI. A line once marked paid is never rewritten:
+users may propose a version (a revision) in the UI, which takes effect once a second person
+with England-wide finance rights approves it. A line once marked paid is never rewritten:
 a later revision shows as an arrears (or recovery) line in a month not yet paid.
 """
 
@@ -19,6 +20,15 @@ def _choices(values):
     return [(value, value.replace("_", " ")) for value in values]
 
 
+class RevisionStatus(models.TextChoices):
+    """National rates move every network's money, so a revision is only a proposal until a
+    second person approves it; shipped files are approved as they load."""
+
+    PROPOSED = "proposed", "proposed, awaiting a second approver"
+    APPROVED = "approved", "approved"
+    REJECTED = "rejected", "rejected"
+
+
 class RateVersion(models.Model):
     year = models.CharField(max_length=7, help_text="financial year, e.g. 2024/25")
     label = models.CharField(max_length=120)
@@ -30,6 +40,28 @@ class RateVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True, help_text="why the revision was proposed")
+    supersedes = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="the latest approved version when it was proposed",
+    )
+    status = models.CharField(
+        max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PROPOSED
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="who approved or rejected it",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:

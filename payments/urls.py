@@ -6,6 +6,7 @@ urlpatterns = [
     path("payments/", views.statement, name="payments_england"),
     path("payments/rates/", views.rates, name="rates"),
     path("payments/rates/revise/", views.revise, name="rate_revise"),
+    path("payments/rates/<int:pk>/decide/", views.decide, name="rate_decide"),
     path("payments/export.<str:fmt>", views.export, name="payments_export_england"),
     path("payments/overview.<str:fmt>", views.area_export, name="area_export_england"),
     path("payments/exports/<int:pk>/", views.area_export_progress, name="area_export_progress"),

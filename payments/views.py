@@ -37,6 +37,7 @@ from payments.forms import (
     AwardForm,
     BedsFileForm,
     ClaimForm,
+    DecisionForm,
     FundForm,
     InputsForm,
     OverrideForm,
@@ -57,6 +58,7 @@ from payments.models import (
     LocalFund,
     PaidMonth,
     RateVersion,
+    RevisionStatus,
     ShareRule,
     StaffMember,
 )
@@ -64,7 +66,13 @@ from payments.rates import ENTITLEMENTS
 from payments.reconcile import load_statement, reconcile
 from payments.schedule import VIEWS, mark_paid, schedule
 from payments.shareout import share_out
-from payments.versions import add_revision, versions_for
+from payments.versions import (
+    approve_revision,
+    may_decide,
+    propose_revision,
+    reject_revision,
+    versions_for,
+)
 from payments.whatif import what_if
 from pcnhub.forms import add_action_errors, uploaded
 from pcnhub.nhs_calendar import financial_year, month_of, months, year_of
@@ -252,24 +260,48 @@ def paid(request, code):
 
 @require_GET
 def rates(request):
-    """Every year's rate versions with their sources and notes."""
+    """Every year's rate versions in force with their sources and notes, and the proposals
+    awaiting a second approver (not paid on until approved)."""
     year = _year(request)
+    versions = (
+        RateVersion.objects.filter(year=year)
+        .select_related("created_by", "supersedes")
+        .prefetch_related("rates")
+        .order_by("published", "pk")
+    )
+    proposals = [v for v in versions if v.status == RevisionStatus.PROPOSED]
     context = {
         "year": year,
         "years": _years(),
-        "versions": RateVersion.objects.filter(year=year)
-        .prefetch_related("rates")
-        .order_by("published"),
+        "versions": [v for v in versions if v.status == RevisionStatus.APPROVED],
+        "proposals": [(v, may_decide(request.user, v)) for v in proposals],
         "can_revise": holds_anywhere(request.user, Permission.EDIT_RATES),
         "calendar": calendar_for(year),
     }
     return TemplateResponse(request, "payments/rates.html", context)
 
 
+def _effect(request, year: str, published: date, proposal):
+    """What a proposal (made by `proposal()`) would change in the user's area once approved:
+    put in force inside the what-if's rolled-back transaction, so nothing is saved."""
+
+    def in_force():
+        RateVersion.objects.filter(pk=proposal().pk).update(status=RevisionStatus.APPROVED)
+        return []
+
+    return what_if(
+        pcns=pcns_in(widest_held(request.user, SCOPE_KINDS), year),
+        year=year,
+        known_on=max(timezone.localdate(), published),
+        change=in_force,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def revise(request):
-    """Finance adds a revision of one rate: a new version superseding the latest. "Preview"
-    shows what it would change for the user's own area, month by month, and saves nothing."""
+    """Finance proposes a revision of one rate: a new version superseding the latest, in force
+    once a second person approves it. "Preview" shows what it would change for the user's own
+    area, month by month, and saves nothing."""
     if not holds_anywhere(request.user, Permission.EDIT_RATES):
         raise Http404("No such page")
     year = _year(request)
@@ -278,23 +310,60 @@ def revise(request):
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+
+        def propose():
+            return propose_revision(year=year, by=request.user, **data)
+
         try:
             if "preview" in request.POST:
-                area = widest_held(request.user, SCOPE_KINDS)
-                preview = what_if(
-                    pcns=pcns_in(area, year),
-                    year=year,
-                    known_on=max(timezone.localdate(), data["published"]),
-                    change=lambda: add_revision(year=year, by=request.user, **data) and [],
-                )
+                preview = _effect(request, year, data["published"], propose)
             else:
-                add_revision(year=year, by=request.user, **data)
-                messages.success(request, f"New {year} rate version saved")
+                propose()
+                messages.success(
+                    request,
+                    f"{year} rate revision proposed: it takes effect once a second person with "
+                    "England-wide finance rights approves it",
+                )
                 return redirect(reverse("rates") + f"?year={year}")
         except ValidationError as error:
             add_action_errors(form, error)
     context = {"form": form, "year": year, "preview": preview}
     return TemplateResponse(request, "payments/revise.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def decide(request, pk):
+    """A second person with England-wide finance rights sees what a proposed revision would
+    change and approves it, or rejects it with a reason. Anyone else: 404."""
+    version = (
+        RateVersion.objects.filter(pk=pk, status=RevisionStatus.PROPOSED)
+        .select_related("created_by", "supersedes")
+        .first()
+    )
+    if version is None or not may_decide(request.user, version):
+        raise Http404("No such proposal")
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if request.POST.get("decision") == "approve":
+                approve_revision(version=version, by=request.user, reason=reason)
+                done = f"{version.label} approved: it is now in force"
+            else:
+                reject_revision(version=version, by=request.user, reason=reason)
+                done = f"{version.label} rejected"
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("rates") + f"?year={version.year}")
+    context = {
+        "form": form,
+        "version": version,
+        "year": version.year,
+        "preview": _effect(request, version.year, version.published, lambda: version),
+    }
+    return TemplateResponse(request, "payments/decide.html", context)
 
 
 @require_http_methods(["GET", "POST"])

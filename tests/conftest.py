@@ -126,6 +126,18 @@ def finance_user(area):
 
 
 @pytest.fixture
+def england_finance(db):
+    """Finance over no organisation, so all of England: may approve national rate revisions."""
+    return _person("commissioner_finance", None, "england_finance")
+
+
+@pytest.fixture
+def second_england_finance(db):
+    """Another England-wide finance user: the second person a revision needs."""
+    return _person("commissioner_finance", None, "england_finance_2")
+
+
+@pytest.fixture
 def programme_office_user(area):
     """The STP/ICS programme office, which assures the commissioner's decisions."""
     return _person("programme_office", area["ics"], "programme_office")

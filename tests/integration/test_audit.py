@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import ProtectedError
 
-from payments.versions import add_revision
+from payments.versions import approve_revision, propose_revision, reject_revision
 from registrations.actions import reveal_bank_details
 from tests import factories as f
 
@@ -54,25 +54,72 @@ def test_the_audit_is_scoped_and_only_for_finance(
         assert client.get(URL).status_code == 404
 
 
-def test_rate_revisions_are_listed_with_who_added_them(client, db, finance_user):
-    add_revision(
-        year="2023/24",
-        entitlement="core",
+def test_rate_revisions_are_listed_with_who_proposed_and_who_decided(
+    client, db, finance_user, england_finance
+):
+    common = {
+        "year": "2023/24",
+        "entitlement": "core",
+        "effective_from": date(2023, 4, 1),
+        "source": "a letter",
+        "status": "confirmed",
+        "note": "",
+        "supersedes": "2023/24 Network Contract DES",
+        "by": finance_user,
+    }
+    wrong = propose_revision(
+        **common,
+        value=Decimal("1.65"),
+        label="2023/24 typo",
+        published=date(2023, 8, 1),
+        reason="a slip",
+    )
+    reject_revision(version=wrong, by=england_finance, reason="the letter says 1.55")
+    right = propose_revision(
+        **common,
         value=Decimal("1.55"),
         label="2023/24 autumn letter",
         published=date(2023, 9, 1),
-        effective_from=date(2023, 4, 1),
-        source="a letter",
-        status="confirmed",
-        note="",
-        supersedes="2023/24 Network Contract DES",
-        by=finance_user,
+        reason="the autumn letter",
     )
     client.force_login(finance_user)
     page = client.get(URL, {"list": "rates"})
     assert "2023/24 autumn letter" in page.text and "core 1.55 per year" in page.text
     assert "2023/24 Network Contract DES" not in page.text  # shipped in the rate files
     assert "autumn" not in client.get(URL, {"list": "rates", "organisation": "2024/25"}).text
+    approve_revision(version=right, by=england_finance, reason="matches the letter")
+    body = client.get(URL, {"format": "csv", "list": "rates"}).content.decode("utf-8-sig")
+    rows = [
+        (
+            r["Version"],
+            r["Proposed by"],
+            r["Why"],
+            r["Status"],
+            r["Approved or rejected by"],
+            r["Decision reason"],
+        )
+        for r in csv.DictReader(io.StringIO(body))
+    ]
+    assert rows == [
+        (
+            "2023/24 autumn letter",
+            "finance",
+            "the autumn letter",
+            "approved",
+            "england_finance",
+            "matches the letter",
+        ),
+        (
+            "2023/24 typo",
+            "finance",
+            "a slip",
+            "rejected",
+            "england_finance",
+            "the letter says 1.55",
+        ),
+    ]
+    decided = client.get(URL, {"list": "rates", "person": "england_finance"}).text
+    assert "2023/24 typo" in decided and "2023/24 autumn letter" in decided
 
 
 def test_a_registration_whose_bank_details_were_seen_is_never_deleted(seen):

@@ -89,46 +89,97 @@ def test_finance_marks_the_next_month_paid(client, area, finance_user, commissio
     assert refused.status_code == 404
 
 
-def test_rates_page_lists_versions_and_finance_adds_a_revision(
+UPLIFT = {
+    "entitlement": "core",
+    "value": "1.55",
+    "label": "2023/24 local uplift",
+    "published": "2023-09-01",
+    "effective_from": "2023-04-01",
+    "source": "letter",
+    "status": "confirmed",
+    "note": "",
+    "supersedes": "2023/24 Network Contract DES",
+    "reason": "the uplift letter",
+}
+
+
+def test_rates_page_lists_versions_and_finance_proposes_a_revision(
     client, db, area, finance_user, commissioner_user
 ):
     shown = get(client, commissioner_user, "rates", year="2024/25")
     assert "2024/25 revision (September 2024)" in shown.text and "derived" in shown.text.lower()
-    assert "Add a revision" not in shown.text
+    assert "Propose a revision" not in shown.text
     assert get(client, commissioner_user, "rate_revise").status_code == 404
     client.force_login(finance_user)
     url = reverse("rate_revise") + "?year=2023/24"
-    bad = client.post(
-        url,
-        {
-            "entitlement": "core",
-            "value": "1.55",
-            "label": "x",
-            "published": "2023-01-01",
-            "effective_from": "2023-04-01",
-            "source": "letter",
-            "status": "single_source",
-            "note": "",
-            "supersedes": "2023/24 Network Contract DES",
-        },
-    )
+    bad = client.post(url, {**UPLIFT, "label": "x", "published": "2023-01-01"})
     assert "There is a problem" in bad.text and "published must be after" in bad.text
-    good = client.post(
-        url,
+    good = client.post(url, UPLIFT)
+    assert good.status_code == 302
+    proposal = RateVersion.objects.get(label="2023/24 local uplift")
+    assert (proposal.created_by, proposal.status) == (finance_user, "proposed")
+
+
+def test_a_proposal_is_listed_and_decided_only_by_a_second_england_finance_user(
+    client, area, finance_user, commissioner_user, england_finance, second_england_finance
+):
+    client.force_login(finance_user)
+    client.post(
+        reverse("rate_revise") + "?year=2019/20",
         {
-            "entitlement": "core",
-            "value": "1.55",
-            "label": "2023/24 local uplift",
-            "published": "2023-09-01",
-            "effective_from": "2023-04-01",
-            "source": "letter",
-            "status": "confirmed",
-            "note": "",
-            "supersedes": "2023/24 Network Contract DES",
+            **UPLIFT,
+            "value": "1.60",
+            "label": "2019/20 local uplift",
+            "published": "2019-06-01",
+            "effective_from": "2019-04-01",
+            "supersedes": "2019/20 Network Contract DES",
         },
     )
-    assert good.status_code == 302
-    assert RateVersion.objects.get(label="2023/24 local uplift").created_by == finance_user
+    proposal = RateVersion.objects.get(label="2019/20 local uplift")
+    decide = reverse("rate_decide", args=[proposal.pk])
+    for person in (commissioner_user, finance_user):  # a viewer; the proposer, local finance
+        page = get(client, person, "rates", year="2019/20")
+        assert "proposed, awaiting a second approver" in page.text
+        assert "the uplift letter" in page.text and "Proposed by finance" in page.text
+        assert decide not in page.text
+        assert client.get(decide).status_code == 404
+        assert client.post(decide, {"decision": "approve"}).status_code == 404
+    client.force_login(england_finance)
+    in_api = lambda: [v["label"] for v in client.get("/api/rates/?year=2019/20").json()]  # noqa: E731
+    assert in_api() == ["2019/20 Network Contract DES"]
+    assert decide in client.get(reverse("rates"), {"year": "2019/20"}).text
+    confirm = client.get(decide)
+    assert ">Approve</button>" in confirm.text and ">Reject</button>" in confirm.text
+    # What it changes for every network in England: 20,000 patients at £1.60, not £1.50.
+    assert "£30000.00" in confirm.text and "£32000.04" in confirm.text
+    refused = client.post(decide, {"decision": "reject", "reason": ""})
+    assert "say why the revision is rejected" in refused.text
+    approved = client.post(decide, {"decision": "approve", "reason": "checked"})
+    assert approved.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.approved_by) == ("approved", england_finance)
+    assert in_api()[-1] == "2019/20 local uplift"
+    page = get(client, second_england_finance, "rates", year="2019/20")
+    assert "awaiting a second approver" not in page.text and "2019/20 local uplift" in page.text
+    assert client.get(decide).status_code == 404  # decided once
+
+
+def test_approving_a_stale_proposal_through_the_page_says_why_and_saves_nothing(
+    client, area, finance_user, england_finance, second_england_finance
+):
+    client.force_login(finance_user)
+    url = reverse("rate_revise") + "?year=2023/24"
+    client.post(url, UPLIFT)
+    client.post(url, {**UPLIFT, "label": "rival", "published": "2023-10-01"})
+    first, rival = RateVersion.objects.filter(status="proposed").order_by("published")
+    client.force_login(england_finance)
+    client.post(reverse("rate_decide", args=[first.pk]), {"decision": "approve"})
+    refused = client.post(reverse("rate_decide", args=[rival.pk]), {"decision": "approve"})
+    assert (
+        refused.status_code == 200 and "&#x27;rival&#x27; can no longer be approved" in refused.text
+    )
+    rival.refresh_from_db()
+    assert rival.status == "proposed"
 
 
 @pytest.mark.parametrize("extra", [0, 10])
@@ -187,6 +238,7 @@ def test_a_draft_revision_is_previewed_without_saving(client, area, finance_user
             "status": "confirmed",
             "note": "",
             "supersedes": "2019/20 Network Contract DES",
+            "reason": "a draft",
             "preview": "1",
         },
     )

@@ -7,9 +7,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from organisations.models import Measure, PopulationFigure
-from payments.models import Achievement, CareHomeBeds, PaidLine, RateVersion
+from payments.models import Achievement, CareHomeBeds, PaidLine, RateVersion, RevisionStatus
 from payments.schedule import mark_paid, schedule
-from payments.versions import add_revision, versions_for
+from payments.versions import (
+    approve_revision,
+    propose_revision,
+    reject_revision,
+    versions_for,
+)
 from registrations import actions
 from tests import factories as f
 
@@ -147,7 +152,9 @@ def test_marking_a_month_twice_or_without_finance_rights_is_refused(
         mark_paid(pcn=area["this_pcn"], month=date(2019, 8, 1), by=this_pcn_manager)
 
 
-def test_a_revision_must_supersede_the_latest_version(db, finance_user, this_pcn_manager):
+def test_a_revision_must_supersede_the_latest_version(
+    db, finance_user, this_pcn_manager, england_finance
+):
     common = {
         "year": "2023/24",
         "entitlement": "core",
@@ -158,23 +165,32 @@ def test_a_revision_must_supersede_the_latest_version(db, finance_user, this_pcn
         "source": "a letter",
         "status": "confirmed",
         "note": "",
+        "reason": "the autumn letter",
     }
     with pytest.raises(ValidationError, match="would overlap it"):
-        add_revision(**common, supersedes="an older one", by=finance_user)
+        propose_revision(**common, supersedes="an older one", by=finance_user)
     with pytest.raises(ValidationError, match="published must be after"):
-        add_revision(
+        propose_revision(
             **{**common, "published": date(2023, 1, 1)},
             supersedes="2023/24 Network Contract DES",
             by=finance_user,
         )
+    with pytest.raises(ValidationError, match="say why the rate is revised"):
+        propose_revision(
+            **{**common, "reason": " "}, supersedes="2023/24 Network Contract DES", by=finance_user
+        )
     with pytest.raises(PermissionDenied):
-        add_revision(**common, supersedes="2023/24 Network Contract DES", by=this_pcn_manager)
-    version = add_revision(**common, supersedes="2023/24 Network Contract DES", by=finance_user)
+        propose_revision(**common, supersedes="2023/24 Network Contract DES", by=this_pcn_manager)
+    version = propose_revision(**common, supersedes="2023/24 Network Contract DES", by=finance_user)
     assert version.history.first().history_user == finance_user
+    assert [v.label for v in versions_for("2023/24")] == ["2023/24 Network Contract DES"]
+    approve_revision(version=version, by=england_finance)
     assert versions_for("2023/24")[-1].rates[0].value == Decimal("1.55")
 
 
-def test_a_revision_of_several_rates_adds_each_to_the_same_version(db, finance_user):
+def test_a_revision_of_several_rates_adds_each_to_the_same_proposal(
+    db, finance_user, england_finance
+):
     common = {
         "year": "2023/24",
         "label": "2023/24 uplift",
@@ -184,17 +200,107 @@ def test_a_revision_of_several_rates_adds_each_to_the_same_version(db, finance_u
         "status": "confirmed",
         "note": "",
         "supersedes": "2023/24 Network Contract DES",
+        "reason": "the uplift letter",
         "by": finance_user,
     }
-    first = add_revision(entitlement="core", value=Decimal("1.55"), **common)
-    again = add_revision(entitlement="enhanced_access", value=Decimal("7.70"), **common)
+    first = propose_revision(entitlement="core", value=Decimal("1.55"), **common)
+    again = propose_revision(entitlement="enhanced_access", value=Decimal("7.70"), **common)
     assert first.pk == again.pk
     assert sorted(r.entitlement for r in again.rates.all()) == ["core", "enhanced_access"]
     with pytest.raises(ValidationError, match="already revises core"):
-        add_revision(entitlement="core", value=Decimal("1.60"), **common)
+        propose_revision(entitlement="core", value=Decimal("1.60"), **common)
     with pytest.raises(ValidationError, match="takes the same dates"):
-        add_revision(
+        propose_revision(
             entitlement="clinical_director",
             value=Decimal("0.8"),
             **{**common, "published": date(2023, 9, 2)},
         )
+    # Another person's proposal is not theirs to add to.
+    with pytest.raises(ValidationError, match="already has a version called"):
+        propose_revision(
+            entitlement="clinical_director",
+            value=Decimal("0.8"),
+            **{**common, "by": england_finance},
+        )
+
+
+REVISION = {
+    "year": "2019/20",
+    "entitlement": "core",
+    "value": Decimal("1.80"),
+    "label": "2019/20 core uplift",
+    "published": date(2019, 6, 1),
+    "effective_from": date(2019, 4, 1),
+    "source": "a letter",
+    "status": "confirmed",
+    "note": "",
+    "supersedes": "2019/20 Network Contract DES",
+    "reason": "core funding uplifted",
+}
+
+
+def core_in_july(area):
+    found = schedule([area["this_pcn"]], "2019/20", known_on=date(2019, 7, 1))
+    return amounts(found, "core")[date(2019, 7, 1)]
+
+
+def test_local_finance_proposes_and_only_a_second_england_finance_user_approves(
+    area, finance_user, england_finance, second_england_finance
+):
+    proposal = propose_revision(**REVISION, by=finance_user)
+    assert proposal.status == RevisionStatus.PROPOSED
+    assert core_in_july(area) == Decimal("2500.00")  # 20,000 x 1.50 / 12: not in force yet
+    with pytest.raises(PermissionDenied):
+        approve_revision(version=proposal, by=finance_user)  # finance over one commissioner
+    with pytest.raises(PermissionDenied):
+        reject_revision(version=proposal, by=finance_user, reason="no")
+    approve_revision(version=proposal, by=england_finance, reason="checked the letter")
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.approved_by) == (RevisionStatus.APPROVED, england_finance)
+    assert core_in_july(area) == Decimal("3000.00")  # 20,000 x 1.80 / 12
+    steps = [(h.history_user, h.status, h.history_change_reason) for h in proposal.history.all()]
+    assert steps == [
+        (england_finance, "approved", "approved: checked the letter"),
+        (finance_user, "proposed", "proposed: core funding uplifted"),
+    ]
+    with pytest.raises(ValidationError, match="already approved"):
+        approve_revision(version=proposal, by=second_england_finance)
+
+
+def test_the_proposer_may_not_approve_their_own(area, england_finance, second_england_finance):
+    proposal = propose_revision(**REVISION, by=england_finance)
+    with pytest.raises(PermissionDenied, match="not its proposer"):
+        approve_revision(version=proposal, by=england_finance)
+    approve_revision(version=proposal, by=second_england_finance)
+    assert core_in_july(area) == Decimal("3000.00")
+
+
+def test_a_rejected_revision_is_never_used(area, finance_user, england_finance):
+    proposal = propose_revision(**REVISION, by=finance_user)
+    with pytest.raises(ValidationError, match="say why"):
+        reject_revision(version=proposal, by=england_finance, reason="")
+    reject_revision(version=proposal, by=england_finance, reason="the letter was withdrawn")
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.REJECTED
+    assert proposal.decision_reason == "the letter was withdrawn"
+    assert [v.label for v in versions_for("2019/20")] == ["2019/20 Network Contract DES"]
+    assert core_in_july(area) == Decimal("2500.00")
+    with pytest.raises(ValidationError, match="already rejected"):
+        approve_revision(version=proposal, by=england_finance)
+
+
+def test_approving_a_proposal_that_no_longer_supersedes_the_latest_is_refused(
+    area, finance_user, england_finance, second_england_finance
+):
+    first = propose_revision(**REVISION, by=finance_user)
+    rival = propose_revision(
+        **{**REVISION, "label": "rival", "value": Decimal("2.00"), "published": date(2019, 7, 1)},
+        by=second_england_finance,
+    )
+    approve_revision(version=first, by=england_finance)
+    with pytest.raises(ValidationError, match="can no longer be approved") as refused:
+        approve_revision(version=rival, by=england_finance)
+    assert "would overlap it" in str(refused.value)
+    rival.refresh_from_db()
+    assert rival.status == RevisionStatus.PROPOSED and rival.approved_by is None
+    assert core_in_july(area) == Decimal("3000.00")
