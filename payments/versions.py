@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.permissions import Permission, has_permission, holds_anywhere
@@ -231,10 +230,6 @@ def _supersedes_problems(latest: VersionSpec, supersedes: str, published: date):
             f"published must be after {latest.published:%-d %B %Y}, when {latest.label!r} was"
         ]
     return errors
-
-
-def latest_published(year: str) -> date | None:
-    return RateVersion.objects.filter(year=year).aggregate(last=Max("published"))["last"]
 
 
 def _add_to(own, current, entitlement, value, published, effective_from, source, status, note, by):
