@@ -262,10 +262,13 @@ class _Links:
             "parent_id",
             "valid_from",
             "valid_to",
+            "import_run_id",
             "import_run__period",
         )
-        for pk, child_id, rel_type, parent_id, start, end, period in rows.iterator(2000):
-            link = _Link(pk, parent_id, start, end, period or start)
+        for pk, child_id, rel_type, parent_id, start, end, run_id, period in rows.iterator(2000):
+            # A row from an undated file is as old as can be (any file may correct it); one
+            # entered by hand counts from the day it took effect.
+            link = _Link(pk, parent_id, start, end, period or (date.min if run_id else start))
             self.timelines[child_id, rel_type].append(link)
         for timeline in self.timelines.values():
             timeline.sort(key=lambda link: link.valid_from)
