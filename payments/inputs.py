@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Min, Q
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from organisations.models import Organisation, OrgKind, Relationship, RelType
@@ -153,9 +154,26 @@ def _in_force(
     return chosen
 
 
+# Whether bank details are on record (`Registration.has_bank_details`), from the stored
+# values' lengths: an encrypted field stores a blank value as NULL and any other as a
+# non-empty token, so nothing is decrypted (a key derivation and a decryption for each).
+BANK_LENGTHS = {
+    "sort_code_length": Length("bank_sort_code"),
+    "account_number_length": Length("bank_account_number"),
+}
+BANK_DETAILS = ("bank_account_name", "bank_sort_code", "bank_account_number")
+
+
+def _holders(queryset):
+    """Registrations, their history or payee changes with the payee practice, and whether
+    they have bank details (`BANK_LENGTHS`) instead of the details themselves."""
+    return queryset.select_related("payee_practice").defer(*BANK_DETAILS).annotate(**BANK_LENGTHS)
+
+
 def _payee_of(holder, pcn: Organisation) -> tuple[Payee | None, bool]:
-    """The payee a registration (or a payee change) names, and whether it has bank details."""
-    banked = bool(holder.bank_sort_code and holder.bank_account_number)
+    """The payee a registration (or a payee change) read by `_holders` names, and whether it
+    has bank details."""
+    banked = bool(holder.sort_code_length and holder.account_number_length)
     if holder.payee_practice_id:
         practice = holder.payee_practice
         return Payee(practice.code, practice.name), banked
@@ -181,12 +199,10 @@ def standing(pcns: list[Organisation], year: str) -> dict[int, Standing]:
         day: {label for label, des in des_years().items() if des.starts <= day}
         for day in judged.values()
     }
+    # Ids rather than the PCNs themselves: Django reads each instance's key for an IN list.
+    ids = [pcn.pk for pcn in pcns]
     registrations = defaultdict(list)
-    for registration in (
-        Registration.objects.filter(pcn__in=pcns)
-        .select_related("payee_practice")
-        .order_by("des_year")
-    ):
+    for registration in _holders(Registration.objects.filter(pcn_id__in=ids)).order_by("des_year"):
         registrations[registration.pcn_id].append(registration)
     created_on = {
         r.pk: timezone.localdate(r.created_at) for rs in registrations.values() for r in rs
@@ -199,19 +215,17 @@ def standing(pcns: list[Organisation], year: str) -> dict[int, Standing]:
     ):
         steps[registration_id].append((_effective(at, panel_date), to_status))
     ods_from = dict(
-        Relationship.objects.filter(rel_type=RelType.PRACTICE_PCN, parent__in=pcns)
+        Relationship.objects.filter(rel_type=RelType.PRACTICE_PCN, parent_id__in=ids)
         .values("parent_id")
         .annotate(first=Min("valid_from"))
         .values_list("parent_id", "first")
     )
     changes = defaultdict(list)
-    for change in (
+    for change in _holders(
         ChangeRequest.objects.filter(
-            pcn__in=pcns, kind=ChangeKind.PAYEE, status=ChangeStatus.APPROVED
+            pcn_id__in=ids, kind=ChangeKind.PAYEE, status=ChangeStatus.APPROVED
         )
-        .select_related("payee_practice")
-        .order_by("effective_date", "decided_at")
-    ):
+    ).order_by("effective_date", "decided_at"):
         changes[change.pcn_id].append(change)
     # The payee a registration had before its first payee change took effect.
     before = _payees_before(registrations, changes)
@@ -259,11 +273,7 @@ def _payees_before(registrations, changes) -> dict[int, object]:
     if not wanted:
         return {}
     found = {}
-    for record in (
-        Registration.history.filter(id__in=wanted)
-        .select_related("payee_practice")
-        .order_by("history_date")
-    ):
+    for record in _holders(Registration.history.filter(id__in=wanted)).order_by("history_date"):
         decided = wanted[record.id]
         if decided is None or record.history_date < decided:
             found[record.id] = record
@@ -275,11 +285,13 @@ def _payee_on(registration, changes, before, pcn, first: date):
     since the registration's DES year began (a later year's registration names its own
     payee, which an older change never overrides); before any, the registration's payee as
     it was before the first change."""
+    if not changes:
+        return _payee_of(registration, pcn)
     starts = financial_year(registration.des_year)[0]
     effective = [c for c in changes if starts <= c.effective_date <= first]
     if effective:
         return _payee_of(effective[-1], pcn)
-    if changes and registration.pk in before:
+    if registration.pk in before:
         return _payee_of(before[registration.pk], pcn)
     return _payee_of(registration, pcn)
 
