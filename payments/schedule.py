@@ -44,7 +44,7 @@ from organisations.models import Organisation
 from payments import inputs
 from payments.calendar import calendar_for, place
 from payments.calendar import paid_month as calendar_paid_month
-from payments.engine import Line, Payee, lines_for_year, withhold, year_rates
+from payments.engine import Line, Payee, Terms, lines_for_year, withhold, year_rates
 from payments.models import ArrsClaim, PaidLine, PaidMonth, RateVersion
 from payments.rates import ENTITLEMENTS
 from payments.versions import first_year, versions_for
@@ -224,21 +224,23 @@ def _claim_line(claim: ArrsClaim, network) -> Line:
     return Line(
         payee=network.payee_on(claim.month),
         pcn=network.pcn,
-        entitlement="arrs",
-        label=ENTITLEMENTS["arrs"],
         month=claim.month,
         amount=claim.amount,
         formula=f"{claim.staff.ref} ({claim.staff.role.replace('_', ' ')}): {claim.formula}",
-        basis="staff_cost",
-        basis_value=None,
-        basis_as_at=None,
-        basis_source=f"claim for {claim.staff.ref}, employed by {claim.staff.employer}",
-        rate=Decimal("0"),
-        per="claim",
-        version="ARRS claim",
-        rate_status="",
-        rate_note="",
-        rate_source="payments/arrs.toml: roles, shares and maxima by date",
+        terms=Terms(
+            entitlement="arrs",
+            label=ENTITLEMENTS["arrs"],
+            basis="staff_cost",
+            basis_value=None,
+            basis_as_at=None,
+            basis_source=f"claim for {claim.staff.ref}, employed by {claim.staff.employer}",
+            rate=Decimal("0"),
+            per="claim",
+            version="ARRS claim",
+            rate_status="",
+            rate_note="",
+            rate_source="payments/arrs.toml: roles, shares and maxima by date",
+        ),
         detail=claim.staff.ref,
     )
 
@@ -389,24 +391,26 @@ def as_paid(stored: PaidLine, code: str, name: str, labels: dict[str, str]) -> L
     return Line(
         payee=Payee(stored.payee_code, stored.payee_name),
         pcn=Payee(stored.pcn_code or code, stored.pcn_name or name),
-        entitlement=stored.entitlement,
-        label=stored.label
-        or labels.get(stored.entitlement, ENTITLEMENTS.get(stored.entitlement, "")),
         month=stored.paid_month.month if stored.arrears else stored.month,
         amount=stored.amount,
         formula=stored.formula,
-        basis=stored.basis,
-        basis_value=stored.basis_value,
-        basis_as_at=stored.basis_as_at,
-        basis_source=stored.basis_source or "as paid",
-        rate=stored.rate if stored.rate is not None else Decimal("0"),
-        per=stored.per,
-        version=stored.version,
-        rate_status=stored.rate_status,
-        rate_note="",
-        rate_source=stored.rate_source,
+        terms=Terms(
+            entitlement=stored.entitlement,
+            label=stored.label
+            or labels.get(stored.entitlement, ENTITLEMENTS.get(stored.entitlement, "")),
+            basis=stored.basis,
+            basis_value=stored.basis_value,
+            basis_as_at=stored.basis_as_at,
+            basis_source=stored.basis_source or "as paid",
+            rate=stored.rate if stored.rate is not None else Decimal("0"),
+            per=stored.per,
+            version=stored.version,
+            rate_status=stored.rate_status,
+            rate_note="",
+            rate_source=stored.rate_source,
+            paid_to=stored.paid_to,
+        ),
         detail=stored.detail,
-        paid_to=stored.paid_to,
         paid_month=stored.paid_month.month,
     )
 
