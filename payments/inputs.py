@@ -28,7 +28,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from organisations.models import Organisation, OrgKind, Relationship, RelType
-from organisations.population import Population, combined, practice_populations
+from organisations.population import Population, combined, practice_populations_of_kinds
 from payments.engine import Figure, NetworkInputs, NetworkMonth, Payee
 from payments.models import Achievement, CareHomeBeds
 from payments.rates import VersionSpec
@@ -308,7 +308,7 @@ def monthly_members(pcns: list[Organisation], year: str) -> Members:
         Q(valid_to__isnull=True) | Q(valid_to__gte=start),
         valid_from__lte=end,
         rel_type=RelType.PRACTICE_PCN,
-        parent__in=pcns,
+        parent_id__in=[pcn.pk for pcn in pcns],
     ).values_list("parent_id", "child_id", "child__code", "child__name", "valid_from", "valid_to")
     found: Members = defaultdict(lambda: defaultdict(list))
     for pcn_id, practice_id, code, name, valid_from, valid_to in rows:
@@ -327,43 +327,45 @@ def monthly_members(pcns: list[Organisation], year: str) -> Members:
 def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> list[NetworkInputs]:
     start, end = financial_year(year)
     firsts = months(start, end)
+    pcn_ids = [pcn.pk for pcn in pcns]
     members = monthly_members(pcns, year)
     practice_ids = {
         pid for by_month in members.values() for ms in by_month.values() for pid, _ in ms
     }
     basis_day = {kind: max(days) for kind, days in _basis_dates(versions).items()}
     # Each practice's (and each PCN's own) figure once per kind, summed per month below.
-    sizes = {
-        kind: practice_populations(
-            practice_ids | {p.pk for p in pcns}, day, purpose=PURPOSE, kind=kind
-        )
-        for kind, day in basis_day.items()
-    }
+    sizes = practice_populations_of_kinds(practice_ids.union(pcn_ids), basis_day, purpose=PURPOSE)
     beds = {
         (pcn_id, month): Figure(Decimal(count), None, source)
         for pcn_id, month, count, source in CareHomeBeds.objects.filter(
-            pcn__in=pcns, month__gte=start, month__lte=end
+            pcn_id__in=pcn_ids, month__gte=start, month__lte=end
         ).values_list("pcn_id", "month", "beds", "source")
     }
-    achieved = {a.pcn_id: a for a in Achievement.objects.filter(pcn__in=pcns, year=year)}
+    achieved = {a.pcn_id: a for a in Achievement.objects.filter(pcn_id__in=pcn_ids, year=year)}
     standings = standing(pcns, year)
     # One figure for each practice, and for each network's set of members, however many
-    # months it stands for: the engine prices a figure once.
+    # months it stands for: the engine prices a figure once. The practices' figures of a set
+    # of members are one mapping too.
     practice_figures = {pid: figure_of(found) for pid, found in sizes.get("weighted", {}).items()}
     found = []
     for pcn in pcns:
         by_month, practices = {}, {}
-        network_figures: dict[tuple, dict[str, Figure]] = {}
+        made: dict[tuple, tuple[dict[str, Figure], dict[Payee, Figure]]] = {}
         for first in firsts:
             current = members[pcn.pk].get(first, [])
             ids = tuple(pid for pid, _ in current)
-            figures = network_figures.get(ids)
-            if figures is None:
-                figures = network_figures[ids] = {
-                    kind: figure_of(network_population(pcn, current, sizes[kind], kind, day))
-                    for kind, day in basis_day.items()
-                    if current
-                }
+            if ids not in made:
+                made[ids] = (
+                    {
+                        kind: figure_of(network_population(pcn, current, sizes[kind], kind, day))
+                        for kind, day in basis_day.items()
+                        if current
+                    },
+                    {payee: practice_figures[pid] for pid, payee in current}
+                    if "weighted" in sizes
+                    else {},
+                )
+            figures, members_figures = made[ids]
             by_month[first] = NetworkMonth(
                 registered=figures.get("registered"),
                 weighted=figures.get("weighted"),
@@ -371,7 +373,7 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
                 beds=beds.get((pcn.pk, first)),
             )
             if "weighted" in sizes:
-                practices[first] = {payee: practice_figures[pid] for pid, payee in current}
+                practices[first] = members_figures
         achievement = achieved.get(pcn.pk)
         found.append(
             NetworkInputs(
