@@ -269,18 +269,27 @@ def network_lines(
 NO_FIGURES = NetworkMonth()
 
 
-def lines_for_year(inputs: NetworkInputs, due: list[tuple[date, list[Due]]]) -> list[Line]:
+Priced = dict[tuple[int, int, Decimal | None], tuple[Terms, Decimal | None, str]]
+
+
+def lines_for_year(
+    inputs: NetworkInputs, due: list[tuple[date, list[Due]]], priced: Priced | None = None
+) -> list[Line]:
     """Every line for one PCN and its member practices for the rates due (`year_rates`), each
     made once with its payee, whether it is withheld and the month it is paid in. A figure
-    unchanged from month to month is priced and put in words once (`_terms`)."""
+    unchanged from month to month is priced and put in words once (`_terms`), and so is one
+    that other networks share (a count of beds) where the caller keeps `priced` across
+    networks: by rate, figure (while both exist: by identity) and, for an assessed rate, the
+    network's assessed share."""
     lines: list[Line] = []
-    priced: dict[tuple[int, int], tuple[Terms, Decimal | None, str]] = {}
+    priced = {} if priced is None else priced
     pcn = inputs.pcn
     for month, rates in due:
         network = inputs.by_month.get(month, NO_FIGURES)
         practices = None
         for item in rates:
             rate = item.rate
+            share = inputs.assessed_share if rate.per == "assessed" else None
             if rate.payee == "practice":
                 if practices is None:
                     practices = sorted(
@@ -297,7 +306,7 @@ def lines_for_year(inputs: NetworkInputs, due: list[tuple[date, list[Due]]]) -> 
                 paid_to = "network"
                 payees = ((inputs.payee_on(month), figure),)
             for payee, figure in payees:
-                key = (id(rate), id(figure))
+                key = (id(rate), id(figure), share)
                 found = priced.get(key)
                 if found is None:
                     found = _terms(item, inputs, payee, figure, paid_to)

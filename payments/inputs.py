@@ -335,12 +335,16 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
     basis_day = {kind: max(days) for kind, days in _basis_dates(versions).items()}
     # Each practice's (and each PCN's own) figure once per kind, summed per month below.
     sizes = practice_populations_of_kinds(practice_ids.union(pcn_ids), basis_day, purpose=PURPOSE)
-    beds = {
-        (pcn_id, month): Figure(Decimal(count), None, source)
-        for pcn_id, month, count, source in CareHomeBeds.objects.filter(
-            pcn_id__in=pcn_ids, month__gte=start, month__lte=end
-        ).values_list("pcn_id", "month", "beds", "source")
-    }
+    # One figure for each count of beds and its source, whichever networks and months have
+    # it: the engine prices a figure once.
+    beds, bed_figures = {}, {}
+    for pcn_id, month, count, source in CareHomeBeds.objects.filter(
+        pcn_id__in=pcn_ids, month__gte=start, month__lte=end
+    ).values_list("pcn_id", "month", "beds", "source"):
+        figure = bed_figures.get((count, source))
+        if figure is None:
+            figure = bed_figures[count, source] = Figure(Decimal(count), None, source)
+        beds[pcn_id, month] = figure
     achieved = {a.pcn_id: a for a in Achievement.objects.filter(pcn_id__in=pcn_ids, year=year)}
     standings = standing(pcns, year)
     # One figure for each practice, and for each network's set of members, however many

@@ -198,8 +198,9 @@ def compute(pcns: list[Organisation], year: str, known_on: date) -> list[Line]:
     due = year_rates(versions, year, known_on, partial(calendar_paid_month, calendar))
     lines = []
     networks = inputs.gather(pcns, year, versions)
+    priced = {}  # the figures networks share priced once (lines_for_year); they outlive it
     for network in networks:
-        lines.extend(lines_for_year(network, due))
+        lines.extend(lines_for_year(network, due, priced))
     lines.extend(place(_claim_lines(networks, year), calendar))
     return lines
 
