@@ -38,6 +38,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from operator import attrgetter
+from types import MappingProxyType
 
 from payments.rates import RateSpec, VersionSpec
 from pcnhub.nhs_calendar import financial_year, months
@@ -267,6 +268,7 @@ def network_lines(
 
 
 NO_FIGURES = NetworkMonth()
+NO_PRACTICES: Mapping[Payee, Figure] = MappingProxyType({})
 
 
 Priced = dict[tuple[int, int, Decimal | None], tuple[Terms, Decimal | None, str]]
@@ -284,6 +286,7 @@ def lines_for_year(
     lines: list[Line] = []
     priced = {} if priced is None else priced
     pcn = inputs.pcn
+    in_order: dict[int, list] = {}  # each practices' mapping by code, once for its months
     for month, rates in due:
         network = inputs.by_month.get(month, NO_FIGURES)
         practices = None
@@ -292,9 +295,12 @@ def lines_for_year(
             share = inputs.assessed_share if rate.per == "assessed" else None
             if rate.payee == "practice":
                 if practices is None:
-                    practices = sorted(
-                        inputs.practices.get(month, {}).items(), key=lambda pair: pair[0].code
-                    )
+                    mapping = inputs.practices.get(month, NO_PRACTICES)
+                    practices = in_order.get(id(mapping))
+                    if practices is None:
+                        practices = in_order[id(mapping)] = sorted(
+                            mapping.items(), key=lambda pair: pair[0].code
+                        )
                 withheld = inputs.practices_withheld.get(month, "")
                 paid_to = "practice"
                 payees = practices

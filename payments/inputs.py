@@ -234,6 +234,7 @@ def standing(pcns: list[Organisation], year: str) -> dict[int, Standing]:
         payees, withheld, practices_withheld = {}, {}, {}
         none = Payee(pcn.code, f"{pcn.name} (no nominated payee on record)")
         last = none
+        named: dict[int, tuple[Payee | None, bool]] = {}  # by holder: one Payee for its months
         for first in firsts:
             payees[first] = none
             day = judged[first]
@@ -249,7 +250,10 @@ def standing(pcns: list[Organisation], year: str) -> dict[int, Standing]:
                     f"approved registration on {day:%-d %b %Y}{state}"
                 )
                 continue
-            payee, banked = _payee_on(registration, changes[pcn.pk], before, pcn, first)
+            holder = _holder_on(registration, changes[pcn.pk], before, first)
+            if id(holder) not in named:
+                named[id(holder)] = _payee_of(holder, pcn)
+            payee, banked = named[id(holder)]
             if payee is None or not banked:
                 what = "none" if payee is None else f"{payee.code} has no bank details"
                 withheld[first] = (
@@ -280,20 +284,18 @@ def _payees_before(registrations, changes) -> dict[int, object]:
     return found
 
 
-def _payee_on(registration, changes, before, pcn, first: date):
-    """The payee on record on `first`: the latest approved payee change effective by then and
-    since the registration's DES year began (a later year's registration names its own
-    payee, which an older change never overrides); before any, the registration's payee as
+def _holder_on(registration, changes, before, first: date):
+    """What names the payee on record on `first`: the latest approved payee change effective
+    by then and since the registration's DES year began (a later year's registration names
+    its own payee, which an older change never overrides); before any, the registration as
     it was before the first change."""
     if not changes:
-        return _payee_of(registration, pcn)
+        return registration
     starts = financial_year(registration.des_year)[0]
     effective = [c for c in changes if starts <= c.effective_date <= first]
     if effective:
-        return _payee_of(effective[-1], pcn)
-    if registration.pk in before:
-        return _payee_of(before[registration.pk], pcn)
-    return _payee_of(registration, pcn)
+        return effective[-1]
+    return before.get(registration.pk, registration)
 
 
 Members = dict[int, dict[date, list[tuple[int, Payee]]]]
