@@ -29,7 +29,7 @@ from operator import or_
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import BooleanField, CharField, Q, Value
+from django.db.models import BooleanField, CharField, Q, QuerySet, Value
 
 from organisations.models import ListSize, Organisation, OrgKind, PopulationFigure
 from organisations.queries import practices_under
@@ -257,10 +257,11 @@ def _whole(value) -> Decimal:
 
 
 def _candidates(
-    ids: Collection[int], on: dict[Kind, date], allow_later: bool
+    ids: Collection[int], on: dict[Kind, date], allow_later: bool, within: QuerySet | None = None
 ) -> dict[str, dict[int, list]]:
     """Kind -> every figure of it for these organisations (only those on or before the kind's
-    date in `on` unless a later one may be used), for all the kinds in one query."""
+    date in `on` unless a later one may be used), for all the kinds in one query; read for
+    the organisations `within` gives where it is given (it holds `ids`, and may hold more)."""
     found: dict[str, dict[int, list[_Candidate]]] = {kind.key: defaultdict(list) for kind in on}
     if not ids:
         return found
@@ -280,8 +281,9 @@ def _candidates(
     # One query for both tables (a UNION, PopulationFigure first so its decimal column types the
     # result): the rule's query count does not grow with the kinds it reads.
     measures = {m for kind in on for m in kind.measures}
+    wanted = ids if within is None else within
     figures = PopulationFigure.objects.filter(
-        kinds_filter("as_at", measures), organisation_id__in=ids
+        kinds_filter("as_at", measures), organisation_id__in=wanted
     ).values_list(
         "organisation_id",
         "as_at",
@@ -296,7 +298,10 @@ def _candidates(
     if listed:
         lists = (
             ListSize.objects.filter(
-                kinds_filter("extract_date", listed), organisation_id__in=ids, sex="ALL", age="ALL"
+                kinds_filter("extract_date", listed),
+                organisation_id__in=wanted,
+                sex="ALL",
+                age="ALL",
             )
             .annotate(
                 is_synthetic=Value(False, output_field=BooleanField()),
@@ -457,15 +462,18 @@ def practice_populations_of_kinds(
     *,
     purpose: str,
     allow_later: bool = False,
+    within: QuerySet | None = None,
 ) -> dict[str, dict[int, Population]]:
     """Kind -> `practice_populations` of that kind on its date in `on`, for several kinds in
-    the same two queries at most (a schedule's registered, weighted and adjusted lists)."""
+    the same two queries at most (a schedule's registered, weighted and adjusted lists).
+    `within`, a query of organisation ids holding every one of the practices, reads their
+    figures by a subquery rather than listing thousands of ids."""
     given = list(practice_ids)
     known = {p.pk: p.code for p in given if isinstance(p, Organisation)}
     ids = {p.pk if isinstance(p, Organisation) else p for p in given}
     specs = {kind: _kind_for(purpose, kind) for kind in on}
     candidates = _candidates(
-        ids, {spec: on[kind] for kind, (spec, _) in specs.items()}, allow_later
+        ids, {spec: on[kind] for kind, (spec, _) in specs.items()}, allow_later, within
     )
     best = {
         kind: {pid: _choose(candidates[kind].get(pid, []), on[kind]) for pid in ids} for kind in on
