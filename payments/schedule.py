@@ -334,10 +334,10 @@ def _schedule(pcns: list[Organisation], year: str, known_on: date | None) -> Sch
         for line in expected
         if line.pcn.code in paid_pcns and line.paid_to == "network" and line.entitlement != "arrs"
     }
-    result: list[ScheduleLine] = []
+    # The lines of networks with no month paid are due as they stand.
+    result = [ScheduleLine(line, False) for line in expected if line.pcn.code not in paid_pcns]
     for line in expected:
         if line.pcn.code not in paid_pcns:
-            result.append(ScheduleLine(line, False))
             continue
         key = _paid_key(*line.key, line.paid_to)
         settled = (line.pcn.code, line.paid_in) in paid_months or key in already
