@@ -20,15 +20,16 @@ many organisations are asked about.
 
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, reduce
+from operator import or_
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import BooleanField, CharField, Value
+from django.db.models import BooleanField, CharField, Q, QuerySet, Value
 
 from organisations.models import ListSize, Organisation, OrgKind, PopulationFigure
 from organisations.queries import practices_under
@@ -114,7 +115,9 @@ def age_words(earlier: date, later: date) -> str:
     return " ".join(parts)
 
 
+@cache
 def day_words(day: date) -> str:
+    """'1 Jan 2024'. Cached: a schedule puts the same few dates in words thousands of times."""
     return f"{day:%-d %b %Y}"
 
 
@@ -253,18 +256,34 @@ def _whole(value) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
-def _candidates(ids: set[int], kind: Kind, on: date, allow_later: bool) -> dict[int, list]:
-    """Every figure of the kind for these organisations (only those on or before `on` unless a
-    later one may be used), in one query."""
-    found: dict[int, list[_Candidate]] = defaultdict(list)
+def _candidates(
+    ids: Collection[int], on: dict[Kind, date], allow_later: bool, within: QuerySet | None = None
+) -> dict[str, dict[int, list]]:
+    """Kind -> every figure of it for these organisations (only those on or before the kind's
+    date in `on` unless a later one may be used), for all the kinds in one query; read for
+    the organisations `within` gives where it is given (it holds `ids`, and may hold more)."""
+    found: dict[str, dict[int, list[_Candidate]]] = {kind.key: defaultdict(list) for kind in on}
     if not ids:
         return found
+
+    def kinds_filter(field: str, measures) -> Q:
+        """Each kind's measures among `measures`, on or before its date (`field`)."""
+        wanted = [
+            Q(
+                measure__in=[m for m in kind.measures if m in measures],
+                **({} if allow_later else {f"{field}__lte": day}),
+            )
+            for kind, day in on.items()
+            if set(kind.measures) & measures
+        ]
+        return reduce(or_, wanted)
+
     # One query for both tables (a UNION, PopulationFigure first so its decimal column types the
     # result): the rule's query count does not grow with the kinds it reads.
+    measures = {m for kind in on for m in kind.measures}
+    wanted = ids if within is None else within
     figures = PopulationFigure.objects.filter(
-        organisation_id__in=ids,
-        measure__in=kind.measures,
-        **({} if allow_later else {"as_at__lte": on}),
+        kinds_filter("as_at", measures), organisation_id__in=wanted
     ).values_list(
         "organisation_id",
         "as_at",
@@ -275,15 +294,14 @@ def _candidates(ids: set[int], kind: Kind, on: date, allow_later: bool) -> dict[
         "entered_by__username",
         "reason",
     )
-    listed = [m for m in kind.measures if m in ("registered", "qof")]
+    listed = {m for m in measures if m in ("registered", "qof")}
     if listed:
         lists = (
             ListSize.objects.filter(
-                organisation_id__in=ids,
-                measure__in=listed,
+                kinds_filter("extract_date", listed),
+                organisation_id__in=wanted,
                 sex="ALL",
                 age="ALL",
-                **({} if allow_later else {"extract_date__lte": on}),
             )
             .annotate(
                 is_synthetic=Value(False, output_field=BooleanField()),
@@ -302,21 +320,23 @@ def _candidates(ids: set[int], kind: Kind, on: date, allow_later: bool) -> dict[
             )
         )
         figures = figures.union(lists, all=True)
+    # Which kinds count each measure, with its preference among the kind's measures.
+    counted_as = defaultdict(list)
+    for kind, day in on.items():
+        for index, measure in enumerate(kind.measures):
+            counted_as[measure].append((found[kind.key], None if allow_later else day, index))
     for org_id, day, measure, value, file_name, synthetic, who, reason in figures:
         if who:
             basis, source = "entered", f"entered by {who}: {reason}"
         else:
             basis, source = measure, file_name or ("synthetic demo figure" if synthetic else "")
-        found[org_id].append(
-            _Candidate(
-                day,
-                basis,
-                _whole(value),
-                source or "file not recorded",
-                bool(synthetic),
-                0 if basis == "entered" else 1 + kind.measures.index(measure),
-            )
-        )
+        value, source, synthetic = _whole(value), source or "file not recorded", bool(synthetic)
+        for kind_found, latest, index in counted_as[measure]:
+            if latest is None or day <= latest:
+                preference = 0 if basis == "entered" else 1 + index
+                kind_found[org_id].append(
+                    _Candidate(day, basis, value, source, synthetic, preference)
+                )
     return found
 
 
@@ -345,6 +365,23 @@ def _kind_for(purpose: str, kind: str | None) -> tuple[Kind, Purpose]:
 def _one(code, kind, purpose, on, chosen: list[tuple[_Candidate, bool]], missing, own=False):
     if not chosen:
         return Population(code, kind.key, purpose.key, on, None, missing=tuple(missing))
+    if len(chosen) == 1:  # a practice's own figure: as below, without the sums and sorting
+        figure, later = chosen[0]
+        return Population(
+            code=code,
+            kind=kind.key,
+            purpose=purpose.key,
+            stands_for=on,
+            value=figure.value,
+            dates=(figure.day,),
+            bases=(figure.basis,),
+            sources=(figure.source,),
+            counted=0 if own else 1,
+            missing=tuple(sorted(missing)),
+            later=later,
+            synthetic=figure.synthetic,
+            own=own,
+        )
     figures = [c for c, _ in chosen]
     return Population(
         code=code,
@@ -378,7 +415,7 @@ def populations(
     spec, use = _kind_for(purpose, kind)
     practices_of = practices_under(orgs, members_on or on)
     wanted = set().union(*practices_of.values(), (o.pk for o in orgs)) if orgs else set()
-    candidates = _candidates(wanted, spec, on, allow_later)
+    candidates = _candidates(wanted, {spec: on}, allow_later)[spec.key]
     chosen = {org_id: _choose(found, on) for org_id, found in candidates.items()}
     without = {
         pid for ids in practices_of.values() for pid in ids if chosen.get(pid, (None,))[0] is None
@@ -413,16 +450,54 @@ def practice_populations(
     """Each practice's own figure by the rule, for many practices in two queries at most (one
     when practices rather than ids are given: their codes are known). Practices with no figure
     are present, with value None and the reason."""
+    kind = _kind_for(purpose, kind)[0].key
+    return practice_populations_of_kinds(
+        practice_ids, {kind: on}, purpose=purpose, allow_later=allow_later
+    )[kind]
+
+
+def practice_populations_of_kinds(
+    practice_ids: Iterable[int | Organisation],
+    on: dict[str, date],
+    *,
+    purpose: str,
+    allow_later: bool = False,
+    within: QuerySet | None = None,
+) -> dict[str, dict[int, Population]]:
+    """Kind -> `practice_populations` of that kind on its date in `on`, for several kinds in
+    the same two queries at most (a schedule's registered, weighted and adjusted lists).
+    `within`, a query of organisation ids holding every one of the practices, reads their
+    figures by a subquery rather than listing thousands of ids."""
     given = list(practice_ids)
-    codes = {p.pk: p.code for p in given if isinstance(p, Organisation)}
+    known = {p.pk: p.code for p in given if isinstance(p, Organisation)}
     ids = {p.pk if isinstance(p, Organisation) else p for p in given}
-    spec, use = _kind_for(purpose, kind)
-    candidates = _candidates(ids, spec, on, allow_later)
-    best = {pid: _choose(candidates.get(pid, []), on) for pid in ids}
-    codes |= _codes(pid for pid, (chosen, _) in best.items() if chosen is None and pid not in codes)
+    specs = {kind: _kind_for(purpose, kind) for kind in on}
+    candidates = _candidates(
+        ids, {spec: on[kind] for kind, (spec, _) in specs.items()}, allow_later, within
+    )
+    best = {
+        kind: {pid: _choose(candidates[kind].get(pid, []), on[kind]) for pid in ids} for kind in on
+    }
+    # A figure that is missing names its practice.
+    codes = known | _codes(
+        pid
+        for chosen in best.values()
+        for pid, (figure, _) in chosen.items()
+        if figure is None and pid not in known
+    )
     return {
-        pid: _one(codes.get(pid, ""), spec, use, on, [chosen] if chosen[0] else [], [])
-        for pid, chosen in best.items()
+        kind: {
+            pid: _one(
+                (known if chosen[0] else codes).get(pid, ""),
+                spec,
+                use,
+                on[kind],
+                [chosen] if chosen[0] else [],
+                [],
+            )
+            for pid, chosen in best[kind].items()
+        }
+        for kind, (spec, use) in specs.items()
     }
 
 

@@ -28,7 +28,8 @@ schedule passes in as `paid_in`), so this calculator knows nothing of statements
 Speed: a schedule for England is some 150,000 lines, so each line is made once, whole (never
 made and then replaced), the rates due in each month are worked out once for every network
 (`year_rates`), and a network's figure that stands for several months is priced and put in
-words once.
+words once, in the `Terms` its months' lines share: a line itself holds only what differs
+from month to month (payee, month, amount, whether it is withheld).
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -36,6 +37,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from operator import attrgetter
+from types import MappingProxyType
 
 from payments.rates import RateSpec, VersionSpec
 from pcnhub.nhs_calendar import financial_year, months
@@ -99,14 +102,14 @@ class NetworkInputs:
 
 
 @dataclass(frozen=True, slots=True)
-class Line:
-    payee: Payee
-    pcn: Payee
+class Terms:
+    """What the lines of one rate on one figure share: the rate with its version and source,
+    the figure it is paid on, in words, and why it cannot be calculated. A line reads these
+    as its own attributes (`line.rate`, `line.basis_source`); the engine makes them once for
+    all the months a figure stands for, so each of a schedule's lines is small to make."""
+
     entitlement: str
     label: str
-    month: date
-    amount: Decimal | None  # None: cannot be calculated (`missing`) or withheld (`withheld`)
-    formula: str
     basis: str
     basis_value: Decimal | None
     basis_as_at: date | None
@@ -117,11 +120,36 @@ class Line:
     rate_status: str
     rate_note: str
     rate_source: str
-    detail: str = ""  # tells apart lines of one entitlement and month: an ARRS claim's staff
-    missing: str = ""  # why the line cannot be calculated; its amount is then None
-    withheld: str = ""  # why the line may not be paid (not approved, no payee); amount None
+    missing: str = ""  # why the lines cannot be calculated; their amount is then None
     paid_to: str = "network"  # "network": the nominated payee; "practice": each practice
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    payee: Payee
+    pcn: Payee
+    month: date
+    amount: Decimal | None  # None: cannot be calculated (`missing`) or withheld (`withheld`)
+    formula: str
+    terms: Terms
+    detail: str = ""  # tells apart lines of one entitlement and month: an ARRS claim's staff
+    withheld: str = ""  # why the line may not be paid (not approved, no payee); amount None
     paid_month: date | None = None  # the month it is paid in (payments.calendar); None: `month`
+
+    entitlement = property(attrgetter("terms.entitlement"))
+    label = property(attrgetter("terms.label"))
+    basis = property(attrgetter("terms.basis"))
+    basis_value = property(attrgetter("terms.basis_value"))
+    basis_as_at = property(attrgetter("terms.basis_as_at"))
+    basis_source = property(attrgetter("terms.basis_source"))
+    rate = property(attrgetter("terms.rate"))
+    per = property(attrgetter("terms.per"))
+    version = property(attrgetter("terms.version"))
+    rate_status = property(attrgetter("terms.rate_status"))
+    rate_note = property(attrgetter("terms.rate_note"))
+    rate_source = property(attrgetter("terms.rate_source"))
+    missing = property(attrgetter("terms.missing"))
+    paid_to = property(attrgetter("terms.paid_to"))
 
     @property
     def for_month(self) -> date:
@@ -240,35 +268,62 @@ def network_lines(
 
 
 NO_FIGURES = NetworkMonth()
+NO_PRACTICES: Mapping[Payee, Figure] = MappingProxyType({})
 
 
-def lines_for_year(inputs: NetworkInputs, due: list[tuple[date, list[Due]]]) -> list[Line]:
+Priced = dict[tuple[int, int, Decimal | None], tuple[Terms, Decimal | None, str]]
+
+
+def lines_for_year(
+    inputs: NetworkInputs, due: list[tuple[date, list[Due]]], priced: Priced | None = None
+) -> list[Line]:
     """Every line for one PCN and its member practices for the rates due (`year_rates`), each
     made once with its payee, whether it is withheld and the month it is paid in. A figure
-    unchanged from month to month is priced and put in words once."""
+    unchanged from month to month is priced and put in words once (`_terms`), and so is one
+    that other networks share (a count of beds) where the caller keeps `priced` across
+    networks: by rate, figure (while both exist: by identity) and, for an assessed rate, the
+    network's assessed share."""
     lines: list[Line] = []
-    priced: dict[tuple[int, int], tuple[Decimal, str, str]] = {}
+    priced = {} if priced is None else priced
+    pcn = inputs.pcn
+    in_order: dict[int, list] = {}  # each practices' mapping by code, once for its months
     for month, rates in due:
         network = inputs.by_month.get(month, NO_FIGURES)
         practices = None
         for item in rates:
             rate = item.rate
+            share = inputs.assessed_share if rate.per == "assessed" else None
             if rate.payee == "practice":
                 if practices is None:
-                    practices = sorted(
-                        inputs.practices.get(month, {}).items(), key=lambda pair: pair[0].code
-                    )
+                    mapping = inputs.practices.get(month, NO_PRACTICES)
+                    practices = in_order.get(id(mapping))
+                    if practices is None:
+                        practices = in_order[id(mapping)] = sorted(
+                            mapping.items(), key=lambda pair: pair[0].code
+                        )
                 withheld = inputs.practices_withheld.get(month, "")
-                for practice, figure in practices:
-                    lines.append(
-                        _line(item, month, inputs, practice, figure, withheld, "practice", priced)
-                    )
-                continue
-            figure = inputs.points if rate.basis == "points" else getattr(network, rate.basis)
-            if figure is None:
-                continue
-            payee, withheld = inputs.payee_on(month), inputs.withheld.get(month, "")
-            lines.append(_line(item, month, inputs, payee, figure, withheld, "network", priced))
+                paid_to = "practice"
+                payees = practices
+            else:
+                figure = inputs.points if rate.basis == "points" else getattr(network, rate.basis)
+                if figure is None:
+                    continue
+                withheld = inputs.withheld.get(month, "")
+                paid_to = "network"
+                payees = ((inputs.payee_on(month), figure),)
+            for payee, figure in payees:
+                key = (id(rate), id(figure), share)
+                found = priced.get(key)
+                if found is None:
+                    found = _terms(item, inputs, payee, figure, paid_to)
+                    if not found[0].missing:  # a reason may name the payee: made per line
+                        priced[key] = found
+                terms, amount, formula = found
+                if withheld and not terms.missing:
+                    amount, formula = None, f"withheld: {withheld}; due: {formula}"
+                lines.append(
+                    Line(payee, pcn, month, amount, formula, terms, "", withheld, item.paid_month)
+                )
     return lines
 
 
@@ -281,19 +336,11 @@ def withhold(line: Line, reason: str | None) -> Line:
     return replace(line, amount=None, withheld=reason, formula=formula)
 
 
-def _line(
-    due: Due,
-    month: date,
-    inputs: NetworkInputs,
-    payee: Payee,
-    figure: Figure,
-    withheld: str,
-    paid_to: str,
-    priced: dict,
-) -> Line:
-    """One line, withheld (`withhold`) where `withheld` gives a reason. `priced` keeps each
-    rate's amount and words for a figure, by identity: the inputs hold one figure for the
-    months it stands for."""
+def _terms(
+    due: Due, inputs: NetworkInputs, payee: Payee, figure: Figure, paid_to: str
+) -> tuple[Terms, Decimal | None, str]:
+    """The terms of the rate's lines on a figure, with the amount due a month and its formula;
+    no amount where it cannot be calculated (`Terms.missing` says why)."""
     rate, missing = due.rate, ""
     if figure.value is None:
         missing = figure.reason or f"no {UNIT_WORDS[rate.basis]} on file for {payee.code}"
@@ -305,21 +352,10 @@ def _line(
             formula if figure.value is None else _figure_text(figure, UNIT_WORDS[rate.basis])
         )
     else:
-        key = (id(rate), id(figure))
-        found = priced.get(key)
-        if found is None:
-            found = priced[key] = _price(rate, due.n_months, figure, inputs.assessed_share)
-        amount, formula, basis_source = found
-        if withheld:
-            amount, formula = None, f"withheld: {withheld}; due: {formula}"
-    return Line(
-        payee=payee,
-        pcn=inputs.pcn,
+        amount, formula, basis_source = _price(rate, due.n_months, figure, inputs.assessed_share)
+    terms = Terms(
         entitlement=rate.entitlement,
         label=rate.label,
-        month=month,
-        amount=amount,
-        formula=formula,
         basis=rate.basis,
         basis_value=figure.value,
         basis_as_at=figure.as_at,
@@ -331,10 +367,9 @@ def _line(
         rate_note=rate.note,
         rate_source=rate.source,
         missing=missing,
-        withheld=withheld,
         paid_to=paid_to,
-        paid_month=due.paid_month,
     )
+    return terms, amount, formula
 
 
 def _price(

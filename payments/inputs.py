@@ -24,10 +24,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Min, Q
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from organisations.models import Organisation, OrgKind, Relationship, RelType
-from organisations.population import Population, combined, practice_populations
+from organisations.population import Population, combined, practice_populations_of_kinds
 from payments.engine import Figure, NetworkInputs, NetworkMonth, Payee
 from payments.models import Achievement, CareHomeBeds
 from payments.rates import VersionSpec
@@ -153,9 +154,26 @@ def _in_force(
     return chosen
 
 
+# Whether bank details are on record (`Registration.has_bank_details`), from the stored
+# values' lengths: an encrypted field stores a blank value as NULL and any other as a
+# non-empty token, so nothing is decrypted (a key derivation and a decryption for each).
+BANK_LENGTHS = {
+    "sort_code_length": Length("bank_sort_code"),
+    "account_number_length": Length("bank_account_number"),
+}
+BANK_DETAILS = ("bank_account_name", "bank_sort_code", "bank_account_number")
+
+
+def _holders(queryset):
+    """Registrations, their history or payee changes with the payee practice, and whether
+    they have bank details (`BANK_LENGTHS`) instead of the details themselves."""
+    return queryset.select_related("payee_practice").defer(*BANK_DETAILS).annotate(**BANK_LENGTHS)
+
+
 def _payee_of(holder, pcn: Organisation) -> tuple[Payee | None, bool]:
-    """The payee a registration (or a payee change) names, and whether it has bank details."""
-    banked = bool(holder.bank_sort_code and holder.bank_account_number)
+    """The payee a registration (or a payee change) read by `_holders` names, and whether it
+    has bank details."""
+    banked = bool(holder.sort_code_length and holder.account_number_length)
     if holder.payee_practice_id:
         practice = holder.payee_practice
         return Payee(practice.code, practice.name), banked
@@ -181,12 +199,10 @@ def standing(pcns: list[Organisation], year: str) -> dict[int, Standing]:
         day: {label for label, des in des_years().items() if des.starts <= day}
         for day in judged.values()
     }
+    # Ids rather than the PCNs themselves: Django reads each instance's key for an IN list.
+    ids = [pcn.pk for pcn in pcns]
     registrations = defaultdict(list)
-    for registration in (
-        Registration.objects.filter(pcn__in=pcns)
-        .select_related("payee_practice")
-        .order_by("des_year")
-    ):
+    for registration in _holders(Registration.objects.filter(pcn_id__in=ids)).order_by("des_year"):
         registrations[registration.pcn_id].append(registration)
     created_on = {
         r.pk: timezone.localdate(r.created_at) for rs in registrations.values() for r in rs
@@ -199,19 +215,17 @@ def standing(pcns: list[Organisation], year: str) -> dict[int, Standing]:
     ):
         steps[registration_id].append((_effective(at, panel_date), to_status))
     ods_from = dict(
-        Relationship.objects.filter(rel_type=RelType.PRACTICE_PCN, parent__in=pcns)
+        Relationship.objects.filter(rel_type=RelType.PRACTICE_PCN, parent_id__in=ids)
         .values("parent_id")
         .annotate(first=Min("valid_from"))
         .values_list("parent_id", "first")
     )
     changes = defaultdict(list)
-    for change in (
+    for change in _holders(
         ChangeRequest.objects.filter(
-            pcn__in=pcns, kind=ChangeKind.PAYEE, status=ChangeStatus.APPROVED
+            pcn_id__in=ids, kind=ChangeKind.PAYEE, status=ChangeStatus.APPROVED
         )
-        .select_related("payee_practice")
-        .order_by("effective_date", "decided_at")
-    ):
+    ).order_by("effective_date", "decided_at"):
         changes[change.pcn_id].append(change)
     # The payee a registration had before its first payee change took effect.
     before = _payees_before(registrations, changes)
@@ -220,6 +234,7 @@ def standing(pcns: list[Organisation], year: str) -> dict[int, Standing]:
         payees, withheld, practices_withheld = {}, {}, {}
         none = Payee(pcn.code, f"{pcn.name} (no nominated payee on record)")
         last = none
+        named: dict[int, tuple[Payee | None, bool]] = {}  # by holder: one Payee for its months
         for first in firsts:
             payees[first] = none
             day = judged[first]
@@ -235,7 +250,10 @@ def standing(pcns: list[Organisation], year: str) -> dict[int, Standing]:
                     f"approved registration on {day:%-d %b %Y}{state}"
                 )
                 continue
-            payee, banked = _payee_on(registration, changes[pcn.pk], before, pcn, first)
+            holder = _holder_on(registration, changes[pcn.pk], before, first)
+            if id(holder) not in named:
+                named[id(holder)] = _payee_of(holder, pcn)
+            payee, banked = named[id(holder)]
             if payee is None or not banked:
                 what = "none" if payee is None else f"{payee.code} has no bank details"
                 withheld[first] = (
@@ -259,32 +277,38 @@ def _payees_before(registrations, changes) -> dict[int, object]:
     if not wanted:
         return {}
     found = {}
-    for record in (
-        Registration.history.filter(id__in=wanted)
-        .select_related("payee_practice")
-        .order_by("history_date")
-    ):
+    for record in _holders(Registration.history.filter(id__in=wanted)).order_by("history_date"):
         decided = wanted[record.id]
         if decided is None or record.history_date < decided:
             found[record.id] = record
     return found
 
 
-def _payee_on(registration, changes, before, pcn, first: date):
-    """The payee on record on `first`: the latest approved payee change effective by then and
-    since the registration's DES year began (a later year's registration names its own
-    payee, which an older change never overrides); before any, the registration's payee as
+def _holder_on(registration, changes, before, first: date):
+    """What names the payee on record on `first`: the latest approved payee change effective
+    by then and since the registration's DES year began (a later year's registration names
+    its own payee, which an older change never overrides); before any, the registration as
     it was before the first change."""
+    if not changes:
+        return registration
     starts = financial_year(registration.des_year)[0]
     effective = [c for c in changes if starts <= c.effective_date <= first]
     if effective:
-        return _payee_of(effective[-1], pcn)
-    if changes and registration.pk in before:
-        return _payee_of(before[registration.pk], pcn)
-    return _payee_of(registration, pcn)
+        return effective[-1]
+    return before.get(registration.pk, registration)
 
 
 Members = dict[int, dict[date, list[tuple[int, Payee]]]]
+
+
+def _memberships(pcn_ids: list[int], start: date, end: date):
+    """The PCNs' practice memberships at any time from `start` to `end`."""
+    return Relationship.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start),
+        valid_from__lte=end,
+        rel_type=RelType.PRACTICE_PCN,
+        parent_id__in=pcn_ids,
+    )
 
 
 def monthly_members(pcns: list[Organisation], year: str) -> Members:
@@ -292,12 +316,9 @@ def monthly_members(pcns: list[Organisation], year: str) -> Members:
     rule above, the backdating to the year's start included. One query."""
     start, end = financial_year(year)
     firsts = months(start, end)
-    rows = Relationship.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=start),
-        valid_from__lte=end,
-        rel_type=RelType.PRACTICE_PCN,
-        parent__in=pcns,
-    ).values_list("parent_id", "child_id", "child__code", "child__name", "valid_from", "valid_to")
+    rows = _memberships([pcn.pk for pcn in pcns], start, end).values_list(
+        "parent_id", "child_id", "child__code", "child__name", "valid_from", "valid_to"
+    )
     found: Members = defaultdict(lambda: defaultdict(list))
     for pcn_id, practice_id, code, name, valid_from, valid_to in rows:
         member = (practice_id, Payee(code, name))
@@ -315,43 +336,59 @@ def monthly_members(pcns: list[Organisation], year: str) -> Members:
 def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> list[NetworkInputs]:
     start, end = financial_year(year)
     firsts = months(start, end)
+    pcn_ids = [pcn.pk for pcn in pcns]
     members = monthly_members(pcns, year)
     practice_ids = {
         pid for by_month in members.values() for ms in by_month.values() for pid, _ in ms
     }
     basis_day = {kind: max(days) for kind, days in _basis_dates(versions).items()}
-    # Each practice's (and each PCN's own) figure once per kind, summed per month below.
-    sizes = {
-        kind: practice_populations(
-            practice_ids | {p.pk for p in pcns}, day, purpose=PURPOSE, kind=kind
-        )
-        for kind, day in basis_day.items()
-    }
-    beds = {
-        (pcn_id, month): Figure(Decimal(count), None, source)
-        for pcn_id, month, count, source in CareHomeBeds.objects.filter(
-            pcn__in=pcns, month__gte=start, month__lte=end
-        ).values_list("pcn_id", "month", "beds", "source")
-    }
-    achieved = {a.pcn_id: a for a in Achievement.objects.filter(pcn__in=pcns, year=year)}
+    # Each practice's (and each PCN's own) figure once per kind, summed per month below;
+    # read for the members in the year and their networks (a network without members never
+    # needs its own figure) by a subquery rather than some 8,000 ids.
+    memberships = _memberships(pcn_ids, start, end)
+    sizes = practice_populations_of_kinds(
+        practice_ids.union(pcn_ids),
+        basis_day,
+        purpose=PURPOSE,
+        within=Organisation.objects.filter(
+            Q(pk__in=memberships.values("child_id")) | Q(pk__in=memberships.values("parent_id"))
+        ).values("pk"),
+    )
+    # One figure for each count of beds and its source, whichever networks and months have
+    # it: the engine prices a figure once.
+    beds, bed_figures = {}, {}
+    for pcn_id, month, count, source in CareHomeBeds.objects.filter(
+        pcn_id__in=pcn_ids, month__gte=start, month__lte=end
+    ).values_list("pcn_id", "month", "beds", "source"):
+        figure = bed_figures.get((count, source))
+        if figure is None:
+            figure = bed_figures[count, source] = Figure(Decimal(count), None, source)
+        beds[pcn_id, month] = figure
+    achieved = {a.pcn_id: a for a in Achievement.objects.filter(pcn_id__in=pcn_ids, year=year)}
     standings = standing(pcns, year)
     # One figure for each practice, and for each network's set of members, however many
-    # months it stands for: the engine prices a figure once.
+    # months it stands for: the engine prices a figure once. The practices' figures of a set
+    # of members are one mapping too.
     practice_figures = {pid: figure_of(found) for pid, found in sizes.get("weighted", {}).items()}
     found = []
     for pcn in pcns:
         by_month, practices = {}, {}
-        network_figures: dict[tuple, dict[str, Figure]] = {}
+        made: dict[tuple, tuple[dict[str, Figure], dict[Payee, Figure]]] = {}
         for first in firsts:
             current = members[pcn.pk].get(first, [])
             ids = tuple(pid for pid, _ in current)
-            figures = network_figures.get(ids)
-            if figures is None:
-                figures = network_figures[ids] = {
-                    kind: figure_of(network_population(pcn, current, sizes[kind], kind, day))
-                    for kind, day in basis_day.items()
-                    if current
-                }
+            if ids not in made:
+                made[ids] = (
+                    {
+                        kind: figure_of(network_population(pcn, current, sizes[kind], kind, day))
+                        for kind, day in basis_day.items()
+                        if current
+                    },
+                    {payee: practice_figures[pid] for pid, payee in current}
+                    if "weighted" in sizes
+                    else {},
+                )
+            figures, members_figures = made[ids]
             by_month[first] = NetworkMonth(
                 registered=figures.get("registered"),
                 weighted=figures.get("weighted"),
@@ -359,7 +396,7 @@ def gather(pcns: list[Organisation], year: str, versions: list[VersionSpec]) -> 
                 beds=beds.get((pcn.pk, first)),
             )
             if "weighted" in sizes:
-                practices[first] = {payee: practice_figures[pid] for pid, payee in current}
+                practices[first] = members_figures
         achievement = achieved.get(pcn.pk)
         found.append(
             NetworkInputs(

@@ -44,14 +44,14 @@ from organisations.models import Organisation
 from payments import inputs
 from payments.calendar import calendar_for, place
 from payments.calendar import paid_month as calendar_paid_month
-from payments.engine import Line, Payee, lines_for_year, withhold, year_rates
+from payments.engine import Line, Payee, Terms, lines_for_year, withhold, year_rates
 from payments.models import ArrsClaim, PaidLine, PaidMonth, RateVersion
 from payments.rates import ENTITLEMENTS
 from payments.versions import first_year, versions_for
 from pcnhub.nhs_calendar import financial_year, months, year_of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScheduleLine:
     line: Line
     paid: bool
@@ -210,8 +210,9 @@ def compute(pcns: list[Organisation], year: str, known_on: date) -> list[Line]:
     due = year_rates(versions, year, known_on, partial(calendar_paid_month, calendar))
     lines = []
     networks = inputs.gather(pcns, year, versions)
+    priced = {}  # the figures networks share priced once (lines_for_year); they outlive it
     for network in networks:
-        lines.extend(lines_for_year(network, due))
+        lines.extend(lines_for_year(network, due, priced))
     lines.extend(place(_claim_lines(networks, year), calendar))
     return lines
 
@@ -236,21 +237,23 @@ def _claim_line(claim: ArrsClaim, network) -> Line:
     return Line(
         payee=network.payee_on(claim.month),
         pcn=network.pcn,
-        entitlement="arrs",
-        label=ENTITLEMENTS["arrs"],
         month=claim.month,
         amount=claim.amount,
         formula=f"{claim.staff.ref} ({claim.staff.role.replace('_', ' ')}): {claim.formula}",
-        basis="staff_cost",
-        basis_value=None,
-        basis_as_at=None,
-        basis_source=f"claim for {claim.staff.ref}, employed by {claim.staff.employer}",
-        rate=Decimal("0"),
-        per="claim",
-        version="ARRS claim",
-        rate_status="",
-        rate_note="",
-        rate_source="payments/arrs.toml: roles, shares and maxima by date",
+        terms=Terms(
+            entitlement="arrs",
+            label=ENTITLEMENTS["arrs"],
+            basis="staff_cost",
+            basis_value=None,
+            basis_as_at=None,
+            basis_source=f"claim for {claim.staff.ref}, employed by {claim.staff.employer}",
+            rate=Decimal("0"),
+            per="claim",
+            version="ARRS claim",
+            rate_status="",
+            rate_note="",
+            rate_source="payments/arrs.toml: roles, shares and maxima by date",
+        ),
         detail=claim.staff.ref,
     )
 
@@ -281,13 +284,17 @@ def _arrears(expected: Line, already: Decimal, versions: str, into: date) -> Lin
 def _cycles_collected_after():
     """Pause Python's cycle collector, as it was before afterwards. A schedule for England
     makes some 300,000 objects that hold no reference cycles, and the collector would
-    otherwise walk the whole heap again and again as they are made (a fifth of the time)."""
+    otherwise walk the whole heap again and again as they are made (a fifth of the time).
+    They are then counted as old (frozen, and unfrozen into the oldest generation): else
+    the first young collection after the pause walks them all once more, to no end."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -302,7 +309,9 @@ def _schedule(pcns: list[Organisation], year: str, known_on: date | None) -> Sch
     start, end = financial_year(year)
     paid_months = {
         (p.pcn.code, p.month): p
-        for p in PaidMonth.objects.filter(pcn__in=pcns, month__gte=start, month__lte=end)
+        for p in PaidMonth.objects.filter(
+            pcn_id__in=[pcn.pk for pcn in pcns], month__gte=start, month__lte=end
+        )
         .select_related("pcn")
         .prefetch_related("lines")
     }
@@ -335,12 +344,12 @@ def _schedule(pcns: list[Organisation], year: str, known_on: date | None) -> Sch
     standing = {
         (line.pcn.code, line.month): (line.payee, line.withheld)
         for line in expected
-        if line.paid_to == "network" and line.entitlement != "arrs" and line.pcn.code in paid_pcns
+        if line.pcn.code in paid_pcns and line.paid_to == "network" and line.entitlement != "arrs"
     }
-    result: list[ScheduleLine] = []
+    # The lines of networks with no month paid are due as they stand.
+    result = [ScheduleLine(line, False) for line in expected if line.pcn.code not in paid_pcns]
     for line in expected:
         if line.pcn.code not in paid_pcns:
-            result.append(ScheduleLine(line, paid=False))
             continue
         key = _paid_key(*line.key, line.paid_to)
         settled = (line.pcn.code, line.paid_in) in paid_months or key in already
@@ -401,24 +410,26 @@ def as_paid(stored: PaidLine, code: str, name: str, labels: dict[str, str]) -> L
     return Line(
         payee=Payee(stored.payee_code, stored.payee_name),
         pcn=Payee(stored.pcn_code or code, stored.pcn_name or name),
-        entitlement=stored.entitlement,
-        label=stored.label
-        or labels.get(stored.entitlement, ENTITLEMENTS.get(stored.entitlement, "")),
         month=stored.paid_month.month if stored.arrears else stored.month,
         amount=stored.amount,
         formula=stored.formula,
-        basis=stored.basis,
-        basis_value=stored.basis_value,
-        basis_as_at=stored.basis_as_at,
-        basis_source=stored.basis_source or "as paid",
-        rate=stored.rate if stored.rate is not None else Decimal("0"),
-        per=stored.per,
-        version=stored.version,
-        rate_status=stored.rate_status,
-        rate_note="",
-        rate_source=stored.rate_source,
+        terms=Terms(
+            entitlement=stored.entitlement,
+            label=stored.label
+            or labels.get(stored.entitlement, ENTITLEMENTS.get(stored.entitlement, "")),
+            basis=stored.basis,
+            basis_value=stored.basis_value,
+            basis_as_at=stored.basis_as_at,
+            basis_source=stored.basis_source or "as paid",
+            rate=stored.rate if stored.rate is not None else Decimal("0"),
+            per=stored.per,
+            version=stored.version,
+            rate_status=stored.rate_status,
+            rate_note="",
+            rate_source=stored.rate_source,
+            paid_to=stored.paid_to,
+        ),
         detail=stored.detail,
-        paid_to=stored.paid_to,
         paid_month=stored.paid_month.month,
     )
 
