@@ -468,6 +468,8 @@ def practice_populations_of_kinds(
     the same two queries at most (a schedule's registered, weighted and adjusted lists).
     `within`, a query of organisation ids holding every one of the practices, reads their
     figures by a subquery rather than listing thousands of ids."""
+    if not on:
+        return {}  # no kind asked for (a year no rate table covers): nothing to read
     given = list(practice_ids)
     known = {p.pk: p.code for p in given if isinstance(p, Organisation)}
     ids = {p.pk if isinstance(p, Organisation) else p for p in given}

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from payments.engine import Line, Payee
+from payments.engine import Line, Payee, Terms
 from payments.overview import overview, signed
 from payments.schedule import Schedule, ScheduleLine
 
@@ -17,14 +17,10 @@ APRIL, MAY, JUNE, MARCH = date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1), 
 
 
 def line(pcn, payee, month, amount, label="Core PCN funding", **fields) -> Line:
-    return Line(
-        payee=payee,
-        pcn=pcn,
+    shared = {name: fields.pop(name) for name in ("missing", "paid_to") if name in fields}
+    terms = Terms(
         entitlement=label.lower().replace(" ", "_"),
         label=label,
-        month=month,
-        amount=None if amount is None else Decimal(amount),
-        formula="by hand",
         basis="registered",
         basis_value=None,
         basis_as_at=None,
@@ -35,6 +31,15 @@ def line(pcn, payee, month, amount, label="Core PCN funding", **fields) -> Line:
         rate_status="confirmed",
         rate_note="",
         rate_source="",
+        **shared,
+    )
+    return Line(
+        payee=payee,
+        pcn=pcn,
+        month=month,
+        amount=None if amount is None else Decimal(amount),
+        formula="by hand",
+        terms=terms,
         **fields,
     )
 
